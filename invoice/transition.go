@@ -1,0 +1,77 @@
+package invoice
+
+import (
+	"fmt"
+
+	"github.com/arcredit/arcredit/money"
+)
+
+// Settle returns d with amount taken off its open balance: a debit paid by
+// an application, or a credit used by one. When nothing stays open the
+// status becomes Paid (debit) or Closed (credit). The amount must be
+// positive, in d's currency, and no more than the open balance.
+func (d Document) Settle(amount money.Money) (Document, error) {
+	return d.takeOff(amount, 0)
+}
+
+// Remove returns d with amount taken off its open balance for a reason other
+// than an application: a refund, a reversal, a void, an expiry, a transfer
+// or an adjustment. When nothing stays open the status becomes end. The rules
+// on amount are those of Settle.
+func (d Document) Remove(amount money.Money, end Status) (Document, error) {
+	return d.takeOff(amount, end)
+}
+
+func (d Document) takeOff(amount money.Money, end Status) (Document, error) {
+	if err := d.checkChange(amount); err != nil {
+		return d, err
+	}
+	open, err := d.Open.Sub(amount)
+	if err != nil {
+		return d, fmt.Errorf("%w %q: %w", ErrInvalid, d.ID, err)
+	}
+	if open.IsNegative() {
+		return d, fmt.Errorf("%w %q: %s is more than the open balance %s", ErrInvalid, d.ID, amount, d.Open)
+	}
+	d.Open = open
+	if open.IsZero() {
+		switch {
+		case end != 0:
+			d.Status = end
+		case d.IsDebit():
+			d.Status = Paid
+		default:
+			d.Status = Closed
+		}
+	}
+	return d, nil
+}
+
+// Restore returns d with amount given back to its open balance, as when an
+// application is reversed; the status becomes Open. The open balance may
+// not rise above the amount.
+func (d Document) Restore(amount money.Money) (Document, error) {
+	if err := d.checkChange(amount); err != nil {
+		return d, err
+	}
+	open, err := d.Open.Add(amount)
+	if err != nil {
+		return d, fmt.Errorf("%w %q: %w", ErrInvalid, d.ID, err)
+	}
+	if c, _ := open.Cmp(d.Amount); c > 0 {
+		return d, fmt.Errorf("%w %q: restoring %s would lift the open balance above the amount %s", ErrInvalid, d.ID, amount, d.Amount)
+	}
+	d.Open = open
+	d.Status = Open
+	return d, nil
+}
+
+func (d Document) checkChange(amount money.Money) error {
+	if !amount.IsPositive() {
+		return fmt.Errorf("%w %q: amount %s is not positive", ErrInvalid, d.ID, amount)
+	}
+	if amount.Currency() != d.Amount.Currency() {
+		return fmt.Errorf("%w %q: %w: %s on a %s document", ErrInvalid, d.ID, money.ErrCurrencyMismatch, amount.Currency(), d.Amount.Currency())
+	}
+	return nil
+}
