@@ -86,8 +86,8 @@ signal=
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
-	# Interrupted while CMD runs in its own process group: pass the signal on and give it
-	# a moment to finish before the server goes away.
+	# Something still runs in CMD's process group (we were interrupted, or CMD left children
+	# behind): pass the signal on and give it 10 s to finish before the server goes away.
 	if [[ -n $child ]] && kill -0 -- "-$child" 2>/dev/null; then
 		kill -s "${signal:-TERM}" -- "-$child" 2>/dev/null || true
 		for _ in $(seq 50); do
