@@ -63,6 +63,10 @@ func (c Currency) Code() string {
 // String returns the ISO code, like Code.
 func (c Currency) String() string { return c.Code() }
 
+// Equal reports whether c and o are the same currency. go-cmp uses it, so
+// structs holding a Currency compare without options.
+func (c Currency) Equal(o Currency) bool { return c == o }
+
 // IsZero reports whether c is the zero (invalid) Currency.
 func (c Currency) IsZero() bool { return c.unit == currency.Unit{} }
 

@@ -2,6 +2,9 @@ package money
 
 import (
 	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
@@ -41,74 +44,109 @@ type Money struct {
 // It accepts an optional leading minus, digits, and an optional fraction;
 // no exponent, no grouping, no NaN or infinity. Trailing zeros beyond the
 // currency's decimals are accepted ("12.340" USD is 12.34); any other digit
-// there is ErrTooManyDecimals. "-0" is zero.
+// there is ErrTooManyDecimals. "-0" is zero. Text longer than MaxTextLen is
+// refused before it is read.
 func New(cur Currency, amount string) (Money, error) {
 	if cur.IsZero() {
-		return Money{}, fmt.Errorf("%w: no currency", ErrInvalidCurrency)
+		return Money{}, errNoCurrency()
 	}
-	minor := cur.MinorUnits()
-	if err := checkPlain(amount, minor); err != nil {
+	m := Money{cur: cur}
+	if err := parsePlain(&m.amt, amount, cur.MinorUnits()); err != nil {
 		return Money{}, err
 	}
-	var m Money
-	m.cur = cur
-	if _, _, err := ctx.SetString(&m.amt, amount); err != nil {
-		return Money{}, fmt.Errorf("%w: %q", ErrInvalidAmount, clip(amount))
-	}
-	if _, err := ctx.Quantize(&m.amt, &m.amt, int32(-minor)); err != nil {
-		return Money{}, fmt.Errorf("%w: %q", ErrInvalidAmount, clip(amount))
-	}
-	m.amt.Negative = m.amt.Negative && !m.amt.IsZero()
 	return m, nil
 }
 
-// checkPlain validates the grammar -?D+(.D+)? and the digit bounds without
-// allocating, before apd sees the text.
-func checkPlain(s string, minor int) error {
-	if len(s) == 0 || len(s) > MaxTextLen {
-		return fmt.Errorf("%w: %q", ErrInvalidAmount, clip(s))
+// parsePlain reads the grammar -?D+(.D+)? into d at exponent -minor in one
+// pass, building the coefficient from the digits directly (it never exceeds
+// MaxDigits digits, so 128 bits hold it). It neither allocates nor formats on
+// success. The errors it reports, in order of precedence: too long, not a
+// plain decimal, too many decimals, too many digits.
+func parsePlain(d *apd.Decimal, s string, minor int) error {
+	if len(s) > MaxTextLen {
+		return fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidAmount, len(s), MaxTextLen)
 	}
 	i := 0
-	if s[0] == '-' {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
 		i++
+	}
+	var hi, lo uint64 // the coefficient, hi·2⁶⁴ + lo
+	sig := 0          // significant digits read into the coefficient
+	push := func(c byte) {
+		if sig == 0 && c == 0 {
+			return
+		}
+		sig++
+		if sig > MaxDigits {
+			return // an error below; stop before 128 bits could overflow
+		}
+		h, l := bits.Mul64(lo, 10)
+		l, carry := bits.Add64(l, uint64(c), 0)
+		hi, lo = hi*10+h+carry, l
 	}
 	intStart := i
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		push(s[i] - '0')
 		i++
 	}
-	intDigits := s[intStart:i]
-	if len(intDigits) == 0 {
-		return fmt.Errorf("%w: %q", ErrInvalidAmount, clip(s))
+	if i == intStart {
+		return errPlain(s)
 	}
-	frac := ""
+	frac, extra := 0, false // decimals read; a non-zero digit beyond minor
 	if i < len(s) {
 		if s[i] != '.' {
-			return fmt.Errorf("%w: %q", ErrInvalidAmount, clip(s))
+			return errPlain(s)
 		}
 		i++
 		fs := i
 		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if frac < minor {
+				push(s[i] - '0')
+				frac++
+			} else if s[i] != '0' {
+				extra = true
+			}
 			i++
 		}
-		frac = s[fs:i]
-		if len(frac) == 0 || i != len(s) {
-			return fmt.Errorf("%w: %q", ErrInvalidAmount, clip(s))
+		if i == fs || i != len(s) {
+			return errPlain(s)
 		}
 	}
-	if len(frac) > minor && strings.TrimRight(frac[minor:], "0") != "" {
+	if extra {
 		return fmt.Errorf("%w: %q has more than %d decimals", ErrTooManyDecimals, clip(s), minor)
 	}
-	if significant := len(strings.TrimLeft(intDigits, "0")) + minor; significant > MaxDigits {
+	for ; frac < minor; frac++ {
+		push(0)
+	}
+	if sig > MaxDigits {
 		return fmt.Errorf("%w: %q has more than %d digits", ErrInvalidAmount, clip(s), MaxDigits)
 	}
+	if hi == 0 && lo <= math.MaxInt64 {
+		d.SetFinite(int64(lo), int32(-minor))
+	} else {
+		var low apd.BigInt
+		d.Coeff.SetUint64(hi)
+		d.Coeff.Lsh(&d.Coeff, 64)
+		d.Coeff.Add(&d.Coeff, low.SetUint64(lo))
+		d.Form = apd.Finite
+		d.Exponent = int32(-minor)
+	}
+	d.Negative = neg && sig > 0 // "-0" is zero
 	return nil
 }
+
+func errPlain(s string) error {
+	return fmt.Errorf("%w: %q is not a plain decimal", ErrInvalidAmount, clip(s))
+}
+
+func errNoCurrency() error { return fmt.Errorf("%w: no currency", ErrInvalidCurrency) }
 
 // Parse reads the canonical text form "USD 12.34" (a currency code, one
 // space, a plain decimal as for [New]).
 func Parse(s string) (Money, error) {
 	if len(s) > MaxTextLen+4 {
-		return Money{}, fmt.Errorf("%w: %q", ErrInvalidAmount, clip(s))
+		return Money{}, fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidAmount, len(s), MaxTextLen+4)
 	}
 	code, amount, ok := strings.Cut(s, " ")
 	if !ok {
@@ -132,18 +170,17 @@ func MustParse(s string) Money {
 }
 
 // FromMinor returns minor units of cur: FromMinor(USD, 1234) is USD 12.34,
-// FromMinor(JPY, 1234) is JPY 1234.
+// FromMinor(JPY, 1234) is JPY 1234. The zero Currency is ErrInvalidCurrency.
 func FromMinor(cur Currency, minor int64) (Money, error) {
 	if cur.IsZero() {
-		return Money{}, fmt.Errorf("%w: no currency", ErrInvalidCurrency)
+		return Money{}, errNoCurrency()
 	}
-	var m Money
-	m.cur = cur
+	m := Money{cur: cur}
 	m.amt.SetFinite(minor, int32(-cur.MinorUnits()))
 	return m, nil
 }
 
-// Zero returns zero in cur.
+// Zero returns zero in cur (the zero Money when cur is the zero Currency).
 func Zero(cur Currency) Money {
 	m, _ := FromMinor(cur, 0)
 	return m
@@ -159,8 +196,12 @@ func (m Money) IsValid() bool { return !m.cur.IsZero() }
 func (m Money) Decimal() *apd.Decimal { return new(apd.Decimal).Set(&m.amt) }
 
 // Minor returns the amount in minor units (USD 12.34 is 1234). It fails with
-// ErrInvalidAmount when the count does not fit an int64.
+// ErrInvalidAmount when the count does not fit an int64, and with
+// ErrInvalidCurrency for the zero Money.
 func (m Money) Minor() (int64, error) {
+	if m.cur.IsZero() {
+		return 0, errNoCurrency()
+	}
 	var c apd.Decimal
 	c.Coeff.Set(&m.amt.Coeff)
 	c.Negative = m.amt.Negative
@@ -171,48 +212,64 @@ func (m Money) Minor() (int64, error) {
 	return v, nil
 }
 
-func (m Money) same(o Money) error {
+// mismatch is the error for an operation on m and o when they are not both
+// valid and in one currency. It is only called on that failure path, so the
+// arithmetic itself neither formats nor allocates.
+func (m Money) mismatch(o Money) error {
 	if m.cur.IsZero() || o.cur.IsZero() {
-		return fmt.Errorf("%w: no currency", ErrInvalidCurrency)
+		return errNoCurrency()
 	}
-	if m.cur != o.cur {
-		return fmt.Errorf("%w: %s and %s", ErrCurrencyMismatch, m.cur, o.cur)
-	}
-	return nil
+	return fmt.Errorf("%w: %s and %s", ErrCurrencyMismatch, m.cur, o.cur)
 }
 
-// Add returns m + o. Different currencies are ErrCurrencyMismatch; a sum too
-// large to hold exactly is ErrInvalidAmount.
+// maxBits is the bit length below which a coefficient surely has at most
+// MaxDigits digits (10^MaxDigits needs one bit more), so the exact digit
+// count is only taken for the rare amount close to the bound.
+var maxBits = new(big.Int).Exp(big.NewInt(10), big.NewInt(MaxDigits), nil).BitLen() - 1
+
+// finish normalises a computed amount: −0 becomes 0, and an amount with more
+// than MaxDigits digits (one Parse could not read back) is an error.
+func finish(d *apd.Decimal) bool {
+	if d.Negative && d.IsZero() {
+		d.Negative = false
+	}
+	return d.Coeff.BitLen() <= maxBits || d.NumDigits() <= MaxDigits
+}
+
+// Add returns m + o. Different currencies are ErrCurrencyMismatch; a sum of
+// more than MaxDigits digits is ErrInvalidAmount.
 func (m Money) Add(o Money) (Money, error) {
-	if err := m.same(o); err != nil {
-		return Money{}, err
+	if m.cur != o.cur || m.cur.IsZero() {
+		return Money{}, m.mismatch(o)
 	}
 	r := Money{cur: m.cur}
-	if _, err := ctx.Add(&r.amt, &m.amt, &o.amt); err != nil {
-		return Money{}, fmt.Errorf("%w: %s + %s: %v", ErrInvalidAmount, m, o, err)
+	if _, err := ctx.Add(&r.amt, &m.amt, &o.amt); err != nil || !finish(&r.amt) {
+		return Money{}, errTooLarge(m, "+", o)
 	}
-	r.amt.Negative = r.amt.Negative && !r.amt.IsZero()
 	return r, nil
 }
 
 // Sub returns m − o, with the errors of Add.
 func (m Money) Sub(o Money) (Money, error) {
-	if err := m.same(o); err != nil {
-		return Money{}, err
+	if m.cur != o.cur || m.cur.IsZero() {
+		return Money{}, m.mismatch(o)
 	}
 	r := Money{cur: m.cur}
-	if _, err := ctx.Sub(&r.amt, &m.amt, &o.amt); err != nil {
-		return Money{}, fmt.Errorf("%w: %s - %s: %v", ErrInvalidAmount, m, o, err)
+	if _, err := ctx.Sub(&r.amt, &m.amt, &o.amt); err != nil || !finish(&r.amt) {
+		return Money{}, errTooLarge(m, "-", o)
 	}
-	r.amt.Negative = r.amt.Negative && !r.amt.IsZero()
 	return r, nil
+}
+
+func errTooLarge(m Money, op string, o Money) error {
+	return fmt.Errorf("%w: %s %s %s has more than %d digits", ErrInvalidAmount, m.Amount(), op, o.Amount(), MaxDigits)
 }
 
 // Neg returns −m (zero stays zero, never −0).
 func (m Money) Neg() Money {
 	r := Money{cur: m.cur}
 	r.amt.Neg(&m.amt)
-	r.amt.Negative = r.amt.Negative && !r.amt.IsZero()
+	finish(&r.amt)
 	return r
 }
 
@@ -223,37 +280,44 @@ func (m Money) Abs() Money {
 	return r
 }
 
+// clone returns m with storage of its own.
+func (m Money) clone() Money {
+	r := Money{cur: m.cur}
+	r.amt.Set(&m.amt)
+	return r
+}
+
 // Cmp compares m and o: -1 if m < o, 0 if equal, +1 if m > o. Different
 // currencies are ErrCurrencyMismatch.
 func (m Money) Cmp(o Money) (int, error) {
-	if err := m.same(o); err != nil {
-		return 0, err
+	if m.cur != o.cur || m.cur.IsZero() {
+		return 0, m.mismatch(o)
 	}
 	return m.amt.Cmp(&o.amt), nil
 }
 
-// Min returns the smaller of m and o (m when equal).
+// Min returns the smaller of m and o (m when equal), with the errors of Cmp.
 func (m Money) Min(o Money) (Money, error) {
 	c, err := m.Cmp(o)
 	if err != nil {
 		return Money{}, err
 	}
 	if c <= 0 {
-		return m, nil
+		return m.clone(), nil
 	}
-	return o, nil
+	return o.clone(), nil
 }
 
-// Max returns the larger of m and o (m when equal).
+// Max returns the larger of m and o (m when equal), with the errors of Cmp.
 func (m Money) Max(o Money) (Money, error) {
 	c, err := m.Cmp(o)
 	if err != nil {
 		return Money{}, err
 	}
 	if c >= 0 {
-		return m, nil
+		return m.clone(), nil
 	}
-	return o, nil
+	return o.clone(), nil
 }
 
 // Sign returns -1, 0 or +1.

@@ -45,8 +45,11 @@ func NewRate(from, to Currency, value string) (Rate, error) {
 }
 
 func checkRate(s string) error {
-	if len(s) == 0 || len(s) > MaxTextLen {
-		return fmt.Errorf("%w: %q", ErrInvalidRate, clip(s))
+	if len(s) > MaxTextLen {
+		return fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidRate, len(s), MaxTextLen)
+	}
+	if len(s) == 0 {
+		return fmt.Errorf("%w: empty value", ErrInvalidRate)
 	}
 	digits, dots := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -68,9 +71,10 @@ func checkRate(s string) error {
 }
 
 // ParseRate reads "USD/EUR 0.8928", the form String and MarshalText write.
+// Every error wraps ErrInvalidRate; a bad code also wraps ErrInvalidCurrency.
 func ParseRate(s string) (Rate, error) {
 	if len(s) > MaxTextLen+8 {
-		return Rate{}, fmt.Errorf("%w: %q", ErrInvalidRate, clip(s))
+		return Rate{}, fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidRate, len(s), MaxTextLen+8)
 	}
 	pair, value, ok := strings.Cut(s, " ")
 	f, t, ok2 := strings.Cut(pair, "/")
@@ -79,11 +83,11 @@ func ParseRate(s string) (Rate, error) {
 	}
 	from, err := ParseCurrency(f)
 	if err != nil {
-		return Rate{}, err
+		return Rate{}, fmt.Errorf("%w: %w", ErrInvalidRate, err)
 	}
 	to, err := ParseCurrency(t)
 	if err != nil {
-		return Rate{}, err
+		return Rate{}, fmt.Errorf("%w: %w", ErrInvalidRate, err)
 	}
 	return NewRate(from, to, value)
 }
@@ -165,7 +169,7 @@ func (r Rate) Convert(m Money) (Conversion, error) {
 	if _, err := convertCtx.Mul(&exact, &m.amt, &r.value); err != nil {
 		return Conversion{}, fmt.Errorf("%w: %s × %s: %v", ErrInvalidAmount, m, r, err)
 	}
-	c := Conversion{From: m, Rate: r, To: Money{cur: r.to}}
+	c := Conversion{From: m.clone(), Rate: r, To: Money{cur: r.to}}
 	if _, err := convertCtx.Quantize(&c.To.amt, &exact, int32(-r.to.MinorUnits())); err != nil {
 		return Conversion{}, fmt.Errorf("%w: %s × %s: %v", ErrInvalidAmount, m, r, err)
 	}
