@@ -1,0 +1,261 @@
+package credit
+
+import (
+	"slices"
+	"context"
+	"time"
+
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// OpenAccountRequest opens a customer account.
+type OpenAccountRequest struct {
+	// ID of the account; a new time-ordered id when empty.
+	ID       string         `json:"id,omitempty"`
+	Currency money.Currency `json:"currency"`
+	// Kind is Term (the default) or Prepaid.
+	Kind  AccountKind   `json:"kind,omitempty"`
+	Party invoice.Party `json:"party,omitzero"`
+	// Limit is the credit line in Currency; none when zero or unset.
+	Limit       money.Money `json:"limit,omitzero"`
+	AllowExceed bool        `json:"allow_exceed,omitempty"`
+	// Reason is recorded as the comment of the "allocated" history entry.
+	Reason string `json:"reason,omitempty"`
+}
+
+// OpenAccount opens an account and records an "allocated" entry with its
+// credit line (Adobe Commerce: Allocated).
+func (l *Ledger) OpenAccount(ctx context.Context, p Principal, key string, req OpenAccountRequest) (Account, error) {
+	return write(l, ctx, p, OpAllocated, key, req, func(t *txn) (Account, error) {
+		if err := checkID("account id", req.ID, false); err != nil {
+			return Account{}, err
+		}
+		if req.Currency.IsZero() {
+			return Account{}, fail(ErrInvalidRequest, "account currency is required")
+		}
+		if err := checkText(req.Reason, req.Party.Company, req.Party.Person); err != nil {
+			return Account{}, err
+		}
+		kind := req.Kind
+		if kind == 0 {
+			kind = Term
+		}
+		if kind != Term && kind != Prepaid {
+			return Account{}, fail(ErrInvalidRequest, "unknown account kind %d", req.Kind)
+		}
+		limit := money.Zero(req.Currency)
+		if req.Limit.IsValid() {
+			if err := sameCurrency(req.Limit, req.Currency); err != nil {
+				return Account{}, err
+			}
+			if req.Limit.IsNegative() {
+				return Account{}, fail(ErrInvalidAmount, "credit limit %s is negative", req.Limit)
+			}
+			limit = req.Limit
+		}
+		id := req.ID
+		if id == "" {
+			id = t.l.newID()
+		}
+		if err := t.authorize(ActManageAccount, id); err != nil {
+			return Account{}, err
+		}
+		if err := t.load(Query{Accounts: []string{id}}); err != nil {
+			return Account{}, err
+		}
+		if _, exists := t.accounts[id]; exists {
+			return Account{}, &Error{Op: t.op, Account: id, Err: fail(ErrInvalidRequest, "account %q already exists", id)}
+		}
+		zero := money.Zero(req.Currency)
+		t.addAccount(Account{ID: id, Currency: req.Currency, Kind: kind, Party: req.Party, Limit: limit,
+			AllowExceed: req.AllowExceed, Credit: zero, Debit: zero, Created: t.now})
+		if err := t.record(id, note{Op: OpAllocated, Amount: limit, Comment: req.Reason}); err != nil {
+			return Account{}, err
+		}
+		return t.final(id), nil
+	})
+}
+
+// UpdateAccountRequest changes an account's credit line or settings. Nil
+// fields are left as they are.
+type UpdateAccountRequest struct {
+	Account     string         `json:"account"`
+	Limit       *money.Money   `json:"limit,omitempty"`
+	AllowExceed *bool          `json:"allow_exceed,omitempty"`
+	Kind        *AccountKind   `json:"kind,omitempty"`
+	Party       *invoice.Party `json:"party,omitempty"`
+	// Currency changes the credit currency. Rate (from the old currency to
+	// the new) is then required: the limit and every open document are
+	// converted at it, and the conversion is recorded (Adobe Commerce:
+	// Updated, credit currency). A new Limit, if given, is in the new currency.
+	Currency *money.Currency `json:"currency,omitempty"`
+	Rate     money.Rate      `json:"rate,omitzero"`
+	// Reason is recorded as the comment of the "updated" entry (Adobe's
+	// Reason for Change).
+	Reason string `json:"reason,omitempty"`
+}
+
+// UpdateAccount changes an account's credit line, kind, party or currency
+// and records an "updated" entry.
+func (l *Ledger) UpdateAccount(ctx context.Context, p Principal, key string, req UpdateAccountRequest) (Account, error) {
+	return write(l, ctx, p, OpUpdated, key, req, func(t *txn) (Account, error) {
+		if err := checkID("account", req.Account, true); err != nil {
+			return Account{}, err
+		}
+		if err := checkText(req.Reason); err != nil {
+			return Account{}, err
+		}
+		if req.Party != nil {
+			if err := checkText(req.Party.Company, req.Party.Person); err != nil {
+				return Account{}, err
+			}
+		}
+		if err := t.authorize(ActManageAccount, req.Account); err != nil {
+			return Account{}, err
+		}
+		q := Query{Accounts: []string{req.Account}}
+		if req.Currency != nil {
+			q.OpenOf = []string{req.Account}
+		}
+		if err := t.load(q); err != nil {
+			return Account{}, err
+		}
+		a, err := t.account(req.Account)
+		if err != nil {
+			return Account{}, err
+		}
+		n := note{Op: OpUpdated, Comment: req.Reason}
+		if req.Currency != nil && *req.Currency != a.Currency {
+			if err := t.convertAccount(a, *req.Currency, req.Rate, &n); err != nil {
+				return Account{}, err
+			}
+		}
+		if req.Limit != nil {
+			if err := sameCurrency(*req.Limit, a.Currency); err != nil {
+				return Account{}, err
+			}
+			if req.Limit.IsNegative() {
+				return Account{}, fail(ErrInvalidAmount, "credit limit %s is negative", *req.Limit)
+			}
+			a.Limit = *req.Limit
+		}
+		if req.AllowExceed != nil {
+			a.AllowExceed = *req.AllowExceed
+		}
+		if req.Kind != nil {
+			if *req.Kind != Term && *req.Kind != Prepaid {
+				return Account{}, fail(ErrInvalidRequest, "unknown account kind %d", *req.Kind)
+			}
+			a.Kind = *req.Kind
+		}
+		if req.Party != nil {
+			a.Party = *req.Party
+		}
+		n.Amount = a.Limit
+		t.touchAccount(a.ID)
+		if err := t.record(a.ID, n); err != nil {
+			return Account{}, err
+		}
+		return t.final(a.ID), nil
+	})
+}
+
+// convertAccount re-denominates an account: the limit is converted, and
+// every open document is closed in the old currency and issued again, for
+// its converted open balance, in the new one (Original naming the old).
+// Closed documents stay as they were, in the currency they were issued in.
+func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *note) error {
+	if !r.IsValid() || r.From() != a.Currency || r.To() != to {
+		return fail(ErrInvalidRequest, "changing the currency from %s to %s needs a %s/%s rate", a.Currency, to, a.Currency, to)
+	}
+	limit, err := r.Convert(a.Limit)
+	if err != nil {
+		return err
+	}
+	before := a.Balances().Outstanding
+	var open []*invoice.Document
+	for _, d := range t.docs {
+		if d.Account == a.ID && d.Status == invoice.Open {
+			open = append(open, d)
+		}
+	}
+	sortDocs(open)
+	var news []invoice.Document
+	for _, d := range open {
+		c, err := r.Convert(d.Open)
+		if err != nil {
+			return err
+		}
+		old := *d
+		end := invoice.Void
+		if d.IsCredit() {
+			end = invoice.Closed
+		}
+		if err := t.take(d.ID, d.Open, end); err != nil {
+			return err
+		}
+		if c.To.IsPositive() {
+			nd := old
+			nd.ID, nd.Original, nd.Amount, nd.Open, nd.Status = t.l.newID(), old.ID, c.To, c.To, invoice.Open
+			news = append(news, nd)
+		}
+	}
+	a.Currency, a.Limit = to, limit.To
+	a.Credit, a.Debit = money.Zero(to), money.Zero(to)
+	// The entry's changes are measured in the new currency from zero.
+	rec := t.recorded[a.ID]
+	rec.Credit, rec.Debit = a.Credit, a.Debit
+	t.recorded[a.ID] = rec
+	for _, nd := range news {
+		if _, err := t.issue(nd); err != nil {
+			return err
+		}
+	}
+	n.Op, n.Original, n.Rate = OpCurrencyConverted, before, r
+	n.Amount = a.Balances().Outstanding
+	return nil
+}
+
+// final returns the account as it will be stored.
+func (t *txn) final(id string) Account {
+	a := *t.accounts[id]
+	a.Version++
+	return a
+}
+
+func sameCurrency(m money.Money, c money.Currency) error {
+	if !m.IsValid() {
+		return fail(ErrInvalidAmount, "amount is required")
+	}
+	if m.Currency() != c {
+		return fail(ErrCurrencyMismatch, "%s amount on a %s account", m.Currency(), c)
+	}
+	return nil
+}
+
+// checkText bounds free text (references, comments, reasons, names).
+func checkText(ss ...string) error {
+	for _, s := range ss {
+		if len(s) > invoice.MaxTextLen {
+			return fail(ErrInvalidRequest, "text longer than %d bytes", invoice.MaxTextLen)
+		}
+	}
+	return nil
+}
+
+func sortDocs(ds []*invoice.Document) {
+	slices.SortFunc(ds, func(x, y *invoice.Document) int {
+		if c := x.Issued.Compare(y.Issued); c != 0 {
+			return c
+		}
+		return cmpStr(x.ID, y.ID)
+	})
+}
+
+func orNow(t time.Time, now time.Time) time.Time {
+	if t.IsZero() {
+		return now
+	}
+	return t.UTC()
+}

@@ -1,0 +1,105 @@
+package credit
+
+import (
+	"context"
+	"time"
+
+	"github.com/arcredit/arcredit/invoice"
+)
+
+// Store keeps the Ledger's records. It holds no logic of its own: the Ledger
+// reads what an operation needs with Load, computes in memory, and hands
+// every write of the operation to Commit at once. A Store must be safe for
+// concurrent use.
+//
+// Everything is scoped by a namespace (a tenant): a call never reads or
+// writes records of another namespace, whatever ids it is given.
+//
+// Prove an implementation with storetest.Run.
+type Store interface {
+	// Load reads the records q names, as one consistent snapshot of
+	// committed state. Ids that do not exist are simply absent from the
+	// snapshot (never an error). It returns only context and I/O errors.
+	Load(ctx context.Context, q Query) (*Snapshot, error)
+
+	// Commit writes b atomically: all of it or, on any error, none of it.
+	// Each account and document in b carries the version it will have once
+	// written; the stored version must be one less (a record with Version 1
+	// must not exist yet). If any version does not match, an application or
+	// entry id or (account, seq) already exists, or b.Idempotency's key is
+	// already recorded, Commit writes nothing and returns an error wrapping
+	// ErrConflict. The Ledger then reloads and retries.
+	Commit(ctx context.Context, b *Batch) error
+
+	// History returns up to limit entries of the account with Seq > afterSeq,
+	// in Seq order. An unknown account gives no entries.
+	History(ctx context.Context, namespace, account string, afterSeq int64, limit int) ([]Entry, error)
+
+	// EntryAt returns the account's last entry with At ≤ t, and false if
+	// there is none. It must not scan the whole history (entries are in
+	// time order per account, so a search or an index finds it).
+	EntryAt(ctx context.Context, namespace, account string, t time.Time) (Entry, bool, error)
+
+	// Documents returns the documents that match f, ordered by (Issued, ID),
+	// at most f.Limit of them (all when 0) after the cursor f.After.
+	Documents(ctx context.Context, namespace string, f DocumentFilter) ([]invoice.Document, error)
+}
+
+// Query names what one Load reads. Empty fields read nothing.
+type Query struct {
+	Namespace string
+	// Accounts by id.
+	Accounts []string
+	// Documents by id.
+	Documents []string
+	// OpenOf: every document with status Open of these accounts.
+	OpenOf []string
+	// ApplicationsOf: every application and reversal whose credit or debit
+	// is one of these documents.
+	ApplicationsOf []string
+	// Applications by id.
+	Applications []string
+	// Operation: every application written by this operation id.
+	Operation string
+	// Idempotency: the record of this key, if any.
+	Idempotency string
+}
+
+// Snapshot is what Load read. Maps are keyed by id; Applications holds each
+// matching application once, in no particular order.
+type Snapshot struct {
+	Accounts     map[string]Account
+	Documents    map[string]invoice.Document
+	Applications []Application
+	Idempotency  *Idempotency
+}
+
+// Batch is every write of one operation.
+type Batch struct {
+	Namespace string
+	// Accounts and Documents to insert (Version 1) or update (Version > 1),
+	// each with the version it will have.
+	Accounts  []Account
+	Documents []invoice.Document
+	// Applications and Entries to insert; they are never updated.
+	Applications []Application
+	Entries      []Entry
+	// Idempotency, when set, records the operation's key and result.
+	Idempotency *Idempotency
+}
+
+// DocumentFilter selects documents for Store.Documents.
+type DocumentFilter struct {
+	// Account restricts to one account (required).
+	Account string
+	// Kinds restricts to these kinds (all when empty).
+	Kinds []invoice.Kind
+	// OpenOnly restricts to status Open.
+	OpenOnly bool
+	// Original restricts to documents that amend this one.
+	Original string
+	// After is a cursor: only documents ordered after the one with this id.
+	After string
+	// Limit bounds the count (0: no bound).
+	Limit int
+}

@@ -1,0 +1,333 @@
+package credit
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// txn is the working state of one operation: the records it loaded, the
+// changes it made to them in memory, and the applications and entries it
+// will write. The primitives that change documents keep the owning
+// account's Credit and Debit balances in step, so no operation can forget to.
+type txn struct {
+	l      *Ledger
+	ctx    context.Context
+	p      Principal
+	ns     string
+	op     Operation
+	opID   string
+	key    string
+	now    time.Time
+	loaded bool
+	idem   *Idempotency
+
+	accounts map[string]*Account
+	docs     map[string]*invoice.Document
+	apps     map[string]Application // loaded and new, by id
+	appOrder []string               // loaded then new, in the order seen
+
+	dirtyAccounts []string
+	dirtyDocs     []string
+	newApps       []Application
+	entries       []Entry
+	recorded      map[string]Account // the account as of its last entry in this txn
+}
+
+func (l *Ledger) newTxn(ctx context.Context, p Principal, op Operation, key string) *txn {
+	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, key: key, now: l.clock().UTC(),
+		opID: l.newID(), accounts: map[string]*Account{}, docs: map[string]*invoice.Document{},
+		apps: map[string]Application{}, recorded: map[string]Account{}}
+}
+
+// load reads q (in the txn's namespace) and merges what it found. Records
+// already in the txn keep their working copies. The first load of a
+// writing operation also reads its idempotency key and stops with errReplay
+// when the key is recorded.
+func (t *txn) load(q Query) error {
+	q.Namespace = t.ns
+	first := !t.loaded
+	if first && t.key != "" {
+		q.Idempotency = t.key
+	}
+	t.loaded = true
+	s, err := t.l.store.Load(t.ctx, q)
+	if err != nil {
+		return err
+	}
+	if first && s.Idempotency != nil {
+		t.idem = s.Idempotency
+		return errReplay
+	}
+	for id, a := range s.Accounts {
+		if _, ok := t.accounts[id]; !ok {
+			a := a
+			t.accounts[id] = &a
+			t.recorded[id] = a
+		}
+	}
+	for id, d := range s.Documents {
+		if _, ok := t.docs[id]; !ok {
+			d := d
+			t.docs[id] = &d
+		}
+	}
+	for _, a := range s.Applications {
+		if _, ok := t.apps[a.ID]; !ok {
+			t.apps[a.ID] = a
+			t.appOrder = append(t.appOrder, a.ID)
+		}
+	}
+	return nil
+}
+
+func (t *txn) account(id string) (*Account, error) {
+	if a, ok := t.accounts[id]; ok {
+		return a, nil
+	}
+	return nil, &Error{Op: t.op, Account: id, Err: fail(ErrNotFound, "no account %q", id)}
+}
+
+func (t *txn) doc(id string) (*invoice.Document, error) {
+	if d, ok := t.docs[id]; ok {
+		return d, nil
+	}
+	return nil, &Error{Op: t.op, Document: id, Err: fail(ErrNotFound, "no document %q", id)}
+}
+
+func (t *txn) authorize(a Action, account string) error {
+	if err := t.l.auth.Authorize(t.ctx, t.p, a, account); err != nil {
+		return &Error{Op: t.op, Account: account, Err: err}
+	}
+	return nil
+}
+
+func (t *txn) touchAccount(id string) {
+	if !slices.Contains(t.dirtyAccounts, id) {
+		t.dirtyAccounts = append(t.dirtyAccounts, id)
+	}
+}
+
+func (t *txn) touchDoc(id string) {
+	if !slices.Contains(t.dirtyDocs, id) {
+		t.dirtyDocs = append(t.dirtyDocs, id)
+	}
+}
+
+// addAccount puts a new account in the txn.
+func (t *txn) addAccount(a Account) {
+	a.Version = 0
+	t.accounts[a.ID] = &a
+	t.recorded[a.ID] = a
+	t.touchAccount(a.ID)
+}
+
+// shift moves the account's Credit (credit document) or Debit (debit
+// document) balance by delta.
+func (t *txn) shift(d *invoice.Document, delta money.Money) error {
+	a, err := t.account(d.Account)
+	if err != nil {
+		return err
+	}
+	if d.IsCredit() {
+		a.Credit, err = a.Credit.Add(delta)
+	} else {
+		a.Debit, err = a.Debit.Add(delta)
+	}
+	if err != nil {
+		return &Error{Op: t.op, Document: d.ID, Err: err}
+	}
+	t.touchAccount(a.ID)
+	return nil
+}
+
+// issue adds a new document (Version 0 until written) and its open balance
+// to its account.
+func (t *txn) issue(d invoice.Document) (*invoice.Document, error) {
+	d.Version = 0
+	if err := d.Validate(); err != nil {
+		return nil, &Error{Op: t.op, Document: d.ID, Err: err}
+	}
+	if _, exists := t.docs[d.ID]; exists {
+		return nil, &Error{Op: t.op, Document: d.ID, Err: fail(ErrInvalidRequest, "document %q already exists", d.ID)}
+	}
+	t.docs[d.ID] = &d
+	t.touchDoc(d.ID)
+	return &d, t.shift(&d, d.Open)
+}
+
+// take takes amount off a document's open balance: settled by an
+// application when end is 0, else removed, ending in status end.
+func (t *txn) take(id string, amount money.Money, end invoice.Status) error {
+	d, err := t.doc(id)
+	if err != nil {
+		return err
+	}
+	var nd invoice.Document
+	if end == 0 {
+		nd, err = d.Settle(amount)
+	} else {
+		nd, err = d.Remove(amount, end)
+	}
+	if err != nil {
+		return &Error{Op: t.op, Document: id, Err: err}
+	}
+	*d = nd
+	t.touchDoc(id)
+	return t.shift(d, amount.Neg())
+}
+
+// restore gives amount back to a document's open balance.
+func (t *txn) restore(id string, amount money.Money) error {
+	d, err := t.doc(id)
+	if err != nil {
+		return err
+	}
+	nd, err := d.Restore(amount)
+	if err != nil {
+		return &Error{Op: t.op, Document: id, Err: err}
+	}
+	*d = nd
+	t.touchDoc(id)
+	return t.shift(d, amount)
+}
+
+// link applies amount of credit c to debit d and records the application.
+func (t *txn) link(c, d string, amount money.Money, policy string) (Application, error) {
+	if err := t.take(c, amount, 0); err != nil {
+		return Application{}, err
+	}
+	if err := t.take(d, amount, 0); err != nil {
+		return Application{}, err
+	}
+	app := Application{ID: t.l.newID(), Credit: c, Debit: d, CreditAccount: t.docs[c].Account,
+		DebitAccount: t.docs[d].Account, Amount: amount, Policy: policy, Operation: t.opID,
+		By: t.p.ID, At: t.now}
+	t.apps[app.ID] = app
+	t.appOrder = append(t.appOrder, app.ID)
+	t.newApps = append(t.newApps, app)
+	return app, nil
+}
+
+// unlink reverses an application: both documents get its amount back.
+func (t *txn) unlink(app Application) (Application, error) {
+	if err := t.restore(app.Credit, app.Amount); err != nil {
+		return Application{}, err
+	}
+	if err := t.restore(app.Debit, app.Amount); err != nil {
+		return Application{}, err
+	}
+	rev := app
+	rev.ID, rev.Reverses, rev.Operation, rev.By, rev.At = t.l.newID(), app.ID, t.opID, t.p.ID, t.now
+	t.apps[rev.ID] = rev
+	t.appOrder = append(t.appOrder, rev.ID)
+	t.newApps = append(t.newApps, rev)
+	return rev, nil
+}
+
+// active returns the applications touching document id that are not
+// reversed, oldest first. The document's applications must have been loaded.
+func (t *txn) active(id string) []Application {
+	reversed := map[string]bool{}
+	for _, a := range t.apps {
+		if a.Reverses != "" {
+			reversed[a.Reverses] = true
+		}
+	}
+	var out []Application
+	for _, aid := range t.appOrder {
+		a := t.apps[aid]
+		if a.Reverses == "" && !reversed[a.ID] && (a.Credit == id || a.Debit == id) {
+			out = append(out, a)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Application) int {
+		if c := x.At.Compare(y.At); c != 0 {
+			return c
+		}
+		return cmpStr(x.ID, y.ID)
+	})
+	return out
+}
+
+func cmpStr(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// note describes one history entry for record.
+type note struct {
+	Op        Operation
+	Document  string
+	Amount    money.Money
+	Original  money.Money
+	Rate      money.Rate
+	Reference string
+	Comment   string
+}
+
+// record appends a history entry for the account, with the changes of its
+// balances since its previous entry in this txn.
+func (t *txn) record(account string, n note) error {
+	a, err := t.account(account)
+	if err != nil {
+		return err
+	}
+	prev := t.recorded[account]
+	cc, err := a.Credit.Sub(prev.Credit)
+	if err != nil {
+		return err
+	}
+	dc, err := a.Debit.Sub(prev.Debit)
+	if err != nil {
+		return err
+	}
+	at := t.now
+	if at.Before(a.Updated) {
+		at = a.Updated // history never goes back in time, even if the clock does
+	}
+	a.Seq++
+	a.Updated = at
+	e := Entry{Account: account, Seq: a.Seq, At: at, Op: n.Op, Document: n.Document, Amount: n.Amount,
+		Original: n.Original, Rate: n.Rate, CreditChange: cc, DebitChange: dc, After: a.Balances(),
+		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID}
+	t.entries = append(t.entries, e)
+	t.recorded[account] = *a
+	t.touchAccount(account)
+	return nil
+}
+
+// batch gathers the txn's writes, each record at its next version.
+func (t *txn) batch() *Batch {
+	b := &Batch{Namespace: t.ns, Applications: t.newApps, Entries: t.entries}
+	for _, id := range t.dirtyAccounts {
+		a := *t.accounts[id]
+		a.Version++
+		b.Accounts = append(b.Accounts, a)
+	}
+	for _, id := range t.dirtyDocs {
+		d := *t.docs[id]
+		d.Version++
+		b.Documents = append(b.Documents, d)
+	}
+	return b
+}
+
+// nonEmpty returns the ids that are not empty.
+func nonEmpty(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
