@@ -1,8 +1,8 @@
 package credit
 
 import (
-	"slices"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/arcredit/arcredit/invoice"

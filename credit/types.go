@@ -116,30 +116,30 @@ type Operation string
 
 // Operations.
 const (
-	OpAllocated          Operation = "allocated"  // account opened with its credit line
-	OpUpdated            Operation = "updated"    // limit, currency or allow-exceed changed
-	OpInvoiced           Operation = "invoiced"   // invoice issued
-	OpDebitMemo          Operation = "debit_memo" // debit memo issued
-	OpPurchased          Operation = "purchased"  // invoice charged to the credit line
-	OpPaymentRecorded    Operation = "payment_recorded"
-	OpReimbursed         Operation = "reimbursed" // offline payment toward the balance (±)
-	OpReimburseEdited    Operation = "reimburse_edited"
-	OpCreditIssued       Operation = "credit_issued" // credit with a reason
-	OpCreditMemo         Operation = "credit_memo"
-	OpRefunded           Operation = "refunded" // credit memo against part of a purchase (Adobe)
-	OpApplied            Operation = "applied"
-	OpPreviewed          Operation = "previewed" // never journalled; names errors of Preview
-	OpUnapplied          Operation = "unapplied"
-	OpAdjusted           Operation = "adjusted"
-	OpReverted           Operation = "reverted" // invoice voided, order cancelled (Adobe)
-	OpPaidOut            Operation = "paid_out" // open credit refunded to the customer (iMIS)
-	OpChargedBack        Operation = "charged_back"
-	OpPaymentCancelled   Operation = "payment_cancelled"
-	OpTransferredOut     Operation = "transferred_out"
-	OpTransferredIn      Operation = "transferred_in"
-	OpConsolidated       Operation = "consolidated"
-	OpRead               Operation = "read"
-	OpCurrencyConverted  Operation = "currency_converted"
+	OpAllocated         Operation = "allocated"  // account opened with its credit line
+	OpUpdated           Operation = "updated"    // limit, currency or allow-exceed changed
+	OpInvoiced          Operation = "invoiced"   // invoice issued
+	OpDebitMemo         Operation = "debit_memo" // debit memo issued
+	OpPurchased         Operation = "purchased"  // invoice charged to the credit line
+	OpPaymentRecorded   Operation = "payment_recorded"
+	OpReimbursed        Operation = "reimbursed" // offline payment toward the balance (±)
+	OpReimburseEdited   Operation = "reimburse_edited"
+	OpCreditIssued      Operation = "credit_issued" // credit with a reason
+	OpCreditMemo        Operation = "credit_memo"
+	OpRefunded          Operation = "refunded" // credit memo against part of a purchase (Adobe)
+	OpApplied           Operation = "applied"
+	OpPreviewed         Operation = "previewed" // never journalled; names errors of Preview
+	OpUnapplied         Operation = "unapplied"
+	OpAdjusted          Operation = "adjusted"
+	OpReverted          Operation = "reverted" // invoice voided, order cancelled (Adobe)
+	OpPaidOut           Operation = "paid_out" // open credit refunded to the customer (iMIS)
+	OpChargedBack       Operation = "charged_back"
+	OpPaymentCancelled  Operation = "payment_cancelled"
+	OpTransferredOut    Operation = "transferred_out"
+	OpTransferredIn     Operation = "transferred_in"
+	OpConsolidated      Operation = "consolidated"
+	OpRead              Operation = "read"
+	OpCurrencyConverted Operation = "currency_converted"
 )
 
 // Entry is one row of an account's history. Entries are appended, never
