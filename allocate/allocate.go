@@ -89,6 +89,31 @@ type Named interface {
 	Name() string
 }
 
+// Adjuster is implemented by policies that plan under rules of their own
+// rather than the request's: BillToMatch sets req.BillTo, Partial sets
+// req.Partial. See Effective.
+type Adjuster interface {
+	// Adjust returns the request the policy plans for req.
+	Adjust(req Request) Request
+}
+
+// Effective returns the request p actually plans when given req: req as p's
+// Adjust method changes it, or req itself when p is not an Adjuster. A plan
+// of p is valid for this request, not necessarily for req (a plan of
+// Partial(OldestFirst()) pays part of a debit even when req.Partial is
+// false), so a ledger plans and validates with it:
+//
+//	req = allocate.Effective(p, req)
+//	plan, err := p.Plan(req)
+//	…
+//	err = allocate.Validate(req, plan)
+func Effective(p Policy, req Request) Request {
+	if a, ok := p.(Adjuster); ok {
+		return a.Adjust(req)
+	}
+	return req
+}
+
 // NameOf returns p's name if it has one, else "custom".
 func NameOf(p Policy) string {
 	if n, ok := p.(Named); ok {
@@ -98,24 +123,31 @@ func NameOf(p Policy) string {
 }
 
 // CreditEligible reports whether c can pay anything under req: a credit
-// document, open, in the currency of the request's debits, not expired at
-// req.AsOf.
-func (req Request) CreditEligible(c invoice.Document) bool {
-	return c.IsCredit() && c.Status == invoice.Open && c.Open.IsPositive() && !c.ExpiredAt(req.AsOf)
-}
+// document, open, with a positive open balance, not expired at req.AsOf.
+// Whether it can pay a given debit is PairEligible.
+func (req Request) CreditEligible(c invoice.Document) bool { return creditOK(&c, &req) }
 
 // DebitEligible reports whether d can be paid under req: a debit document,
-// open, and not recurring (credit is never applied to a recurring document).
-func (req Request) DebitEligible(d invoice.Document) bool {
-	return d.IsDebit() && d.Status == invoice.Open && d.Open.IsPositive() && !d.Recurring
-}
+// open, with a positive open balance, and not recurring (credit is never
+// applied to a recurring document).
+func (req Request) DebitEligible(d invoice.Document) bool { return debitOK(&d) }
 
 // PairEligible reports whether credit c may pay debit d under req: both
 // eligible, the same currency, and matching bill-to parties when req.BillTo.
 func (req Request) PairEligible(c, d invoice.Document) bool {
-	return req.CreditEligible(c) && req.DebitEligible(d) &&
+	return creditOK(&c, &req) && debitOK(&d) &&
 		c.Open.Currency() == d.Open.Currency() &&
 		(!req.BillTo || invoice.BillToMatches(c.BillTo, d.BillTo))
+}
+
+// creditOK and debitOK are the eligibility rules on pointers, for loops
+// over large requests that should not copy documents.
+func creditOK(c *invoice.Document, req *Request) bool {
+	return c.IsCredit() && c.Status == invoice.Open && c.Open.IsPositive() && !c.ExpiredAt(req.AsOf)
+}
+
+func debitOK(d *invoice.Document) bool {
+	return d.IsDebit() && d.Status == invoice.Open && d.Open.IsPositive() && !d.Recurring
 }
 
 // String describes a line for error messages and logs.
