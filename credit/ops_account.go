@@ -257,5 +257,14 @@ func orNow(t time.Time, now time.Time) time.Time {
 	if t.IsZero() {
 		return now
 	}
-	return t.UTC()
+	return stamp(t)
+}
+
+// stamp normalises a caller's time as every store keeps it: UTC, to the
+// microsecond (PostgreSQL's precision), the zero time left zero.
+func stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Microsecond)
 }

@@ -160,7 +160,7 @@ func (t *txn) issueDebit(req DebitRequest, n note, original money.Money, rate mo
 		id = t.l.newID()
 	}
 	d, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: kind, Amount: amount, Open: amount,
-		Issued: issued, Due: due.UTC(), Recurring: req.Recurring, Status: invoice.Open, BillTo: billTo,
+		Issued: issued, Due: stamp(due), Recurring: req.Recurring, Status: invoice.Open, BillTo: billTo,
 		Reason: req.Reason, Reference: req.Reference})
 	if err != nil {
 		return DebitResult{}, err
@@ -357,7 +357,7 @@ func (t *txn) issueCredit(req CreditRequest, n note, act Action) (CreditResult, 
 		id = t.l.newID()
 	}
 	if _, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount,
-		Open: req.Amount, Issued: issued, Expires: req.Expires.UTC(), Status: invoice.Open, BillTo: billTo,
+		Open: req.Amount, Issued: issued, Expires: stamp(req.Expires), Status: invoice.Open, BillTo: billTo,
 		Reason: req.Reason, Reference: req.Reference}); err != nil {
 		return CreditResult{}, err
 	}

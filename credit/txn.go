@@ -38,7 +38,7 @@ type txn struct {
 }
 
 func (l *Ledger) newTxn(ctx context.Context, p Principal, op Operation, key string) *txn {
-	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, key: key, now: l.clock().UTC(),
+	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, key: key, now: l.clock().UTC().Truncate(time.Microsecond),
 		opID: l.newID(), accounts: map[string]*Account{}, docs: map[string]*invoice.Document{},
 		apps: map[string]Application{}, recorded: map[string]Account{}}
 }
