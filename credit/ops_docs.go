@@ -103,9 +103,6 @@ func (t *txn) issueDebit(req DebitRequest, n note, original money.Money, rate mo
 		return DebitResult{}, err
 	}
 	q := Query{Accounts: []string{req.Account}, Documents: nonEmpty(req.ID)}
-	// A prepaid account uses its open credit at once: read it now, in the
-	// same round trip, rather than after finding out the kind.
-	q.OpenOf = []string{req.Account}
 	if err := t.load(q); err != nil {
 		return DebitResult{}, err
 	}
@@ -185,6 +182,11 @@ func (t *txn) issueDebit(req DebitRequest, n note, original money.Money, rate mo
 func (t *txn) autoApply(a *Account, debits, credits []string) ([]Application, error) {
 	if a.Kind != Prepaid {
 		return nil, nil
+	}
+	// Only a prepaid account needs its open documents: a term account's are
+	// never read for an issue.
+	if err := t.load(Query{OpenOf: []string{a.ID}}); err != nil {
+		return nil, err
 	}
 	req := allocate.Request{Partial: true, AsOf: t.now}
 	for _, d := range t.openDocs(a.ID) {
@@ -327,7 +329,7 @@ func (t *txn) issueCredit(req CreditRequest, n note, act Action) (CreditResult, 
 	if err := t.authorize(act, req.Account); err != nil {
 		return CreditResult{}, err
 	}
-	q := Query{Accounts: []string{req.Account}, OpenOf: []string{req.Account}, Documents: nonEmpty(req.ID, req.Against)}
+	q := Query{Accounts: []string{req.Account}, Documents: nonEmpty(req.ID, req.Against)}
 	if err := t.load(q); err != nil {
 		return CreditResult{}, err
 	}

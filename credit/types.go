@@ -138,6 +138,7 @@ const (
 	OpTransferredOut    Operation = "transferred_out"
 	OpTransferredIn     Operation = "transferred_in"
 	OpConsolidated      Operation = "consolidated"
+	OpExpired           Operation = "expired" // what was left of expired credits removed
 	OpRead              Operation = "read"
 	OpCurrencyConverted Operation = "currency_converted"
 )
@@ -160,7 +161,9 @@ type Entry struct {
 	Rate     money.Rate  `json:"rate,omitzero"`
 	// CreditChange and DebitChange are the signed changes of the account's
 	// open credit and open debit made by this entry; After is the balances
-	// once it is applied.
+	// once it is applied. Summing the changes from zero reproduces every
+	// After; an entry of op currency_converted starts the sums afresh in the
+	// new currency (its changes are measured from zero).
 	CreditChange money.Money `json:"credit_change"`
 	DebitChange  money.Money `json:"debit_change"`
 	After        Balances    `json:"after"`
