@@ -298,7 +298,9 @@ func (t *txn) record(account string, n note) error {
 	a.Updated = at
 	e := Entry{Account: account, Seq: a.Seq, At: at, Op: n.Op, Document: n.Document, Amount: n.Amount,
 		Original: n.Original, Rate: n.Rate, CreditChange: cc, DebitChange: dc, After: a.Balances(),
-		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID}
+		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID, Prev: a.Head}
+	e.Hash = EntryHash(e)
+	a.Head = e.Hash
 	t.entries = append(t.entries, e)
 	t.recorded[account] = *a
 	t.touchAccount(account)

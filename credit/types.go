@@ -51,6 +51,8 @@ type Account struct {
 	Seq int64 `json:"seq"`
 	// Updated is the time of the last history entry; entries never go back in time.
 	Updated time.Time `json:"updated"`
+	// Head is the Hash of the last history entry.
+	Head    string    `json:"head"`
 	Created time.Time `json:"created"`
 	// Version counts stored changes, for optimistic concurrency: a write that
 	// expects another version fails with ErrConflict.
@@ -172,6 +174,11 @@ type Entry struct {
 	Comment      string      `json:"comment,omitempty"`
 	// Operation is the id of the operation that wrote the entry.
 	Operation string `json:"operation"`
+	// Prev is the Hash of the account's previous entry ("" for the first);
+	// Hash is a SHA-256 over this entry's content and Prev. Changing any
+	// stored entry breaks the chain from there on, which Verify reports.
+	Prev string `json:"prev"`
+	Hash string `json:"hash"`
 }
 
 // Idempotency is the stored record of a completed operation: its key, a

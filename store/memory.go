@@ -292,3 +292,28 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 	}
 	return out, nil
 }
+
+// AccountIDs implements credit.AccountLister: the namespace's account ids in
+// order, after the cursor, at most limit (all when 0).
+func (m *Memory) AccountIDs(ctx context.Context, ns, after string, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	s := m.space(ns, false)
+	if s == nil {
+		return nil, nil
+	}
+	var ids []string
+	for id := range s.accounts {
+		if id > after {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if limit > 0 && len(ids) > limit {
+		ids = ids[:limit]
+	}
+	return ids, nil
+}
