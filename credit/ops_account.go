@@ -2,6 +2,8 @@ package credit
 
 import (
 	"context"
+
+	"github.com/cockroachdb/apd/v3"
 	"slices"
 	"time"
 
@@ -182,9 +184,13 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 	}
 	sortDocs(open)
 	var news []invoice.Document
+	var rounded money.Conversion // sums what rounding took off each document
 	for _, d := range open {
 		c, err := r.Convert(d.Open)
 		if err != nil {
+			return err
+		}
+		if _, err := apd.BaseContext.WithPrecision(60).Add(&rounded.Residual, &rounded.Residual, &c.Residual); err != nil {
 			return err
 		}
 		old := *d
@@ -212,7 +218,7 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 			return err
 		}
 	}
-	n.Op, n.Original, n.Rate = OpCurrencyConverted, before, r
+	n.Op, n.Original, n.Rate, n.Residual = OpCurrencyConverted, before, r, residual(rounded)
 	n.Amount = a.Balances().Outstanding
 	return nil
 }

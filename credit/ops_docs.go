@@ -2,6 +2,8 @@ package credit
 
 import (
 	"context"
+
+	"github.com/cockroachdb/apd/v3"
 	"time"
 
 	"github.com/arcredit/arcredit/allocate"
@@ -125,7 +127,7 @@ func (t *txn) issueDebit(req DebitRequest, n note, original money.Money, rate mo
 		if !c.To.IsPositive() {
 			return DebitResult{}, fail(ErrInvalidAmount, "%s converts to %s", amount, c.To)
 		}
-		amount, n.Original, n.Rate = c.To, original, rate
+		amount, n.Original, n.Rate, n.Residual = c.To, original, rate, residual(c)
 	} else if err := sameCurrency(amount, a.Currency); err != nil {
 		return DebitResult{}, err
 	}
@@ -506,4 +508,12 @@ func signed(d invoice.Document) money.Money {
 		return d.Amount.Neg()
 	}
 	return d.Amount
+}
+
+// residual is a conversion's rounding difference as plain text, trailing
+// zeros dropped ("-0.001072", "0").
+func residual(c money.Conversion) string {
+	var r apd.Decimal
+	r.Reduce(&c.Residual)
+	return r.Text('f')
 }

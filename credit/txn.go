@@ -270,6 +270,7 @@ type note struct {
 	Amount    money.Money
 	Original  money.Money
 	Rate      money.Rate
+	Residual  string
 	Reference string
 	Comment   string
 }
@@ -297,7 +298,7 @@ func (t *txn) record(account string, n note) error {
 	a.Seq++
 	a.Updated = at
 	e := Entry{Account: account, Seq: a.Seq, At: at, Op: n.Op, Document: n.Document, Amount: n.Amount,
-		Original: n.Original, Rate: n.Rate, CreditChange: cc, DebitChange: dc, After: a.Balances(),
+		Original: n.Original, Rate: n.Rate, Residual: n.Residual, CreditChange: cc, DebitChange: dc, After: a.Balances(),
 		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID, Prev: a.Head}
 	e.Hash = EntryHash(e)
 	a.Head = e.Hash

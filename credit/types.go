@@ -161,6 +161,10 @@ type Entry struct {
 	// what the caller gave, Rate what converted it.
 	Original money.Money `json:"original,omitzero"`
 	Rate     money.Rate  `json:"rate,omitzero"`
+	// Residual is what converting rounded away: the exact product minus the
+	// rounded Amount, a plain decimal in the account's currency ("-0.001072"),
+	// so that no fraction of a cent is lost unseen. Empty when not converted.
+	Residual string `json:"residual,omitempty"`
 	// CreditChange and DebitChange are the signed changes of the account's
 	// open credit and open debit made by this entry; After is the balances
 	// once it is applied. Summing the changes from zero reproduces every
