@@ -64,7 +64,7 @@ func New(cur Currency, amount string) (Money, error) {
 // plain decimal, too many decimals, too many digits.
 func parsePlain(d *apd.Decimal, s string, minor int) error {
 	if len(s) > MaxTextLen {
-		return fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidAmount, len(s), MaxTextLen)
+		return errAmountTooLong
 	}
 	i := 0
 	neg := len(s) > 0 && s[0] == '-'
@@ -136,6 +136,15 @@ func parsePlain(d *apd.Decimal, s string, minor int) error {
 	return nil
 }
 
+// Refusals of over-long text are made once: refusing a hostile input then
+// costs a comparison of its length and nothing else, not even formatting.
+var (
+	errAmountTooLong = fmt.Errorf("%w: text is longer than the %d bytes allowed", ErrInvalidAmount, MaxTextLen)
+	errMoneyTooLong  = fmt.Errorf("%w: text is longer than the %d bytes allowed", ErrInvalidAmount, MaxTextLen+4)
+	errRateTooLong   = fmt.Errorf("%w: text is longer than the %d bytes allowed", ErrInvalidRate, MaxTextLen)
+	errRatePairLong  = fmt.Errorf("%w: text is longer than the %d bytes allowed", ErrInvalidRate, MaxTextLen+8)
+)
+
 func errPlain(s string) error {
 	return fmt.Errorf("%w: %q is not a plain decimal", ErrInvalidAmount, clip(s))
 }
@@ -146,7 +155,7 @@ func errNoCurrency() error { return fmt.Errorf("%w: no currency", ErrInvalidCurr
 // space, a plain decimal as for [New]).
 func Parse(s string) (Money, error) {
 	if len(s) > MaxTextLen+4 {
-		return Money{}, fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidAmount, len(s), MaxTextLen+4)
+		return Money{}, errMoneyTooLong
 	}
 	code, amount, ok := strings.Cut(s, " ")
 	if !ok {
@@ -243,6 +252,14 @@ func (m Money) Add(o Money) (Money, error) {
 		return Money{}, m.mismatch(o)
 	}
 	r := Money{cur: m.cur}
+	if x, ok := small(&m.amt); ok {
+		if y, ok := small(&o.amt); ok && m.amt.Exponent == o.amt.Exponent {
+			if s, ok := addInt64(x, y); ok {
+				setSmall(&r.amt, s, m.amt.Exponent)
+				return r, nil
+			}
+		}
+	}
 	if _, err := ctx.Add(&r.amt, &m.amt, &o.amt); err != nil || !finish(&r.amt) {
 		return Money{}, errTooLarge(m, "+", o)
 	}
@@ -255,10 +272,54 @@ func (m Money) Sub(o Money) (Money, error) {
 		return Money{}, m.mismatch(o)
 	}
 	r := Money{cur: m.cur}
+	if x, ok := small(&m.amt); ok {
+		if y, ok := small(&o.amt); ok && m.amt.Exponent == o.amt.Exponent && y != math.MinInt64 {
+			if s, ok := addInt64(x, -y); ok {
+				setSmall(&r.amt, s, m.amt.Exponent)
+				return r, nil
+			}
+		}
+	}
 	if _, err := ctx.Sub(&r.amt, &m.amt, &o.amt); err != nil || !finish(&r.amt) {
 		return Money{}, errTooLarge(m, "-", o)
 	}
 	return r, nil
+}
+
+// small returns the signed coefficient of d when it fits an int64 (every
+// amount below about 92 quadrillion units does): the fast path of Add and
+// Sub, which then need neither apd's rounding machinery nor a digit check,
+// as 19 digits are within MaxDigits.
+func small(d *apd.Decimal) (int64, bool) {
+	if d.Form != apd.Finite || !d.Coeff.IsUint64() {
+		return 0, false
+	}
+	u := d.Coeff.Uint64()
+	if u > math.MaxInt64 {
+		return 0, false
+	}
+	if d.Negative {
+		return -int64(u), true
+	}
+	return int64(u), true
+}
+
+// addInt64 returns x + y and whether it did not overflow.
+func addInt64(x, y int64) (int64, bool) {
+	s := x + y
+	return s, (s > x) == (y > 0)
+}
+
+// setSmall sets d to v·10^exp (never −0).
+func setSmall(d *apd.Decimal, v int64, exp int32) {
+	d.Form = apd.Finite
+	d.Exponent = exp
+	d.Negative = v < 0
+	if v < 0 {
+		d.Coeff.SetUint64(uint64(-v))
+	} else {
+		d.Coeff.SetUint64(uint64(v))
+	}
 }
 
 func errTooLarge(m Money, op string, o Money) error {

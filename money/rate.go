@@ -46,7 +46,7 @@ func NewRate(from, to Currency, value string) (Rate, error) {
 
 func checkRate(s string) error {
 	if len(s) > MaxTextLen {
-		return fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidRate, len(s), MaxTextLen)
+		return errRateTooLong
 	}
 	if len(s) == 0 {
 		return fmt.Errorf("%w: empty value", ErrInvalidRate)
@@ -74,7 +74,7 @@ func checkRate(s string) error {
 // Every error wraps ErrInvalidRate; a bad code also wraps ErrInvalidCurrency.
 func ParseRate(s string) (Rate, error) {
 	if len(s) > MaxTextLen+8 {
-		return Rate{}, fmt.Errorf("%w: %d bytes of text is longer than the %d allowed", ErrInvalidRate, len(s), MaxTextLen+8)
+		return Rate{}, errRatePairLong
 	}
 	pair, value, ok := strings.Cut(s, " ")
 	f, t, ok2 := strings.Cut(pair, "/")
