@@ -154,7 +154,11 @@ func (l *Ledger) UpdateAccount(ctx context.Context, p Principal, key string, req
 		if req.Party != nil {
 			a.Party = *req.Party
 		}
-		n.Amount = a.Limit
+		if n.Op == OpUpdated {
+			// A currency change keeps the converted outstanding balance as
+			// its amount, so that Amount and Original describe one figure.
+			n.Amount = a.Limit
+		}
 		t.touchAccount(a.ID)
 		if err := t.record(a.ID, n); err != nil {
 			return Account{}, err
