@@ -5,6 +5,7 @@ package demo
 
 import (
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -69,4 +70,32 @@ func Options(c *Clock, ids *IDs, o credit.Options) credit.Options {
 func Balances(b credit.Balances) string {
 	return fmt.Sprintf("credit balance %s | outstanding %s | available %s | limit %s",
 		b.Credit, b.Outstanding, b.Available, b.Limit)
+}
+
+// Steps numbers and prints the steps of an example: a title, a few lines of
+// detail, and the balances after the step. Each step moves Clock on by
+// Every, so that the history shows them apart.
+type Steps struct {
+	W     io.Writer
+	Clock *Clock
+	Every time.Duration
+	n     int
+}
+
+// Print prints one step.
+func (s *Steps) Print(b credit.Balances, title string, detail ...string) {
+	s.n++
+	fmt.Fprintf(s.W, "%2d. %s\n", s.n, title)
+	for _, d := range detail {
+		fmt.Fprintf(s.W, "    %s\n", d)
+	}
+	fmt.Fprintf(s.W, "    %s\n", Balances(b))
+	if s.Clock != nil {
+		s.Clock.Advance(s.Every)
+	}
+}
+
+// Heading prints a heading with a blank line before it.
+func Heading(w io.Writer, format string, a ...any) {
+	fmt.Fprintf(w, "\n"+format+"\n\n", a...)
 }
