@@ -17,9 +17,25 @@ func (d Document) Settle(amount money.Money) (Document, error) {
 // Remove returns d with amount taken off its open balance for a reason other
 // than an application: a refund, a reversal, a void, an expiry, a transfer
 // or an adjustment. When nothing stays open the status becomes end. The rules
-// on amount are those of Settle.
+// on amount are those of Settle; end must be a status a settled document of
+// d's kind can have (Paid or Void for a debit; Closed, Reversed, Refunded or
+// Expired for a credit), else the error wraps ErrInvalid.
 func (d Document) Remove(amount money.Money, end Status) (Document, error) {
+	if !endFits(d.Kind, end) {
+		return d, fmt.Errorf("%w %q: a %s cannot end %s", ErrInvalid, clip(d.ID), d.Kind, end)
+	}
 	return d.takeOff(amount, end)
+}
+
+// endFits reports whether a document of kind k may end in status end.
+func endFits(k Kind, end Status) bool {
+	switch end {
+	case Paid, Void:
+		return k.IsDebit()
+	case Closed, Reversed, Refunded, Expired:
+		return k.IsCredit()
+	}
+	return false
 }
 
 func (d Document) takeOff(amount money.Money, end Status) (Document, error) {
@@ -28,10 +44,10 @@ func (d Document) takeOff(amount money.Money, end Status) (Document, error) {
 	}
 	open, err := d.Open.Sub(amount)
 	if err != nil {
-		return d, fmt.Errorf("%w %q: %w", ErrInvalid, d.ID, err)
+		return d, fmt.Errorf("%w %q: %w", ErrInvalid, clip(d.ID), err)
 	}
 	if open.IsNegative() {
-		return d, fmt.Errorf("%w %q: %s is more than the open balance %s", ErrInvalid, d.ID, amount, d.Open)
+		return d, fmt.Errorf("%w %q: %s is more than the open balance %s", ErrInvalid, clip(d.ID), amount, d.Open)
 	}
 	d.Open = open
 	if open.IsZero() {
@@ -56,10 +72,10 @@ func (d Document) Restore(amount money.Money) (Document, error) {
 	}
 	open, err := d.Open.Add(amount)
 	if err != nil {
-		return d, fmt.Errorf("%w %q: %w", ErrInvalid, d.ID, err)
+		return d, fmt.Errorf("%w %q: %w", ErrInvalid, clip(d.ID), err)
 	}
 	if c, _ := open.Cmp(d.Amount); c > 0 {
-		return d, fmt.Errorf("%w %q: restoring %s would lift the open balance above the amount %s", ErrInvalid, d.ID, amount, d.Amount)
+		return d, fmt.Errorf("%w %q: restoring %s would lift the open balance above the amount %s", ErrInvalid, clip(d.ID), amount, d.Amount)
 	}
 	d.Open = open
 	d.Status = Open
@@ -68,10 +84,10 @@ func (d Document) Restore(amount money.Money) (Document, error) {
 
 func (d Document) checkChange(amount money.Money) error {
 	if !amount.IsPositive() {
-		return fmt.Errorf("%w %q: amount %s is not positive", ErrInvalid, d.ID, amount)
+		return fmt.Errorf("%w %q: amount %s is not positive", ErrInvalid, clip(d.ID), amount)
 	}
 	if amount.Currency() != d.Amount.Currency() {
-		return fmt.Errorf("%w %q: %w: %s on a %s document", ErrInvalid, d.ID, money.ErrCurrencyMismatch, amount.Currency(), d.Amount.Currency())
+		return fmt.Errorf("%w %q: %w: %s on a %s document", ErrInvalid, clip(d.ID), money.ErrCurrencyMismatch, amount.Currency(), d.Amount.Currency())
 	}
 	return nil
 }

@@ -54,8 +54,10 @@ func (d Document) Validate() error {
 	case !d.statusFits():
 		return fail("status %s does not fit a %s with open %s", d.Status, d.Kind, d.Open)
 	case len(d.Reason) > MaxTextLen || len(d.Reference) > MaxTextLen ||
-		len(d.BillTo.Company) > MaxTextLen || len(d.BillTo.Person) > MaxTextLen || len(d.Original) > MaxIDLen:
+		len(d.BillTo.Company) > MaxTextLen || len(d.BillTo.Person) > MaxTextLen:
 		return fail("text longer than %d bytes", MaxTextLen)
+	case len(d.Original) > MaxIDLen:
+		return fail("original longer than %d bytes", MaxIDLen)
 	}
 	if c, _ := d.Open.Cmp(d.Amount); c > 0 {
 		return fail("open balance %s above amount %s", d.Open, d.Amount)
