@@ -10,9 +10,21 @@ import (
 // engine walks the debits in their order and pays each from the credits in
 // theirs, keeping every rule of the request.
 
-// sorter puts idx, indices into docs, into a policy's order. The order must
-// be total on distinct IDs so that the input order never shows through.
-type sorter func(req *Request, docs []invoice.Document, idx []int32)
+// entry is a document of the request in a policy's order: its index in
+// req.Debits or req.Credits and its ID, so that the walk reads IDs
+// in order rather than from scattered documents, and the issue date as
+// OldestFirst sorts it. It is small, so that sorting moves 32 bytes per
+// document rather than the document.
+type entry struct {
+	sec  int64 // issue date, Unix seconds
+	nsec int32 // and nanoseconds
+	i    int32
+	id   string
+}
+
+// sorter puts es, entries of docs, into a policy's order. The order must be
+// total on distinct IDs so that the input order never shows through.
+type sorter func(req *Request, docs []invoice.Document, es []entry)
 
 // plan runs the engine: eligible documents only, sorted by the policy, in
 // one currency, filled greedily.
@@ -25,44 +37,44 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 	if capped {
 		capCur = req.Cap.Currency()
 	}
-	dIdx := make([]int32, 0, len(req.Debits))
+	des := make([]entry, 0, len(req.Debits))
 	for i := range req.Debits {
 		d := &req.Debits[i]
 		if debitOK(d) && (!capped || d.Open.Currency() == capCur) {
-			dIdx = append(dIdx, int32(i))
+			des = append(des, newEntry(d, i))
 		}
 	}
-	if len(dIdx) == 0 {
+	if len(des) == 0 {
 		return Plan{}, nil
 	}
-	cIdx := make([]int32, 0, len(req.Credits))
+	ces := make([]entry, 0, len(req.Credits))
 	for i := range req.Credits {
 		c := &req.Credits[i]
 		if creditOK(c, req) && (!capped || c.Open.Currency() == capCur) {
-			cIdx = append(cIdx, int32(i))
+			ces = append(ces, newEntry(c, i))
 		}
 	}
-	if len(cIdx) == 0 {
+	if len(ces) == 0 {
 		return Plan{}, nil
 	}
-	debitOrder(req, req.Debits, dIdx)
-	creditOrder(req, req.Credits, cIdx)
+	debitOrder(req, req.Debits, des)
+	creditOrder(req, req.Credits, ces)
 
 	// One currency per plan. Usually the request has one; when it mixes
 	// several, the plan is in the first currency, in the order of the
 	// debits, that pays anything at all.
-	cur := req.Debits[dIdx[0]].Open.Currency()
-	if oneCurrency(req.Debits, dIdx, cur) && oneCurrency(req.Credits, cIdx, cur) {
-		return fill(req, dIdx, cIdx, cur, reason)
+	cur := req.Debits[des[0].i].Open.Currency()
+	if oneCurrency(req.Debits, des, cur) && oneCurrency(req.Credits, ces, cur) {
+		return fill(req, des, ces, cur, reason)
 	}
 	var tried []money.Currency
-	for _, di := range dIdx {
-		cur := req.Debits[di].Open.Currency()
+	for _, e := range des {
+		cur := req.Debits[e.i].Open.Currency()
 		if contains(tried, cur) {
 			continue
 		}
 		tried = append(tried, cur)
-		p, err := fill(req, inCurrency(req.Debits, dIdx, cur), inCurrency(req.Credits, cIdx, cur), cur, reason)
+		p, err := fill(req, inCurrency(req.Debits, des, cur), inCurrency(req.Credits, ces, cur), cur, reason)
 		if err != nil || len(p.Lines) > 0 {
 			return p, err
 		}
@@ -70,20 +82,24 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 	return Plan{}, nil
 }
 
-func oneCurrency(docs []invoice.Document, idx []int32, cur money.Currency) bool {
-	for _, i := range idx {
-		if docs[i].Open.Currency() != cur {
+func newEntry(d *invoice.Document, i int) entry {
+	return entry{sec: d.Issued.Unix(), nsec: int32(d.Issued.Nanosecond()), i: int32(i), id: d.ID}
+}
+
+func oneCurrency(docs []invoice.Document, es []entry, cur money.Currency) bool {
+	for k := range es {
+		if docs[es[k].i].Open.Currency() != cur {
 			return false
 		}
 	}
 	return true
 }
 
-func inCurrency(docs []invoice.Document, idx []int32, cur money.Currency) []int32 {
-	var out []int32
-	for _, i := range idx {
-		if docs[i].Open.Currency() == cur {
-			out = append(out, i)
+func inCurrency(docs []invoice.Document, es []entry, cur money.Currency) []entry {
+	var out []entry
+	for _, e := range es {
+		if docs[e.i].Open.Currency() == cur {
+			out = append(out, e)
 		}
 	}
 	return out
@@ -115,7 +131,7 @@ type queues struct {
 	person  map[string]int32
 }
 
-func newQueues(req *Request, cOrd []int32) *queues {
+func newQueues(req *Request, cOrd []entry) *queues {
 	n := int32(len(cOrd))
 	if !req.BillTo {
 		return &queues{start: []int32{0, n}, head: []int32{0}}
@@ -123,8 +139,8 @@ func newQueues(req *Request, cOrd []int32) *queues {
 	q := &queues{company: map[string]int32{}, person: map[string]int32{}}
 	of := make([]int32, n)
 	var count []int32
-	for p, ci := range cOrd {
-		bt := req.Credits[ci].BillTo
+	for p := range cOrd {
+		bt := req.Credits[cOrd[p].i].BillTo
 		var m map[string]int32
 		var key string
 		switch {
@@ -202,18 +218,34 @@ func (q *queues) next(id int32) int32 {
 // the walk stops when the cap is used up.
 //
 // Each line uses up its debit, its credit or the cap, so a plan has at most
-// len(dOrd)+len(cOrd) lines and the walk is linear.
-func fill(req *Request, dOrd, cOrd []int32, cur money.Currency, reason func(req *Request, d *invoice.Document) string) (Plan, error) {
+// len(dOrd)+len(cOrd) lines and the walk is linear. Only the head credit of
+// a queue can be partly used (those before it are used up, those after it
+// untouched), so what is left is kept per queue, not per credit.
+func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req *Request, d *invoice.Document) string) (Plan, error) {
 	zero := money.Zero(cur)
-	rem := make([]money.Money, len(cOrd))
-	for p, ci := range cOrd {
-		rem[p] = req.Credits[ci].Open
+	// The open balances in walk order, gathered in tight loops whose
+	// independent loads overlap, rather than one scattered load at a time
+	// in the walk.
+	dOpen := make([]money.Money, len(dOrd))
+	for k := range dOrd {
+		dOpen[k] = req.Debits[dOrd[k].i].Open
+	}
+	cOpen := make([]money.Money, len(cOrd))
+	for k := range cOrd {
+		cOpen[k] = req.Credits[cOrd[k].i].Open
 	}
 	q := newQueues(req, cOrd)
+	nq := len(q.start) - 1
+	left := make([]money.Money, nq) // what is left of the head credit of each queue
+	for id := range nq {
+		if p := q.next(int32(id)); p >= 0 {
+			left[id] = cOpen[p]
+		}
+	}
 	full := !req.Partial
 	var total []money.Money // what is left in each queue, for full cover
 	if full {
-		total = make([]money.Money, len(q.start)-1)
+		total = make([]money.Money, nq)
 		for id := range total {
 			total[id] = zero
 		}
@@ -223,7 +255,7 @@ func fill(req *Request, dOrd, cOrd []int32, cur money.Currency, reason func(req 
 				if q.items != nil {
 					p = q.items[k]
 				}
-				s, err := total[id].Add(rem[p])
+				s, err := total[id].Add(cOpen[p])
 				if err != nil {
 					return Plan{}, err
 				}
@@ -235,13 +267,13 @@ func fill(req *Request, dOrd, cOrd []int32, cur money.Currency, reason func(req 
 	capLeft := req.Cap
 
 	lines := make([]Line, 0, len(dOrd)+len(cOrd))
-	for _, di := range dOrd {
-		d := &req.Debits[di]
+	for k := range dOrd {
+		d := &req.Debits[dOrd[k].i]
 		qa, qb := q.of(d)
 		if qa < 0 && qb < 0 {
 			continue
 		}
-		need := d.Open
+		need := dOpen[k]
 		if full {
 			avail := zero
 			if qa >= 0 {
@@ -273,16 +305,16 @@ func fill(req *Request, dOrd, cOrd []int32, cur money.Currency, reason func(req 
 			if p < 0 {
 				break
 			}
-			// take = min(need, rem[p], capLeft), noting what it uses up.
+			// take = min(need, left[qid], capLeft), noting what it uses up.
 			var take money.Money
 			debitDone, creditDone := false, false
-			switch c, _ := need.Cmp(rem[p]); {
+			switch c, _ := need.Cmp(left[qid]); {
 			case c < 0:
 				take, debitDone = need, true
 			case c == 0:
 				take, debitDone, creditDone = need, true, true
 			default:
-				take, creditDone = rem[p], true
+				take, creditDone = left[qid], true
 			}
 			capDone := false
 			if capped {
@@ -293,13 +325,15 @@ func fill(req *Request, dOrd, cOrd []int32, cur money.Currency, reason func(req 
 					capDone = true
 				}
 			}
-			lines = append(lines, Line{Credit: req.Credits[cOrd[p]].ID, Debit: d.ID, Amount: take, Reason: why})
+			lines = append(lines, Line{Credit: cOrd[p].id, Debit: dOrd[k].id, Amount: take, Reason: why})
 
 			var err error
 			if creditDone {
-				rem[p] = zero
 				q.head[qid]++
-			} else if rem[p], err = rem[p].Sub(take); err != nil {
+				if n := q.next(qid); n >= 0 {
+					left[qid] = cOpen[n]
+				}
+			} else if left[qid], err = left[qid].Sub(take); err != nil {
 				return Plan{}, err
 			}
 			if full {

@@ -48,22 +48,8 @@ func (oldestFirst) Plan(req Request) (Plan, error) {
 	return plan(&req, byIssue, byIssue, func(*Request, *invoice.Document) string { return ReasonOldest })
 }
 
-// issueKey is the sort key of OldestFirst: small, so that sorting moves
-// 32 bytes per document rather than the document.
-type issueKey struct {
-	sec  int64
-	nsec int32
-	i    int32
-	id   string
-}
-
-func byIssue(_ *Request, docs []invoice.Document, idx []int32) {
-	keys := make([]issueKey, len(idx))
-	for k, i := range idx {
-		t := docs[i].Issued
-		keys[k] = issueKey{sec: t.Unix(), nsec: int32(t.Nanosecond()), i: i, id: docs[i].ID}
-	}
-	slices.SortFunc(keys, func(a, b issueKey) int {
+func byIssue(_ *Request, _ []invoice.Document, es []entry) {
+	slices.SortFunc(es, func(a, b entry) int {
 		if a.sec != b.sec {
 			return cmp.Compare(a.sec, b.sec)
 		}
@@ -72,9 +58,6 @@ func byIssue(_ *Request, docs []invoice.Document, idx []int32) {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	for k := range keys {
-		idx[k] = keys[k].i
-	}
 }
 
 // SystemDiscretion returns this library's own policy for a customer who
@@ -124,15 +107,15 @@ func due(d *invoice.Document) time.Time {
 
 func overdue(req *Request, d *invoice.Document) bool { return due(d).Before(req.AsOf) }
 
-func byUrgency(req *Request, docs []invoice.Document, idx []int32) {
-	od := make(map[int32]bool, len(idx))
-	for _, i := range idx {
-		od[i] = overdue(req, &docs[i])
+func byUrgency(req *Request, docs []invoice.Document, es []entry) {
+	od := make([]bool, len(docs))
+	for _, e := range es {
+		od[e.i] = overdue(req, &docs[e.i])
 	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		x, y := &docs[a], &docs[b]
-		if od[a] != od[b] {
-			if od[a] {
+	slices.SortFunc(es, func(a, b entry) int {
+		x, y := &docs[a.i], &docs[b.i]
+		if od[a.i] != od[b.i] {
+			if od[a.i] {
 				return -1
 			}
 			return 1
@@ -146,16 +129,19 @@ func byUrgency(req *Request, docs []invoice.Document, idx []int32) {
 		if c := due(x).Compare(due(y)); c != 0 {
 			return c
 		}
-		if c := x.Issued.Compare(y.Issued); c != 0 {
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
 			return c
 		}
-		return strings.Compare(x.ID, y.ID)
+		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
 	})
 }
 
-func byExpiry(_ *Request, docs []invoice.Document, idx []int32) {
-	slices.SortFunc(idx, func(a, b int32) int {
-		x, y := &docs[a], &docs[b]
+func byExpiry(_ *Request, docs []invoice.Document, es []entry) {
+	slices.SortFunc(es, func(a, b entry) int {
+		x, y := &docs[a.i], &docs[b.i]
 		xe, ye := x.Expires.IsZero(), y.Expires.IsZero()
 		switch {
 		case xe != ye:
@@ -168,10 +154,13 @@ func byExpiry(_ *Request, docs []invoice.Document, idx []int32) {
 				return c
 			}
 		}
-		if c := x.Issued.Compare(y.Issued); c != 0 {
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
 			return c
 		}
-		return strings.Compare(x.ID, y.ID)
+		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
 	})
 }
 
