@@ -185,6 +185,14 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 			if err != nil {
 				return ApplyResult{}, err
 			}
+			// A recurring document named in the request (in the cart) stops
+			// the whole request, as a named pair does (iMIS: open credits
+			// cannot be applied if a recurring transaction is in the cart);
+			// only an unnamed one, found among the account's open debits,
+			// is skipped.
+			if d.Recurring {
+				return ApplyResult{}, &Error{Op: t.op, Document: id, Err: fail(ErrRecurring, "%q is recurring", id)}
+			}
 			debits = addUnique(debits, d)
 		}
 		for _, id := range req.Credits {
