@@ -276,6 +276,9 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 		if pol == nil {
 			pol = t.l.policy
 		}
+		// Plan and validate under the policy's own rules (Partial,
+		// BillToMatch), as allocate.Effective says.
+		ar = allocate.Effective(pol, ar)
 		var err error
 		if plan, err = pol.Plan(ar); err != nil {
 			return ApplyResult{}, err
@@ -445,6 +448,7 @@ func (t *txn) writePlan(plan allocate.Plan, policy, comment string) ([]Applicati
 // plan runs a policy over req, validates the plan and writes it, without
 // entries (the caller records them).
 func (t *txn) plan(pol allocate.Policy, req allocate.Request) ([]Application, error) {
+	req = allocate.Effective(pol, req)
 	plan, err := pol.Plan(req)
 	if err != nil {
 		return nil, err

@@ -717,6 +717,7 @@ func (t *txn) consolidateOne(id string, req ConsolidateRequest) (apps []Applicat
 			ar.Credits = append(ar.Credits, *d)
 		}
 	}
+	ar = allocate.Effective(req.Policy, ar)
 	plan, err := req.Policy.Plan(ar)
 	if err != nil {
 		return nil, money.Money{}, err, nil
