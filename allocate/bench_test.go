@@ -111,3 +111,24 @@ func BenchmarkSortFloor(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValidate validates the plan of BenchmarkOldestFirst.
+func BenchmarkValidate(b *testing.B) {
+	for _, s := range benchSizes {
+		b.Run("n="+s.name, func(b *testing.B) {
+			req := benchRequest(s.n)
+			plan, err := allocate.OldestFirst().Plan(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if err := allocate.Validate(req, plan); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(plan.Lines)), "lines/op")
+		})
+	}
+}

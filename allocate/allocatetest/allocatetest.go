@@ -28,6 +28,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -125,9 +126,9 @@ func CheckPolicy(p allocate.Policy, req allocate.Request, seed uint64) error {
 			return &Failure{Policy: name, Property: PropNoError, Request: other, Err: err}
 		}
 		if !cmp.Equal(plan, got, cmpopts.EquateEmpty()) {
-			return &Failure{Policy: name, Property: PropDeterministic, Request: before, Plan: plan,
-				Err: fmt.Errorf("%w: with debits in the order %v and credits in the order %v the plan is instead:\n%s",
-					ErrOrderDependent, ids(other.Debits), ids(other.Credits), formatPlan(got))}
+			return &Failure{Policy: name, Property: PropDeterministic, Request: before, Plan: plan, Other: &got,
+				Err: fmt.Errorf("%w: with debits in the order %v and credits in the order %v the plan differs",
+					ErrOrderDependent, ids(other.Debits), ids(other.Credits))}
 		}
 	}
 	return nil
@@ -239,6 +240,7 @@ type Failure struct {
 	Request  allocate.Request // the request, in the order first planned
 	Plan     allocate.Plan    // the plan it gave (empty for PropNoError)
 	Err      error            // what is wrong; a *allocate.PlanError for PropValid
+	Other    *allocate.Plan   // for PropDeterministic, the plan of the shuffled request
 }
 
 // Error names the property and the problem, then lists the request and the
@@ -248,7 +250,11 @@ func (f *Failure) Error() string {
 	if f.Policy != "" {
 		who = "policy " + f.Policy
 	}
-	return fmt.Sprintf("%s is not %s: %v\n%s%s", who, f.Property, f.Err, FormatRequest(f.Request), formatPlan(f.Plan))
+	s := fmt.Sprintf("%s is not %s: %v\n%s%s", who, f.Property, f.Err, FormatRequest(f.Request), formatPlan(f.Plan))
+	if f.Other != nil {
+		s += "shuffled " + formatPlan(*f.Other)
+	}
+	return s
 }
 
 // Unwrap returns Err, so that errors.Is sees ErrIncomplete,
@@ -324,7 +330,13 @@ func formatPlan(p allocate.Plan) string {
 	return s
 }
 
-func day(t interface{ Format(string) string }) string { return t.Format("2006-01-02") }
+// day formats a date, with the time only when it is not midnight.
+func day(t time.Time) string {
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02 15:04:05.999999999")
+}
 
 func ids(docs []invoice.Document) []string {
 	out := make([]string, len(docs))

@@ -1,0 +1,5 @@
+//go:build race
+
+package allocate_test
+
+func init() { raceEnabled = true }
