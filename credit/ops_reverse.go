@@ -645,7 +645,7 @@ type ConsolidateRequest struct {
 type AccountResult struct {
 	Account      string        `json:"account"`
 	Applications []Application `json:"applications,omitempty"`
-	Total        money.Money   `json:"total,omitzero"`
+	Total        money.Money   `json:"total"`
 	Error        string        `json:"error,omitempty"`
 }
 
