@@ -1,18 +1,34 @@
 // Package allocate decides which credits pay which debits. A [Policy] turns
 // a [Request] (open debits, open credits, an optional cap, the rules) into a
 // [Plan] of [Line]s; [Validate] checks any plan, built-in or custom, against
-// its request before a ledger writes it.
+// its request before a ledger writes it, and reports every rule it breaks
+// in a [*PlanError] that matches [ErrInvalidPlan] and a sentinel per rule
+// ([ErrOverspend], [ErrCapExceeded], [ErrRecurring], …).
 //
-// The built-in policies are pure and deterministic, and compose:
+// The built-in policies are pure and deterministic (ties go to the lower
+// ID; the order of the request's documents never shows), run in
+// O(n log n), and compose:
 //
-//	allocate.BillToMatch(allocate.OldestFirst())
+//	allocate.Partial(allocate.BillToMatch(allocate.OldestFirst()))
 //
-// OldestFirst pays the oldest debits first from the oldest credits (iMIS);
-// SystemDiscretion is this library's own documented choice (Ingram's "at its
-// own discretion"); BillToMatch restricts any policy to pairs whose bill-to
-// parties match (Aptify); Partial lets a policy pay part of a debit, which
-// by default it may not (Aptify's full cover).
+// [OldestFirst] pays the oldest debits first from the oldest credits (iMIS);
+// [SystemDiscretion] is this library's own documented choice (Ingram's "at
+// its own discretion"): overdue and small debits first, credits that expire
+// soonest first. [BillToMatch] restricts any policy to pairs whose bill-to
+// parties match (Aptify); [Partial] lets a policy pay part of a debit,
+// which by default it may not (Aptify's full cover).
 //
-// A policy of your own implements Policy and is proven with
-// allocate/allocatetest.Check.
+// Wrappers change the rules a policy plans under, so a ledger plans and
+// validates with the request [Effective] returns:
+//
+//	req = allocate.Effective(p, req)
+//	plan, err := p.Plan(req)
+//	if err == nil {
+//		err = allocate.Validate(req, plan)
+//	}
+//
+// A policy of your own implements Policy (or is a [PolicyFunc]), and is
+// proven with allocate/allocatetest.Check, which generates requests and
+// checks that its plans are valid, complete and independent of the order of
+// the documents.
 package allocate
