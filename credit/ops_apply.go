@@ -66,6 +66,9 @@ type ApplyResult struct {
 // allocate.Validate before anything is written.
 func (l *Ledger) Apply(ctx context.Context, p Principal, key string, req ApplyRequest) (ApplyResult, error) {
 	req.PolicyName = l.policyName(req)
+	if err := req.checkSize(); err != nil {
+		return ApplyResult{}, &Error{Op: OpApplied, Err: err}
+	}
 	return write(l, ctx, p, OpApplied, key, req, func(t *txn) (ApplyResult, error) {
 		return t.apply(req, true)
 	})
@@ -75,9 +78,22 @@ func (l *Ledger) Apply(ctx context.Context, p Principal, key string, req ApplyRe
 // View details; Ingram: the available credit shown before paying).
 func (l *Ledger) Preview(ctx context.Context, p Principal, req ApplyRequest) (ApplyResult, error) {
 	req.PolicyName = l.policyName(req)
+	if err := req.checkSize(); err != nil {
+		return ApplyResult{}, &Error{Op: OpPreviewed, Err: err}
+	}
 	return read(l, ctx, p, OpPreviewed, func(t *txn) (ApplyResult, error) {
 		return t.apply(req, false)
 	})
+}
+
+// checkSize refuses a request naming more than maxDocs documents before
+// any work proportional to its size (fingerprinting, copying, checking
+// each id), so an oversized request costs no more than a small one.
+func (req ApplyRequest) checkSize() error {
+	if 2*len(req.Pairs)+len(req.Debits)+len(req.Credits) > maxDocs {
+		return fail(ErrInvalidRequest, "more than %d documents in one request", maxDocs)
+	}
+	return nil
 }
 
 func (l *Ledger) policyName(req ApplyRequest) string {
