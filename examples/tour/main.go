@@ -7,6 +7,12 @@
 // account's history as Adobe Commerce's company credit grid shows it.
 //
 //	go run ./examples/tour
+//	go run ./examples/tour -postgres postgres://user:pass@localhost:5432/db
+//
+// With -postgres the same tour runs against PostgreSQL (store/postgres):
+// the store's tables are created by Migrate if they are missing, and the
+// tour writes in a namespace of its own, so that it can run again and
+// again on one database.
 package main
 
 import (
@@ -18,24 +24,58 @@ import (
 	"os"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/examples/internal/demo"
 	"github.com/arcredit/arcredit/examples/internal/grid"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
 	"github.com/arcredit/arcredit/store"
+	"github.com/arcredit/arcredit/store/postgres"
 )
 
 func main() {
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: tour\n\nA tour of arcredit on the in-memory store.\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: tour [-postgres URL]\n\nA tour of arcredit, on the in-memory store unless -postgres is given.\n\n")
 		flag.PrintDefaults()
 	}
+	pg := flag.String("postgres", "", "run the tour against the PostgreSQL database at this `URL` instead of in memory")
 	flag.Parse()
-	if err := run(os.Stdout, store.NewMemory(), "tour"); err != nil {
+	if err := main1(*pg); err != nil {
 		fmt.Fprintln(os.Stderr, "tour:", err)
 		os.Exit(1)
 	}
+}
+
+func main1(pgURL string) error {
+	if pgURL == "" {
+		return run(os.Stdout, store.NewMemory(), "tour")
+	}
+	ctx := context.Background()
+	st, closeDB, err := openPostgres(ctx, pgURL, postgres.Options{})
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	// A namespace per run: the tour's ids are fixed, and a namespace never
+	// sees another's records.
+	return run(os.Stdout, st, "tour-"+time.Now().UTC().Format("20060102T150405.000000"))
+}
+
+// openPostgres connects to url, creates the store's tables if needed and
+// returns the store and a function that closes the connections.
+func openPostgres(ctx context.Context, url string, opts postgres.Options) (credit.Store, func(), error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := postgres.New(pool, opts)
+	if err := st.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return st, pool.Close, nil
 }
 
 // run plays the tour on st, in namespace ns, writing to w.
@@ -68,7 +108,7 @@ func run(w io.Writer, st credit.Store, ns string) error {
 		return nil
 	}
 
-	fmt.Fprintf(w, "arcredit tour: the credit of one B2B customer, Acme Corp, on the in-memory store\n\n")
+	fmt.Fprintf(w, "arcredit tour: the credit of one B2B customer, Acme Corp\n\n")
 
 	// 1. A company account in USD with a credit line.
 	if _, err := ledger.OpenAccount(ctx, admin, "open-acme", credit.OpenAccountRequest{
