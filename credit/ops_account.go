@@ -223,8 +223,10 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 		}
 	}
 	n.Op, n.Original, n.Rate, n.Residual = OpCurrencyConverted, before, r, residual(rounded)
-	n.Amount = a.Balances().Outstanding
-	return nil
+	// Outstanding only: the available credit may be more than money holds,
+	// which record refuses.
+	n.Amount, err = a.Credit.Sub(a.Debit)
+	return err
 }
 
 // final returns the account as it will be stored.

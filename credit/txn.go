@@ -291,6 +291,16 @@ func (t *txn) record(account string, n note) error {
 	if err != nil {
 		return err
 	}
+	// Refuse balances whose outstanding or available figure money cannot
+	// hold (a limit and a credit near the largest amount), rather than let
+	// Balances panic on them.
+	out, err := a.Credit.Sub(a.Debit)
+	if err == nil {
+		_, err = a.Limit.Add(out)
+	}
+	if err != nil {
+		return &Error{Op: t.op, Account: account, Err: err}
+	}
 	at := t.now
 	if at.Before(a.Updated) {
 		at = a.Updated // history never goes back in time, even if the clock does
