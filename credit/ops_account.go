@@ -33,6 +33,10 @@ func (l *Ledger) OpenAccount(ctx context.Context, p Principal, key string, req O
 		if err := checkID("account id", req.ID, false); err != nil {
 			return Account{}, err
 		}
+		if len(req.ID) > invoice.MaxIDLen {
+			// Every document names its account, in at most MaxIDLen bytes.
+			return Account{}, fail(ErrInvalidRequest, "account id must be at most %d bytes", invoice.MaxIDLen)
+		}
 		if req.Currency.IsZero() {
 			return Account{}, fail(ErrInvalidRequest, "account currency is required")
 		}
