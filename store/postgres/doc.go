@@ -1,0 +1,63 @@
+// Package postgres is a credit.Store on PostgreSQL through pgx v5, written to
+// run unchanged on the engines that speak its protocol and distribute it
+// (CockroachDB, YugabyteDB).
+//
+// # Using it
+//
+// Point it at an existing database with a pgx pool, apply the schema, and
+// hand the store to the Ledger:
+//
+//	pool, err := pgxpool.New(ctx, "postgres://app@db.example:5432/billing")
+//	if err != nil { … }
+//	defer pool.Close()
+//	store := postgres.New(pool, postgres.Options{Schema: "arcredit"})
+//	if err := store.Migrate(ctx); err != nil { … }
+//	ledger, err := credit.New(store, auth, credit.Options{})
+//
+// The pool belongs to the caller, who configures and closes it. Migrate
+// applies the versioned migrations embedded in the binary
+// (migrations/NNNN_what.sql) that the database lacks, each in its own
+// transaction with its row in schema_migrations; it is safe on every start
+// and from several processes at once. Options.Schema keeps the tables in a
+// schema of their own (created if missing); without it they go where the
+// connection's search_path puts them.
+//
+// # Transactions and round trips
+//
+// A Ledger operation costs one round trip per Load (its SELECTs pipelined
+// as one batch, read from one snapshot) and one for Commit (BEGIN
+// ISOLATION LEVEL SERIALIZABLE, every write, and COMMIT pipelined as one
+// batch). Commit checks the version of every account and document it
+// writes and reports a stale one, an existing key, a serialization failure
+// or a deadlock as credit.ErrConflict, on which the Ledger reloads and
+// retries with backoff; reads retry serialization failures themselves.
+// A commit whose outcome is unknown (the connection failed after the batch
+// was sent) is resolved through the batch's idempotency key and is never
+// written twice; see Store.Commit and ErrCommitUnknown.
+//
+// # What is stored
+//
+// Every key leads with the namespace. Money is a NUMERIC amount (refusing
+// NaN, and negative open balances) with its currency code, and comes back
+// equal to what was written, scale included. Times are timestamptz kept to
+// the microsecond: the store truncates what it writes (the Ledger's clock is
+// truncated already) and returns times in UTC. History entries are only
+// ever inserted. Text must be valid UTF-8 without NUL bytes, as PostgreSQL
+// requires.
+//
+// # Portability
+//
+// The store uses no advisory locks, LISTEN/NOTIFY, sequences or SERIAL and
+// identity columns; ids are made by the application. Partial indexes,
+// data-modifying WITH clauses and COLLATE "C" in expressions are the most
+// recent features it needs (CockroachDB 22.2 or later). A test of the
+// package scans its SQL and Go source for the forbidden features.
+//
+// # Tests
+//
+// The package's tests need a database: they read its URL from the
+// environment variable ARCREDIT_POSTGRES_URL (scripts/with-postgres.sh
+// starts a throwaway server and sets it), give every test a schema of its
+// own, and skip without it, except under CI=true where they fail. The
+// helpers are in package postgrestest.
+package postgres

@@ -1,0 +1,101 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+)
+
+// Load implements credit.Store in one round trip: the SELECTs the query
+// needs go in one pipelined batch. When there is more than one, the batch
+// runs them inside BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY … COMMIT
+// so that they all read one snapshot (a lone SELECT is a snapshot by
+// itself). Snapshot isolation is all Load promises: the Ledger's
+// correctness rests on Commit, which checks the version of every record it
+// writes, not on the isolation of the read. A serialization failure or
+// deadlock (possible on engines that run every transaction serializably) is
+// retried.
+func (s *Store) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
+	var snap *credit.Snapshot
+	err := s.retry(ctx, transient, func() error {
+		snap = &credit.Snapshot{Accounts: map[string]credit.Account{}, Documents: map[string]invoice.Document{}}
+		b := s.loadBatch(q, snap)
+		if b.Len() == 0 {
+			return ctx.Err()
+		}
+		return s.sendBatch(ctx, b, nil)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load: %w", err)
+	}
+	return snap, nil
+}
+
+// loadBatch queues the SELECTs of q, each reading its rows into snap.
+func (s *Store) loadBatch(q credit.Query, snap *credit.Snapshot) *pgx.Batch {
+	var selects []func(b *pgx.Batch)
+	ns := q.Namespace
+	if len(q.Accounts) > 0 {
+		selects = append(selects, func(b *pgx.Batch) {
+			b.Queue(s.sql.loadAccounts, ns, q.Accounts).Query(func(rows pgx.Rows) error {
+				return each(rows, scanAccount, func(a credit.Account) { snap.Accounts[a.ID] = a })
+			})
+		})
+	}
+	if len(q.Documents) > 0 || len(q.OpenOf) > 0 {
+		selects = append(selects, func(b *pgx.Batch) {
+			b.Queue(s.sql.loadDocuments, ns, strs(q.Documents), strs(q.OpenOf)).Query(func(rows pgx.Rows) error {
+				return each(rows, scanDocument, func(d invoice.Document) { snap.Documents[d.ID] = d })
+			})
+		})
+	}
+	if len(q.ApplicationsOf) > 0 || len(q.Applications) > 0 || q.Operation != "" {
+		selects = append(selects, func(b *pgx.Batch) {
+			b.Queue(s.sql.loadApplications, ns, strs(q.ApplicationsOf), strs(q.Applications), q.Operation).Query(func(rows pgx.Rows) error {
+				return each(rows, scanApplication, func(a credit.Application) { snap.Applications = append(snap.Applications, a) })
+			})
+		})
+	}
+	if q.Idempotency != "" {
+		selects = append(selects, func(b *pgx.Batch) {
+			b.Queue(s.sql.loadIdempotency, ns, q.Idempotency).Query(func(rows pgx.Rows) error {
+				return each(rows, scanIdempotency, func(r credit.Idempotency) { snap.Idempotency = &r })
+			})
+		})
+	}
+	b := &pgx.Batch{}
+	if len(selects) > 1 {
+		b.Queue("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+	}
+	for _, sel := range selects {
+		sel(b)
+	}
+	if len(selects) > 1 {
+		b.Queue("COMMIT")
+	}
+	return b
+}
+
+// each scans every row with scan and hands the record to add.
+func each[T any](rows pgx.Rows, scan func(pgx.Row) (T, error), add func(T)) error {
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		add(v)
+	}
+	return rows.Err()
+}
+
+// strs returns ids, never nil, so that it is sent as an array.
+func strs(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
+}

@@ -1,0 +1,166 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/arcredit/arcredit/credit"
+)
+
+// Options configures a Store. Every field is optional.
+type Options struct {
+	// Schema is the PostgreSQL schema that holds the store's tables. When
+	// empty, the tables are wherever the connection's search_path puts them
+	// (usually public). Migrate creates the schema if it does not exist.
+	Schema string
+	// MaxAttempts bounds how often a read, or a step of Migrate, is tried
+	// when the database reports a serialization failure or a deadlock; 5
+	// when zero. Commit is tried once: it reports those as credit.ErrConflict
+	// and the Ledger retries the whole operation.
+	MaxAttempts int
+}
+
+// Store is a credit.Store on PostgreSQL (or a compatible engine such as
+// CockroachDB or YugabyteDB). It is safe for concurrent use. The caller owns
+// the pool: Store never closes it.
+type Store struct {
+	pool     *pgxpool.Pool
+	schema   string
+	attempts int
+	sql      statements
+}
+
+var _ credit.Store = (*Store)(nil)
+
+// ErrCommitUnknown is wrapped by the error of a Commit whose outcome could
+// not be learned: the connection failed after the batch was sent, and the
+// batch had no idempotency record to look for, or the context ended before
+// it could be looked up. The batch may or may not have been written; it was
+// not written twice. A Ledger operation that fails this way can be retried
+// with the same idempotency key, which returns the first result if the
+// write did happen.
+var ErrCommitUnknown = errors.New("postgres: commit outcome unknown")
+
+// New returns a Store that keeps its records in pool's database. Call
+// Migrate once before the first use (it is safe to call on every start).
+func New(pool *pgxpool.Pool, opts Options) *Store {
+	s := &Store{pool: pool, schema: opts.Schema, attempts: opts.MaxAttempts}
+	if s.attempts <= 0 {
+		s.attempts = 5
+	}
+	s.sql = newStatements(s.table)
+	return s
+}
+
+// table returns the name of one of the store's tables, qualified by the
+// schema when there is one.
+func (s *Store) table(name string) string {
+	if s.schema == "" {
+		return name
+	}
+	return pgx.Identifier{s.schema, name}.Sanitize()
+}
+
+// SQLSTATE codes the store reacts to.
+const (
+	codeSerialization  = "40001"
+	codeDeadlock       = "40P01"
+	codeUniqueViolated = "23505"
+	codeDivisionByZero = "22012" // raised on purpose by a failed version check
+	codeDuplicateTable = "42P07"
+	codeDuplicateSch   = "42P06"
+)
+
+// sqlState returns the SQLSTATE of a database error, or "" for any other
+// error.
+func sqlState(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// transient reports whether err is a serialization failure or a deadlock:
+// the transaction was rolled back and may simply be run again.
+func transient(err error) bool {
+	c := sqlState(err)
+	return c == codeSerialization || c == codeDeadlock
+}
+
+// retry runs fn until it succeeds, fails with an error for which again is
+// false, the attempts run out or ctx ends, backing off with jitter between
+// tries: up to 2 ms, 4 ms, 8 ms … capped at 100 ms.
+func (s *Store) retry(ctx context.Context, again func(error) bool, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !again(err) || attempt >= s.attempts {
+			return err
+		}
+		d := min(2*time.Millisecond<<min(attempt-1, 6), 100*time.Millisecond)
+		d = d/2 + rand.N(d/2+1)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// sendBatch sends b on a connection of the pool and reads every result
+// with read (or just their errors when read is nil). A batch that leaves
+// the connection inside a transaction (one that began with BEGIN and
+// failed before COMMIT) is rolled back so the connection can be reused.
+func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, read func(pgx.BatchResults) error) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	br := conn.SendBatch(ctx, b)
+	if read != nil {
+		err = read(br)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	rollback(ctx, conn)
+	return err
+}
+
+// rollback ends a transaction a failed batch left open on conn. If that
+// fails too, the pool discards the connection when it is released.
+func rollback(ctx context.Context, conn *pgxpool.Conn) {
+	pc := conn.Conn().PgConn()
+	if pc.IsClosed() || pc.TxStatus() == 'I' {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_, _ = conn.Exec(ctx, "ROLLBACK")
+}
+
+// bindNames replaces {name} in sql with the name of the table.
+func bindNames(sql string, table func(string) string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(sql, '{')
+		if i < 0 {
+			b.WriteString(sql)
+			return b.String()
+		}
+		j := strings.IndexByte(sql[i:], '}')
+		b.WriteString(sql[:i])
+		b.WriteString(table(sql[i+1 : i+j]))
+		sql = sql[i+j+1:]
+	}
+}

@@ -1,0 +1,102 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+)
+
+// Each read below is one SELECT, which sees one snapshot at any isolation
+// level, in one round trip; a serialization failure or deadlock is retried.
+
+// History implements credit.Store with the entries' primary key
+// (ns, account, seq).
+func (s *Store) History(ctx context.Context, ns, account string, afterSeq int64, limit int) ([]credit.Entry, error) {
+	sql, args := s.sql.history, []any{ns, account, max(afterSeq, 0), limit}
+	if limit <= 0 {
+		sql, args = s.sql.historyAll, args[:3]
+	}
+	out, err := query(ctx, s, sql, args, scanEntry)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: history: %w", err)
+	}
+	return out, nil
+}
+
+// EntryAt implements credit.Store with the index (ns, account, at, seq).
+// Times are kept to the microsecond, so t is compared truncated to the
+// microsecond, which gives the same answer as comparing it whole.
+func (s *Store) EntryAt(ctx context.Context, ns, account string, t time.Time) (credit.Entry, bool, error) {
+	out, err := query(ctx, s, s.sql.entryAt, []any{ns, account, ts(t)}, scanEntry)
+	if err != nil {
+		return credit.Entry{}, false, fmt.Errorf("postgres: entry at: %w", err)
+	}
+	if len(out) == 0 {
+		return credit.Entry{}, false, nil
+	}
+	return out[0], true, nil
+}
+
+// Documents implements credit.Store with the index (ns, account, issued,
+// id), or its partial twin on open documents. Ids are ordered byte by byte
+// (COLLATE "C"), as Go orders strings, whatever the database's collation.
+func (s *Store) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
+	var sql strings.Builder
+	sql.WriteString(s.sql.documentsSelect)
+	args := []any{ns, f.Account}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.After != "" {
+		fmt.Fprintf(&sql, s.sql.documentsCursor, len(args)+1)
+		args = append(args, f.After)
+	}
+	sql.WriteString(" WHERE d.ns = $1 AND d.account = $2")
+	if f.OpenOnly {
+		sql.WriteString(" AND d.status = 'open'")
+	}
+	if len(f.Kinds) > 0 {
+		kinds := make([]string, 0, len(f.Kinds))
+		for _, k := range f.Kinds {
+			kinds = append(kinds, k.String())
+		}
+		sql.WriteString(" AND d.kind = ANY(" + arg(kinds) + ")")
+	}
+	if f.Original != "" {
+		sql.WriteString(" AND d.original = " + arg(f.Original))
+	}
+	if f.After != "" {
+		sql.WriteString(` AND (c.id IS NULL OR d.issued > c.issued OR (d.issued = c.issued AND d.id COLLATE "C" > c.id COLLATE "C"))`)
+	}
+	sql.WriteString(` ORDER BY d.issued, d.id COLLATE "C"`)
+	if f.Limit > 0 {
+		sql.WriteString(" LIMIT " + arg(f.Limit))
+	}
+	out, err := query(ctx, s, sql.String(), args, scanDocument)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: documents: %w", err)
+	}
+	return out, nil
+}
+
+// query runs one SELECT and scans its rows, retrying a transient failure.
+func query[T any](ctx context.Context, s *Store, sql string, args []any, scan func(pgx.Row) (T, error)) ([]T, error) {
+	var out []T
+	err := s.retry(ctx, transient, func() error {
+		out = nil
+		rows, err := s.pool.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return each(rows, scan, func(v T) { out = append(out, v) })
+	})
+	return out, err
+}
