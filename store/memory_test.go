@@ -1,0 +1,13 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/store"
+	"github.com/arcredit/arcredit/storetest"
+)
+
+func TestMemory(t *testing.T) {
+	storetest.Run(t, func(*testing.T) credit.Store { return store.NewMemory() })
+}

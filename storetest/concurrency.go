@@ -1,0 +1,265 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+)
+
+func concurrencyScenarios() []scenario {
+	return []scenario{
+		{"Concurrent/DoubleSpend", concurrentDoubleSpend},
+		{"Concurrent/SameKey", concurrentSameKey},
+		{"Concurrent/RandomOperations", concurrentRandom},
+	}
+}
+
+// concurrentDoubleSpend: 32 goroutines apply one credit of 100.00, each to
+// its own invoices of 10.00 among 50, at once. Exactly 10 invoices are paid
+// and nothing is spent twice.
+func concurrentDoubleSpend(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	f.openAccount("a", credit.Term, 0, false)
+	pay := f.payment("a", 10000)
+	var invs []string
+	for range 50 {
+		invs = append(invs, f.invoice("a", 1000))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	paid := 0
+	for g := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each goroutine tries its invoices in an order of its own, one
+			// pair per request, until the credit is spent.
+			order := rand.New(rand.NewPCG(uint64(g), 1)).Perm(len(invs))
+			for _, i := range order[:10] {
+				r, err := f.l.Apply(f.ctx, f.p, fmt.Sprintf("ds-%d-%d", g, i), credit.ApplyRequest{
+					Pairs: []credit.Pair{{Credit: pay, Debit: invs[i], Amount: cents(1000)}}})
+				mu.Lock()
+				switch {
+				case err == nil:
+					// An invoice another goroutine paid with this credit is
+					// reported unchanged, with nothing written.
+					paid += len(r.Applications)
+				case errors.Is(err, credit.ErrInsufficientCredit), errors.Is(err, credit.ErrInvalidPlan):
+					// The credit is spent, or another goroutine paid this invoice.
+				default:
+					errs = append(errs, err)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		t.Errorf("concurrent apply: %v", err)
+	}
+	if paid != 10 {
+		t.Errorf("%d applications of 10.00 succeeded from a credit of 100.00, want 10", paid)
+	}
+	st := f.check([]string{"a"})
+	paidDocs := 0
+	for _, id := range invs {
+		d := st.Documents[id]
+		if d.Status == invoice.Paid {
+			paidDocs++
+		}
+		if minor(d.Open) != 0 && minor(d.Open) != 1000 {
+			t.Errorf("invoice %s is paid in part: open %s", id, d.Open)
+		}
+	}
+	if paidDocs != 10 {
+		t.Errorf("%d invoices paid, want 10", paidDocs)
+	}
+	if d := st.Documents[pay]; minor(d.Open) != 0 || d.Status != invoice.Closed {
+		t.Errorf("the credit ends %s with %s open, want closed and 0", d.Status, d.Open)
+	}
+	if a := st.Accounts["a"]; minor(a.Debit) != 40000 || minor(a.Credit) != 0 {
+		t.Errorf("account ends with credit %s debit %s, want 0 and 400.00", a.Credit, a.Debit)
+	}
+	if n := len(st.Applications[pay]); n != 10 {
+		t.Errorf("the credit has %d applications, want 10", n)
+	}
+}
+
+// concurrentSameKey: 64 calls with one idempotency key write once and all
+// return the same result.
+func concurrentSameKey(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	f.openAccount("a", credit.Term, 0, false)
+	inv := f.invoice("a", 5000)
+	pay := f.payment("a", 3000)
+	hist := len(f.read([]string{"a"}).History["a"])
+	const n = 64
+	results := make([]credit.ApplyResult, n)
+	debits := make([]credit.DebitResult, n)
+	errs := make([]error, 2*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = f.l.Apply(f.ctx, f.p, "same-apply", credit.ApplyRequest{
+				Pairs: []credit.Pair{{Credit: pay, Debit: inv, Amount: cents(1000)}}, Partial: true})
+		}()
+		go func() {
+			defer wg.Done()
+			debits[i], errs[n+i] = f.l.IssueDebit(f.ctx, f.p, "same-debit", credit.DebitRequest{Account: "a", Amount: cents(700)})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("call %d with a shared key: %v", i, err)
+		}
+	}
+	for i := 1; i < n; i++ {
+		if diff := cmp.Diff(results[0], results[i]); diff != "" {
+			t.Errorf("apply %d returned another result (-first +this):\n%s", i, diff)
+			break
+		}
+	}
+	for i := 1; i < n; i++ {
+		if diff := cmp.Diff(debits[0], debits[i]); diff != "" {
+			t.Errorf("debit %d returned another result (-first +this):\n%s", i, diff)
+			break
+		}
+	}
+	st := f.check([]string{"a"})
+	if got := len(st.History["a"]); got != hist+2 {
+		t.Errorf("history grew by %d entries, want 2 (one apply, one debit)", got-hist)
+	}
+	if d := st.Documents[pay]; minor(d.Open) != 2000 {
+		t.Errorf("the credit has %s open after one apply of 10.00, want 20.00", d.Open)
+	}
+	if a := st.Accounts["a"]; minor(a.Debit) != 4700 {
+		t.Errorf("open debit %s, want 47.00 (one debit of 7.00 issued)", a.Debit)
+	}
+}
+
+// concurrentRandom: goroutines run random operations on a few accounts at
+// once; afterwards every invariant holds, and the money that entered and
+// left by the successful operations is what the balances show.
+func concurrentRandom(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	accts := []string{"a", "b", "c"}
+	f.openAccount("a", credit.Term, 1000000, false)
+	f.openAccount("b", credit.Prepaid, 0, false)
+	f.openAccount("c", credit.Term, 50000, false)
+	const workers, steps = 8, 25
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var net int64 // Σ outstanding, from what the successful operations report
+	var docs []invoice.Document
+	var failures []string
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			pick := func() (invoice.Document, bool) {
+				mu.Lock()
+				defer mu.Unlock()
+				if len(docs) == 0 {
+					return invoice.Document{}, false
+				}
+				return docs[rng.IntN(len(docs))], true
+			}
+			add := func(d invoice.Document, delta int64) {
+				mu.Lock()
+				defer mu.Unlock()
+				docs = append(docs, d)
+				net += delta
+			}
+			for i := range steps {
+				acct := accts[rng.IntN(len(accts))]
+				amt := int64(100 * (1 + rng.IntN(50)))
+				key := fmt.Sprintf("w%d-%d", w, i)
+				var err error
+				switch rng.IntN(8) {
+				case 0:
+					var r credit.DebitResult
+					if r, err = f.l.IssueDebit(f.ctx, f.p, key, credit.DebitRequest{Account: acct, Amount: cents(amt)}); err == nil {
+						add(r.Document, -amt)
+					}
+				case 1:
+					var r credit.CreditResult
+					if r, err = f.l.IssueCredit(f.ctx, f.p, key, credit.CreditRequest{Account: acct, Amount: cents(amt)}); err == nil {
+						add(r.Document, amt)
+					}
+				case 2:
+					var r credit.DebitResult
+					r, err = f.l.Purchase(f.ctx, f.p, key, credit.PurchaseRequest{Account: acct, Amount: cents(amt)})
+					if err == nil {
+						add(r.Document, -amt)
+					} else if errors.Is(err, credit.ErrCreditLimitExceeded) {
+						err = nil
+					}
+				case 3:
+					_, err = f.l.Apply(f.ctx, f.p, key, credit.ApplyRequest{Account: acct, Partial: true})
+				case 4:
+					if d, ok := pick(); ok && d.IsCredit() {
+						if _, err = f.l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(100)}); err == nil {
+							mu.Lock()
+							net -= 100
+							mu.Unlock()
+						}
+					}
+				case 5:
+					if d, ok := pick(); ok && d.IsDebit() {
+						var r credit.AdjustResult
+						if r, err = f.l.Void(f.ctx, f.p, key, d.ID, "random"); err == nil {
+							mu.Lock()
+							net += minor(r.Removed)
+							mu.Unlock()
+						}
+					}
+				case 6:
+					if d, ok := pick(); ok && d.IsCredit() {
+						to := accts[rng.IntN(len(accts))]
+						_, err = f.l.Transfer(f.ctx, f.p, key, credit.TransferRequest{Credit: d.ID, To: to, Amount: cents(100)})
+					}
+				case 7:
+					if d, ok := pick(); ok && d.Kind == invoice.Payment {
+						var r credit.ReverseResult
+						if r, err = f.l.ReversePayment(f.ctx, f.p, key, credit.ReverseRequest{Payment: d.ID}); err == nil {
+							mu.Lock()
+							net -= minor(r.Removed)
+							mu.Unlock()
+						}
+					}
+				}
+				// Refusals that depend on the order of the goroutines are fine;
+				// a conflict that outlived the retries, or anything else, is not.
+				if err != nil && !errors.Is(err, credit.ErrInsufficientCredit) && !errors.Is(err, credit.ErrBadState) &&
+					!errors.Is(err, credit.ErrInvalidRequest) && !errors.Is(err, credit.ErrInvalidPlan) {
+					mu.Lock()
+					failures = append(failures, fmt.Sprintf("worker %d step %d: %v", w, i, err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, s := range failures {
+		t.Errorf("%s", s)
+	}
+	st := f.check(accts)
+	var total int64
+	for _, a := range st.Accounts {
+		total += minor(a.Credit) - minor(a.Debit)
+	}
+	if total != net {
+		t.Errorf("money not conserved: the accounts' outstanding balances add up to %d cents, the operations to %d", total, net)
+	}
+}

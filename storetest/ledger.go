@@ -1,0 +1,900 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/arcredit/arcredit/allocate"
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// The ledger scenarios run every operation through a Ledger over the store:
+// a store that loses, mixes up or half-writes records shows as wrong
+// balances, documents or histories.
+func ledgerScenarios() []scenario {
+	return []scenario{
+		{"Ledger/Operations", ledgerOperations},
+		{"Ledger/Reimbursements", ledgerReimbursements},
+		{"Ledger/Reads", ledgerReads},
+		{"Ledger/Errors", ledgerErrors},
+		{"Ledger/Idempotency", ledgerIdempotency},
+		{"Ledger/Tenancy", ledgerTenancy},
+		{"Ledger/Authorization", ledgerAuthorization},
+	}
+}
+
+// balances fails the test unless the account's open credit and open debit
+// are as given (in cents).
+func (f *fixture) balances(account string, credit, debit int64) {
+	f.t.Helper()
+	b, err := f.l.Balances(f.ctx, f.p, account)
+	f.must("Balances", err)
+	if minor(b.Credit) != credit || minor(b.Debit) != debit {
+		f.t.Fatalf("account %s: credit %s debit %s, want %d and %d cents", account, b.Credit, b.Debit, credit, debit)
+	}
+}
+
+func (f *fixture) doc(id string) invoice.Document {
+	f.t.Helper()
+	d, err := f.l.Document(f.ctx, f.p, id)
+	f.must("Document "+id, err)
+	return d
+}
+
+// open fails the test unless the document's open balance and status are as given.
+func (f *fixture) open(id string, open int64, status invoice.Status) {
+	f.t.Helper()
+	d := f.doc(id)
+	if minor(d.Open) != open || d.Status != status {
+		f.t.Fatalf("document %s: open %s, %s; want %d cents, %s", id, d.Open, d.Status, open, status)
+	}
+}
+
+func ledgerOperations(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	accts := []string{"a", "b", "p"}
+	f.openAccount("a", credit.Term, 100000, false)
+	f.openAccount("b", credit.Term, 0, false)
+	f.openAccount("p", credit.Prepaid, 0, false)
+
+	// Purchase within the limit, then one beyond it.
+	pr, err := f.l.Purchase(f.ctx, f.p, f.key(), credit.PurchaseRequest{Account: "a", Amount: cents(60000), Reference: "order-1"})
+	f.must("Purchase", err)
+	inv1 := pr.Document.ID
+	if minor(pr.Balances.Available) != 40000 {
+		t.Fatalf("available after a purchase of 600.00 on 1000.00: %s", pr.Balances.Available)
+	}
+	_, err = f.l.Purchase(f.ctx, f.p, f.key(), credit.PurchaseRequest{Account: "a", Amount: cents(40001)})
+	wantErr(t, "purchase over the limit", err, credit.ErrCreditLimitExceeded)
+	inv2 := f.invoice("a", 10000)
+	pay := f.payment("a", 25000)
+	f.balances("a", 25000, 70000)
+
+	// Explicit pair, then a policy apply of the rest.
+	ar, err := f.l.Apply(f.ctx, f.p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv2}}})
+	f.must("Apply pair", err)
+	if len(ar.Applications) != 1 || minor(ar.Applications[0].Amount) != 10000 {
+		t.Fatalf("explicit pair wrote %+v", ar.Applications)
+	}
+	f.open(inv2, 0, invoice.Paid)
+	f.open(pay, 15000, invoice.Open)
+	// Applying the same pair again changes nothing (iMIS).
+	again, err := f.l.Apply(f.ctx, f.p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv2}}})
+	f.must("Apply the same pair", err)
+	if len(again.Applications) != 0 || len(again.Unchanged) != 1 {
+		t.Fatalf("applying an applied pair again: %+v", again)
+	}
+	pol, err := f.l.Apply(f.ctx, f.p, f.key(), credit.ApplyRequest{Account: "a", Partial: true})
+	f.must("Apply by policy", err)
+	if total, _ := pol.Plan.Total(); minor(total) != 15000 {
+		t.Fatalf("policy applied %s, want 150.00", total)
+	}
+	f.open(pay, 0, invoice.Closed)
+	f.open(inv1, 45000, invoice.Open)
+	f.balances("a", 0, 45000)
+	f.check(accts)
+
+	// Unapply the policy's operation: the invoice reopens, the payment too.
+	ur, err := f.l.Unapply(f.ctx, f.p, f.key(), credit.UnapplyRequest{Operation: pol.Operation})
+	f.must("Unapply operation", err)
+	if len(ur.Reversals) != 1 {
+		t.Fatalf("unapply wrote %d reversals", len(ur.Reversals))
+	}
+	f.open(pay, 15000, invoice.Open)
+	_, err = f.l.Unapply(f.ctx, f.p, f.key(), credit.UnapplyRequest{Operation: pol.Operation})
+	wantErr(t, "unapply twice", err, credit.ErrBadState)
+
+	// Adjust the paid invoice below what was applied: the payment gets it back.
+	adj, err := f.l.Adjust(f.ctx, f.p, f.key(), credit.AdjustRequest{Debit: inv2, Amount: cents(4000), Reason: "partial cancel"})
+	f.must("Adjust", err)
+	if minor(adj.Removed) != 6000 || len(adj.Reversals) != 1 || len(adj.Applications) != 1 || minor(adj.Applications[0].Amount) != 4000 {
+		t.Fatalf("adjust 100.00 → 40.00 of a paid invoice: %+v", adj)
+	}
+	f.open(pay, 21000, invoice.Open)
+	f.open(inv2, 0, invoice.Paid)
+	// Void it: the rest comes back too.
+	if _, err := f.l.Void(f.ctx, f.p, f.key(), inv2, "cancelled"); err != nil {
+		t.Fatalf("Void: %v", err)
+	}
+	f.open(pay, 25000, invoice.Open)
+	f.open(inv2, 0, invoice.Void)
+	_, err = f.l.Void(f.ctx, f.p, f.key(), inv2, "again")
+	wantErr(t, "void twice", err, credit.ErrBadState)
+	f.balances("a", 25000, 60000)
+
+	// Refund part, transfer part to b, reverse the payment.
+	if _, err := f.l.Refund(f.ctx, f.p, f.key(), credit.RefundRequest{Credit: pay, Amount: cents(5000)}); err != nil {
+		t.Fatalf("Refund: %v", err)
+	}
+	tr, err := f.l.Transfer(f.ctx, f.p, f.key(), credit.TransferRequest{Credit: pay, To: "b", Amount: cents(5000)})
+	f.must("Transfer", err)
+	if tr.To.Account != "b" || minor(tr.To.Open) != 5000 || tr.To.Original != pay || minor(tr.From.Open) != 15000 {
+		t.Fatalf("transfer: %+v", tr)
+	}
+	f.balances("b", 5000, 0)
+	if _, err := f.l.Apply(f.ctx, f.p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv1, Amount: cents(10000)}}, Partial: true}); err != nil {
+		t.Fatalf("Apply partial: %v", err)
+	}
+	rr, err := f.l.ReversePayment(f.ctx, f.p, f.key(), credit.ReverseRequest{Payment: pay, ChargeBack: true})
+	f.must("ReversePayment", err)
+	if minor(rr.Removed) != 15000 || len(rr.Reversals) != 1 || rr.Document.Status != invoice.Reversed {
+		t.Fatalf("reverse payment: %+v", rr)
+	}
+	f.open(inv1, 60000, invoice.Open)
+	f.balances("a", 0, 60000)
+	// The transferred credit pays an invoice of a across accounts.
+	if _, err := f.l.Apply(f.ctx, f.p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: tr.To.ID, Debit: inv1}}, Partial: true}); err != nil {
+		t.Fatalf("Apply across accounts: %v", err)
+	}
+	f.balances("b", 0, 0)
+	f.balances("a", 0, 55000)
+	f.check(accts)
+
+	// Prepaid: credit is used at once, both ways.
+	pp := f.payment("p", 3000)
+	dr, err := f.l.IssueDebit(f.ctx, f.p, f.key(), credit.DebitRequest{Account: "p", Amount: cents(5000)})
+	f.must("IssueDebit prepaid", err)
+	if len(dr.Applications) != 1 || minor(dr.Applications[0].Amount) != 3000 {
+		t.Fatalf("prepaid debit used %+v", dr.Applications)
+	}
+	f.open(pp, 0, invoice.Closed)
+	cr, err := f.l.IssueCredit(f.ctx, f.p, f.key(), credit.CreditRequest{Account: "p", Kind: invoice.Credit, Reason: "goodwill", Amount: cents(9000)})
+	f.must("IssueCredit prepaid", err)
+	if len(cr.Applications) != 1 || minor(cr.Applications[0].Amount) != 2000 || minor(cr.Document.Open) != 7000 {
+		t.Fatalf("prepaid credit: %+v", cr)
+	}
+	// A recurring debit is never paid automatically.
+	rec, err := f.l.IssueDebit(f.ctx, f.p, f.key(), credit.DebitRequest{Account: "p", Amount: cents(1000), Recurring: true})
+	f.must("IssueDebit recurring", err)
+	if len(rec.Applications) != 0 {
+		t.Fatalf("credit applied to a recurring debit: %+v", rec.Applications)
+	}
+	// A credit memo against a debit (Adobe: Refunded) pays it at once.
+	memoDebit := f.invoice("b", 3000)
+	cm, err := f.l.IssueCredit(f.ctx, f.p, f.key(), credit.CreditRequest{Account: "b", Kind: invoice.CreditMemo, Amount: cents(5000), Against: memoDebit})
+	f.must("IssueCredit against", err)
+	if len(cm.Applications) != 1 || minor(cm.Document.Open) != 2000 {
+		t.Fatalf("credit memo against a debit: %+v", cm)
+	}
+	f.open(memoDebit, 0, invoice.Paid)
+
+	// Consolidate a and b.
+	f.payment("a", 55000)
+	f.invoice("b", 2000)
+	con, err := f.l.Consolidate(f.ctx, f.p, f.key(), credit.ConsolidateRequest{Accounts: []string{"a", "b", "nope"}, Partial: true})
+	f.must("Consolidate", err)
+	if len(con.Accounts) != 3 || con.Accounts[2].Error == "" || minor(con.Accounts[0].Total) != 55000 || minor(con.Accounts[1].Total) != 2000 {
+		t.Fatalf("consolidate: %+v", con)
+	}
+	f.balances("a", 0, 0)
+	f.balances("b", 0, 0)
+	f.check(accts)
+
+	// Update the credit line and settings.
+	limit, exceed := cents(1000), true
+	ua, err := f.l.UpdateAccount(f.ctx, f.p, f.key(), credit.UpdateAccountRequest{Account: "b", Limit: &limit, AllowExceed: &exceed, Reason: "review"})
+	f.must("UpdateAccount", err)
+	if minor(ua.Limit) != 1000 || !ua.AllowExceed {
+		t.Fatalf("update: %+v", ua)
+	}
+	if _, err := f.l.Purchase(f.ctx, f.p, f.key(), credit.PurchaseRequest{Account: "b", Amount: cents(5000)}); err != nil {
+		t.Fatalf("purchase beyond the limit with AllowExceed: %v", err)
+	}
+	if b, _ := f.l.Balances(f.ctx, f.p, "b"); minor(b.Available) != -4000 {
+		t.Fatalf("available after exceeding: %s", b.Available)
+	}
+	// A purchase in another currency records the rate.
+	eur := money.MustCurrency("EUR")
+	rate, err := money.NewRate(eur, usd, "1.1")
+	f.must("NewRate", err)
+	eurAmt, _ := money.New(eur, "10.00")
+	pe, err := f.l.Purchase(f.ctx, f.p, f.key(), credit.PurchaseRequest{Account: "b", Amount: eurAmt, Rate: rate})
+	f.must("Purchase in EUR", err)
+	if minor(pe.Document.Amount) != 1100 {
+		t.Fatalf("EUR 10.00 at 1.1 gave %s", pe.Document.Amount)
+	}
+	h, err := f.l.History(f.ctx, f.p, credit.HistoryRequest{Account: "b", AfterSeq: 0, Limit: credit.MaxPage})
+	f.must("History", err)
+	if last := h[len(h)-1]; last.Op != credit.OpPurchased || !last.Original.Equal(eurAmt) || !last.Rate.IsValid() {
+		t.Fatalf("last entry of a converted purchase: %+v", last)
+	}
+	f.check(accts)
+
+	// A change of the account's currency converts its open documents.
+	gbp := money.MustCurrency("GBP")
+	toGBP, err := money.NewRate(usd, gbp, "0.5")
+	f.must("NewRate", err)
+	newLimit, _ := money.New(gbp, "10.00")
+	ca, err := f.l.UpdateAccount(f.ctx, f.p, f.key(), credit.UpdateAccountRequest{Account: "b", Currency: &gbp, Rate: toGBP, Limit: &newLimit})
+	f.must("UpdateAccount currency", err)
+	if ca.Currency != gbp || minor(ca.Debit) != 3050 {
+		t.Fatalf("converted account: %+v (debit of USD 61.00 at 0.5 should be GBP 30.50)", ca)
+	}
+	f.check(accts)
+}
+
+func ledgerReimbursements(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	f.openAccount("a", credit.Term, 100000, false)
+	r, err := f.l.Reimburse(f.ctx, f.p, f.key(), credit.ReimburseRequest{Account: "a", Amount: cents(10000), Reference: "R-1"})
+	f.must("Reimburse", err)
+	orig := r.Document.ID
+	if r.Document.Kind != invoice.Payment {
+		t.Fatalf("positive reimbursement is a %s", r.Document.Kind)
+	}
+	neg, err := f.l.Reimburse(f.ctx, f.p, f.key(), credit.ReimburseRequest{Account: "a", Amount: cents(-2500), Reference: "R-2"})
+	f.must("Reimburse negative", err)
+	if neg.Document.Kind != invoice.DebitMemo || minor(neg.Document.Amount) != 2500 {
+		t.Fatalf("negative reimbursement: %+v", neg.Document)
+	}
+	f.balances("a", 10000, 2500)
+	// Raise to 120.00: a further payment of 20.00 linked to the original.
+	up, err := f.l.EditReimbursement(f.ctx, f.p, f.key(), credit.EditReimbursementRequest{Document: orig, Amount: cents(12000)})
+	f.must("EditReimbursement up", err)
+	if up.Document.Original != orig || up.Document.Kind != invoice.Payment || minor(up.Document.Amount) != 2000 {
+		t.Fatalf("edit up: %+v", up.Document)
+	}
+	// Lower to 90.00: a debit memo of 30.00.
+	down, err := f.l.EditReimbursement(f.ctx, f.p, f.key(), credit.EditReimbursementRequest{Document: orig, Amount: cents(9000)})
+	f.must("EditReimbursement down", err)
+	if down.Document.Original != orig || down.Document.Kind != invoice.DebitMemo || minor(down.Document.Amount) != 3000 {
+		t.Fatalf("edit down: %+v", down.Document)
+	}
+	f.open(orig, 10000, invoice.Open)
+	_, err = f.l.EditReimbursement(f.ctx, f.p, f.key(), credit.EditReimbursementRequest{Document: orig, Amount: cents(9000)})
+	wantErr(t, "edit to the same amount", err, credit.ErrInvalidAmount)
+	_, err = f.l.EditReimbursement(f.ctx, f.p, f.key(), credit.EditReimbursementRequest{Document: up.Document.ID, Amount: cents(1)})
+	wantErr(t, "edit of an edit", err, credit.ErrInvalidRequest)
+	f.balances("a", 12000, 5500)
+	f.check([]string{"a"})
+}
+
+func ledgerReads(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	f.openAccount("a", credit.Term, 0, false)
+	opened, _ := f.l.History(f.ctx, f.p, credit.HistoryRequest{Account: "a"})
+	inv := f.invoice("a", 5000)
+	pay := f.payment("a", 2000)
+	h, err := f.l.History(f.ctx, f.p, credit.HistoryRequest{Account: "a"})
+	f.must("History", err)
+	if len(h) != 3 || len(opened) != 1 {
+		t.Fatalf("history has %d entries, want 3", len(h))
+	}
+	// BalancesAt: before opening, at each entry, between, after.
+	if _, err := f.l.BalancesAt(f.ctx, f.p, "a", h[0].At.Add(-time.Second)); !errors.Is(err, credit.ErrNotFound) {
+		t.Errorf("BalancesAt before the account was opened: %v, want ErrNotFound", err)
+	}
+	for i, e := range h {
+		b, err := f.l.BalancesAt(f.ctx, f.p, "a", e.At)
+		f.must("BalancesAt", err)
+		if !cmp.Equal(b, e.After) {
+			t.Errorf("BalancesAt(entry %d) = %+v, want %+v", i+1, b, e.After)
+		}
+	}
+	if b, _ := f.l.BalancesAt(f.ctx, f.p, "a", h[1].At.Add(time.Millisecond)); !cmp.Equal(b, h[1].After) {
+		t.Errorf("BalancesAt between entries 2 and 3 = %+v", b)
+	}
+	now, _ := f.l.Balances(f.ctx, f.p, "a")
+	if b, _ := f.l.BalancesAt(f.ctx, f.p, "a", h[2].At.Add(time.Hour)); !cmp.Equal(b, now) {
+		t.Errorf("BalancesAt after the last entry = %+v, want %+v", b, now)
+	}
+	// EligibleCredits and Preview, which writes nothing.
+	el, err := f.l.EligibleCredits(f.ctx, f.p, inv, false)
+	f.must("EligibleCredits", err)
+	if len(el) != 1 || el[0].ID != pay {
+		t.Errorf("EligibleCredits = %v", el)
+	}
+	before := f.read([]string{"a"})
+	pv, err := f.l.Preview(f.ctx, f.p, credit.ApplyRequest{Account: "a", Partial: true})
+	f.must("Preview", err)
+	if total, _ := pv.Plan.Total(); minor(total) != 2000 || minor(pv.Available) != 2000 {
+		t.Errorf("Preview: %+v", pv)
+	}
+	f.unchanged("Preview", []string{"a"}, before)
+	// Documents through the Ledger: open debits only.
+	ds, err := f.l.Documents(f.ctx, f.p, credit.DocumentFilter{Account: "a", OpenOnly: true, Kinds: []invoice.Kind{invoice.Invoice}})
+	f.must("Documents", err)
+	if len(ds) != 1 || ds[0].ID != inv {
+		t.Errorf("open invoices: %v", ds)
+	}
+	// Applications of a document, oldest first, with reversals.
+	ap, err := f.l.Apply(f.ctx, f.p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv}}, Partial: true})
+	f.must("Apply", err)
+	if _, err := f.l.Unapply(f.ctx, f.p, f.key(), credit.UnapplyRequest{Application: ap.Applications[0].ID}); err != nil {
+		t.Fatalf("Unapply: %v", err)
+	}
+	apps, err := f.l.Applications(f.ctx, f.p, inv)
+	f.must("Applications", err)
+	if len(apps) != 2 || apps[1].Reverses != apps[0].ID {
+		t.Errorf("applications of the invoice: %+v", apps)
+	}
+	f.check([]string{"a"})
+}
+
+// wantErr fails the test unless err wraps want and is a *credit.Error.
+func wantErr(t tb, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s: got %v, want an error wrapping %v", what, err, want)
+		return
+	}
+	var ce *credit.Error
+	if !errors.As(err, &ce) {
+		t.Errorf("%s: %v is not a *credit.Error", what, err)
+	}
+}
+
+func ledgerErrors(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	accts := []string{"a", "b", "c", "eur"}
+	f.openAccount("a", credit.Term, 10000, false)
+	f.openAccount("b", credit.Term, 0, false)
+	f.openAccount("c", credit.Term, 0, false)
+	f.l.OpenAccount(f.ctx, f.p, f.key(), credit.OpenAccountRequest{ID: "eur", Currency: money.MustCurrency("EUR")})
+	inv := f.invoice("a", 5000)
+	pay := f.payment("a", 3000)
+	small := f.payment("a", 100)
+	rec, err := f.l.IssueDebit(f.ctx, f.p, f.key(), credit.DebitRequest{Account: "a", Amount: cents(1000), Recurring: true})
+	f.must("recurring debit", err)
+	party1, party2 := invoice.Party{Company: "One"}, invoice.Party{Company: "Two"}
+	bt, err := f.l.IssueCredit(f.ctx, f.p, f.key(), credit.CreditRequest{Account: "c", Amount: cents(1000), BillTo: party1})
+	f.must("bill-to credit", err)
+	btInv, err := f.l.IssueDebit(f.ctx, f.p, f.key(), credit.DebitRequest{Account: "c", Amount: cents(1000), BillTo: party2})
+	f.must("bill-to debit", err)
+	exp, err := f.l.IssueCredit(f.ctx, f.p, f.key(), credit.CreditRequest{Account: "b", Amount: cents(1000), Expires: f.clock.now().Add(2 * time.Second)})
+	f.must("expiring credit", err)
+	bInv := f.invoice("b", 500)
+	f.clock.n.Add(10) // the credit has expired
+	closed := f.payment("b", 100)
+	if _, err := f.l.Refund(f.ctx, f.p, f.key(), credit.RefundRequest{Credit: closed}); err != nil {
+		t.Fatalf("Refund: %v", err)
+	}
+	eurAmt, _ := money.New(money.MustCurrency("EUR"), "10.00")
+	zero, neg := cents(0), cents(-100)
+	p := f.p
+	ctx := f.ctx
+	l := f.l
+	cases := []struct {
+		name string
+		want error
+		call func() error
+	}{
+		{"open account without currency", credit.ErrInvalidRequest, func() error {
+			_, err := l.OpenAccount(ctx, p, f.key(), credit.OpenAccountRequest{ID: "x"})
+			return err
+		}},
+		{"open account that exists", credit.ErrInvalidRequest, func() error {
+			_, err := l.OpenAccount(ctx, p, f.key(), credit.OpenAccountRequest{ID: "a", Currency: usd})
+			return err
+		}},
+		{"open account with a negative limit", credit.ErrInvalidAmount, func() error {
+			_, err := l.OpenAccount(ctx, p, f.key(), credit.OpenAccountRequest{ID: "x", Currency: usd, Limit: neg})
+			return err
+		}},
+		{"open account with a limit in another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.OpenAccount(ctx, p, f.key(), credit.OpenAccountRequest{ID: "x", Currency: usd, Limit: eurAmt})
+			return err
+		}},
+		{"update unknown account", credit.ErrNotFound, func() error {
+			_, err := l.UpdateAccount(ctx, p, f.key(), credit.UpdateAccountRequest{Account: "nope"})
+			return err
+		}},
+		{"update with a negative limit", credit.ErrInvalidAmount, func() error {
+			_, err := l.UpdateAccount(ctx, p, f.key(), credit.UpdateAccountRequest{Account: "a", Limit: &neg})
+			return err
+		}},
+		{"update with a limit in another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.UpdateAccount(ctx, p, f.key(), credit.UpdateAccountRequest{Account: "a", Limit: &eurAmt})
+			return err
+		}},
+		{"debit on unknown account", credit.ErrNotFound, func() error {
+			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "nope", Amount: cents(100)})
+			return err
+		}},
+		{"debit of zero", credit.ErrInvalidAmount, func() error {
+			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "a", Amount: zero})
+			return err
+		}},
+		{"debit negative", credit.ErrInvalidAmount, func() error {
+			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "a", Amount: neg})
+			return err
+		}},
+		{"debit without amount", credit.ErrInvalidAmount, func() error {
+			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "a"})
+			return err
+		}},
+		{"debit in another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "a", Amount: eurAmt})
+			return err
+		}},
+		{"debit with an id that exists", credit.ErrInvalidRequest, func() error {
+			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "a", ID: inv, Amount: cents(100)})
+			return err
+		}},
+		{"purchase over the limit", credit.ErrCreditLimitExceeded, func() error {
+			_, err := l.Purchase(ctx, p, f.key(), credit.PurchaseRequest{Account: "a", Amount: cents(7901)})
+			return err
+		}},
+		{"purchase on unknown account", credit.ErrNotFound, func() error {
+			_, err := l.Purchase(ctx, p, f.key(), credit.PurchaseRequest{Account: "nope", Amount: cents(1)})
+			return err
+		}},
+		{"purchase in another currency without a rate", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.Purchase(ctx, p, f.key(), credit.PurchaseRequest{Account: "a", Amount: eurAmt})
+			return err
+		}},
+		{"credit on unknown account", credit.ErrNotFound, func() error {
+			_, err := l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "nope", Amount: cents(100)})
+			return err
+		}},
+		{"credit of zero", credit.ErrInvalidAmount, func() error {
+			_, err := l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "a", Amount: zero})
+			return err
+		}},
+		{"credit in another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "a", Amount: eurAmt})
+			return err
+		}},
+		{"credit without a reason", credit.ErrInvalidRequest, func() error {
+			_, err := l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "a", Kind: invoice.Credit, Amount: cents(1)})
+			return err
+		}},
+		{"credit memo against an unknown debit", credit.ErrNotFound, func() error {
+			_, err := l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "a", Kind: invoice.CreditMemo, Amount: cents(1), Against: "nope"})
+			return err
+		}},
+		{"reimburse zero", credit.ErrInvalidAmount, func() error {
+			_, err := l.Reimburse(ctx, p, f.key(), credit.ReimburseRequest{Account: "a", Amount: zero})
+			return err
+		}},
+		{"reimburse unknown account", credit.ErrNotFound, func() error {
+			_, err := l.Reimburse(ctx, p, f.key(), credit.ReimburseRequest{Account: "nope", Amount: cents(5)})
+			return err
+		}},
+		{"edit unknown reimbursement", credit.ErrNotFound, func() error {
+			_, err := l.EditReimbursement(ctx, p, f.key(), credit.EditReimbursementRequest{Document: "nope", Amount: cents(5)})
+			return err
+		}},
+		{"edit a reimbursement to another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.EditReimbursement(ctx, p, f.key(), credit.EditReimbursementRequest{Document: pay, Amount: eurAmt})
+			return err
+		}},
+		{"apply unknown credit", credit.ErrNotFound, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "nope", Debit: inv}}})
+			return err
+		}},
+		{"apply to unknown debit", credit.ErrNotFound, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: "nope"}}})
+			return err
+		}},
+		{"apply more than the credit holds", credit.ErrInsufficientCredit, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv, Amount: cents(3001)}}, Partial: true})
+			return err
+		}},
+		{"apply a credit twice in one request", credit.ErrInsufficientCredit, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{
+				{Credit: small, Debit: inv, Amount: cents(100)}, {Credit: small, Debit: rec.Document.ID, Amount: cents(100)}}, Partial: true})
+			return err
+		}},
+		{"apply without full cover", allocate.ErrNotCovered, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv}}})
+			return err
+		}},
+		{"apply zero", credit.ErrInvalidAmount, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv, Amount: zero}}})
+			return err
+		}},
+		{"apply to a recurring debit", credit.ErrRecurring, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: rec.Document.ID}}, Partial: true})
+			return err
+		}},
+		{"apply across bill-to parties", credit.ErrBillToMismatch, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: bt.Document.ID, Debit: btInv.Document.ID}}, BillTo: true})
+			return err
+		}},
+		{"apply an expired credit", allocate.ErrExpired, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: exp.Document.ID, Debit: bInv}}, Partial: true})
+			return err
+		}},
+		{"apply with a cap in another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Account: "a", Cap: eurAmt, Partial: true})
+			return err
+		}},
+		{"apply with a cap above what is owed", credit.ErrInvalidAmount, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Account: "a", Cap: cents(1000000), Partial: true})
+			return err
+		}},
+		{"apply a debit as a credit", credit.ErrInvalidRequest, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: inv, Debit: pay}}})
+			return err
+		}},
+		{"apply by policy on unknown account", credit.ErrNotFound, func() error {
+			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Account: "nope"})
+			return err
+		}},
+		{"apply across currencies", credit.ErrCurrencyMismatch, func() error {
+			eurPay, err := l.IssueCredit(ctx, p, "eur-pay", credit.CreditRequest{Account: "eur", Amount: eurAmt})
+			if err != nil {
+				return err
+			}
+			_, err = l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: eurPay.Document.ID, Debit: inv}}, Partial: true})
+			return err
+		}},
+		{"unapply unknown application", credit.ErrNotFound, func() error {
+			_, err := l.Unapply(ctx, p, f.key(), credit.UnapplyRequest{Application: "nope"})
+			return err
+		}},
+		{"unapply unknown operation", credit.ErrNotFound, func() error {
+			_, err := l.Unapply(ctx, p, f.key(), credit.UnapplyRequest{Operation: "nope"})
+			return err
+		}},
+		{"unapply naming nothing", credit.ErrInvalidRequest, func() error {
+			_, err := l.Unapply(ctx, p, f.key(), credit.UnapplyRequest{})
+			return err
+		}},
+		{"adjust unknown debit", credit.ErrNotFound, func() error {
+			_, err := l.Adjust(ctx, p, f.key(), credit.AdjustRequest{Debit: "nope", Amount: zero})
+			return err
+		}},
+		{"adjust upward", credit.ErrInvalidAmount, func() error {
+			_, err := l.Adjust(ctx, p, f.key(), credit.AdjustRequest{Debit: inv, Amount: cents(5001)})
+			return err
+		}},
+		{"adjust negative", credit.ErrInvalidAmount, func() error {
+			_, err := l.Adjust(ctx, p, f.key(), credit.AdjustRequest{Debit: inv, Amount: neg})
+			return err
+		}},
+		{"adjust in another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.Adjust(ctx, p, f.key(), credit.AdjustRequest{Debit: inv, Amount: eurAmt})
+			return err
+		}},
+		{"adjust a credit", credit.ErrInvalidRequest, func() error {
+			_, err := l.Adjust(ctx, p, f.key(), credit.AdjustRequest{Debit: pay, Amount: zero})
+			return err
+		}},
+		{"void unknown debit", credit.ErrNotFound, func() error {
+			_, err := l.Void(ctx, p, f.key(), "nope", "")
+			return err
+		}},
+		{"refund more than open", credit.ErrInsufficientCredit, func() error {
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: pay, Amount: cents(3001)})
+			return err
+		}},
+		{"refund a refunded credit", credit.ErrInsufficientCredit, func() error {
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: closed})
+			return err
+		}},
+		{"refund an expired credit", credit.ErrBadState, func() error {
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: exp.Document.ID})
+			return err
+		}},
+		{"refund zero", credit.ErrInvalidAmount, func() error {
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: pay, Amount: zero})
+			return err
+		}},
+		{"refund in another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: pay, Amount: eurAmt})
+			return err
+		}},
+		{"refund unknown credit", credit.ErrNotFound, func() error {
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: "nope"})
+			return err
+		}},
+		{"refund a debit", credit.ErrInvalidRequest, func() error {
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: inv})
+			return err
+		}},
+		{"reverse unknown payment", credit.ErrNotFound, func() error {
+			_, err := l.ReversePayment(ctx, p, f.key(), credit.ReverseRequest{Payment: "nope"})
+			return err
+		}},
+		{"reverse a credit that is not a payment", credit.ErrInvalidRequest, func() error {
+			_, err := l.ReversePayment(ctx, p, f.key(), credit.ReverseRequest{Payment: inv})
+			return err
+		}},
+		{"reverse a refunded payment", credit.ErrBadState, func() error {
+			_, err := l.ReversePayment(ctx, p, f.key(), credit.ReverseRequest{Payment: closed})
+			return err
+		}},
+		{"transfer more than open", credit.ErrInsufficientCredit, func() error {
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "b", Amount: cents(3001)})
+			return err
+		}},
+		{"transfer to unknown account", credit.ErrNotFound, func() error {
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "nope"})
+			return err
+		}},
+		{"transfer unknown credit", credit.ErrNotFound, func() error {
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: "nope", To: "b"})
+			return err
+		}},
+		{"transfer to another currency", credit.ErrCurrencyMismatch, func() error {
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "eur"})
+			return err
+		}},
+		{"transfer to the same account", credit.ErrInvalidRequest, func() error {
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "a"})
+			return err
+		}},
+		{"transfer zero", credit.ErrInvalidAmount, func() error {
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "b", Amount: zero})
+			return err
+		}},
+		{"consolidate nothing", credit.ErrInvalidRequest, func() error {
+			_, err := l.Consolidate(ctx, p, f.key(), credit.ConsolidateRequest{})
+			return err
+		}},
+		{"empty idempotency key", credit.ErrInvalidRequest, func() error {
+			_, err := l.IssueDebit(ctx, p, "", credit.DebitRequest{Account: "a", Amount: cents(100)})
+			return err
+		}},
+		{"no principal", credit.ErrInvalidRequest, func() error {
+			_, err := l.IssueDebit(ctx, credit.Principal{}, f.key(), credit.DebitRequest{Account: "a", Amount: cents(100)})
+			return err
+		}},
+		{"read unknown account", credit.ErrNotFound, func() error {
+			_, err := l.Account(ctx, p, "nope")
+			return err
+		}},
+		{"read unknown document", credit.ErrNotFound, func() error {
+			_, err := l.Document(ctx, p, "nope")
+			return err
+		}},
+		{"balances of unknown account", credit.ErrNotFound, func() error {
+			_, err := l.Balances(ctx, p, "nope")
+			return err
+		}},
+		{"eligible credits of unknown debit", credit.ErrNotFound, func() error {
+			_, err := l.EligibleCredits(ctx, p, "nope", false)
+			return err
+		}},
+		{"preview more than the credit holds", credit.ErrInsufficientCredit, func() error {
+			_, err := l.Preview(ctx, p, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv, Amount: cents(3001)}}, Partial: true})
+			return err
+		}},
+	}
+	for _, c := range cases {
+		before := f.read(accts)
+		if c.name == "apply across currencies" {
+			// Its setup writes a credit; compare from after it.
+			c.call()
+			before = f.read(accts)
+		}
+		err := c.call()
+		wantErr(t, c.name, err, c.want)
+		f.unchanged(c.name, accts, before)
+	}
+	// A cancelled context fails and writes nothing.
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	before := f.read(accts)
+	if _, err := l.IssueDebit(cctx, p, f.key(), credit.DebitRequest{Account: "a", Amount: cents(100)}); !errors.Is(err, context.Canceled) {
+		t.Errorf("IssueDebit with a cancelled context: %v", err)
+	}
+	f.unchanged("a cancelled operation", accts, before)
+	f.check(accts)
+}
+
+func ledgerIdempotency(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	f.openAccount("a", credit.Term, 100000, false)
+	inv := f.invoice("a", 5000)
+	pay := f.payment("a", 3000)
+	accts := []string{"a"}
+	// Every kind of operation, replayed: same result, nothing written.
+	calls := []struct {
+		name string
+		call func(key string) (any, error)
+	}{
+		{"IssueDebit", func(k string) (any, error) {
+			return f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(700)})
+		}},
+		{"Purchase", func(k string) (any, error) {
+			return f.l.Purchase(f.ctx, f.p, k, credit.PurchaseRequest{Account: "a", Amount: cents(800)})
+		}},
+		{"IssueCredit", func(k string) (any, error) {
+			return f.l.IssueCredit(f.ctx, f.p, k, credit.CreditRequest{Account: "a", Amount: cents(900)})
+		}},
+		{"Apply", func(k string) (any, error) {
+			return f.l.Apply(f.ctx, f.p, k, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv, Amount: cents(1000)}}, Partial: true})
+		}},
+		{"Refund", func(k string) (any, error) {
+			return f.l.Refund(f.ctx, f.p, k, credit.RefundRequest{Credit: pay, Amount: cents(100)})
+		}},
+		{"Reimburse", func(k string) (any, error) {
+			return f.l.Reimburse(f.ctx, f.p, k, credit.ReimburseRequest{Account: "a", Amount: cents(-100)})
+		}},
+		{"Adjust", func(k string) (any, error) {
+			return f.l.Adjust(f.ctx, f.p, k, credit.AdjustRequest{Debit: inv, Amount: cents(4000)})
+		}},
+	}
+	for _, c := range calls {
+		k := f.key()
+		first, err := c.call(k)
+		f.must(c.name, err)
+		before := f.read(accts)
+		again, err := c.call(k)
+		if err != nil {
+			t.Fatalf("%s replayed: %v", c.name, err)
+		}
+		if diff := cmp.Diff(first, again); diff != "" {
+			t.Errorf("%s replayed returned another result (-first +replay):\n%s", c.name, diff)
+		}
+		f.unchanged(c.name+" replayed", accts, before)
+	}
+	// The same key with another request is refused.
+	k := f.key()
+	if _, err := f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(100)}); err != nil {
+		t.Fatalf("IssueDebit: %v", err)
+	}
+	before := f.read(accts)
+	_, err := f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(101)})
+	wantErr(t, "same key, another amount", err, credit.ErrIdempotencyConflict)
+	_, err = f.l.IssueCredit(f.ctx, f.p, k, credit.CreditRequest{Account: "a", Amount: cents(100)})
+	wantErr(t, "same key, another operation", err, credit.ErrIdempotencyConflict)
+	f.unchanged("refused reuse of a key", accts, before)
+	// Keys are per namespace: the same key elsewhere is a new operation.
+	g := newFixture(t, s)
+	g.openAccount("a", credit.Term, 0, false)
+	r, err := g.l.IssueDebit(g.ctx, g.p, k, credit.DebitRequest{Account: "a", Amount: cents(100)})
+	if err != nil {
+		t.Fatalf("the same key in another namespace: %v", err)
+	}
+	g.balances("a", 0, 100)
+	if r.Document.Account != "a" {
+		t.Errorf("the same key in another namespace returned %+v", r)
+	}
+	f.unchanged("a key used in another namespace", accts, before)
+	f.check(accts)
+	g.check(accts)
+}
+
+func ledgerTenancy(t tb, s credit.Store) {
+	f, g := newFixture(t, s), newFixture(t, s)
+	f.openAccount("a", credit.Term, 1000, false)
+	inv := f.invoice("a", 500)
+	pay := f.payment("a", 300)
+	g.openAccount("b", credit.Term, 0, false)
+	gInv := g.invoice("b", 100)
+	before := f.read([]string{"a"})
+	gBefore := g.read([]string{"b"})
+	// g knows f's ids but cannot read or touch them.
+	l, p, ctx := g.l, g.p, g.ctx
+	attempts := map[string]func() error{
+		"Account":         func() error { _, err := l.Account(ctx, p, "a"); return err },
+		"Balances":        func() error { _, err := l.Balances(ctx, p, "a"); return err },
+		"Document":        func() error { _, err := l.Document(ctx, p, inv); return err },
+		"Applications":    func() error { _, err := l.Applications(ctx, p, inv); return err },
+		"EligibleCredits": func() error { _, err := l.EligibleCredits(ctx, p, inv, false); return err },
+		"IssueDebit": func() error {
+			_, err := l.IssueDebit(ctx, p, g.key(), credit.DebitRequest{Account: "a", Amount: cents(1)})
+			return err
+		},
+		"Apply": func() error {
+			_, err := l.Apply(ctx, p, g.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv}}, Partial: true})
+			return err
+		},
+		"Apply to own debit": func() error {
+			_, err := l.Apply(ctx, p, g.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: gInv}}, Partial: true})
+			return err
+		},
+		"Refund": func() error { _, err := l.Refund(ctx, p, g.key(), credit.RefundRequest{Credit: pay}); return err },
+		"Void":   func() error { _, err := l.Void(ctx, p, g.key(), inv, ""); return err },
+		"Transfer": func() error {
+			_, err := l.Transfer(ctx, p, g.key(), credit.TransferRequest{Credit: pay, To: "b"})
+			return err
+		},
+		"Reverse": func() error {
+			_, err := l.ReversePayment(ctx, p, g.key(), credit.ReverseRequest{Payment: pay})
+			return err
+		},
+		"Purchase": func() error {
+			_, err := l.Purchase(ctx, p, g.key(), credit.PurchaseRequest{Account: "a", Amount: cents(1)})
+			return err
+		},
+	}
+	for _, name := range sortedKeys(attempts) {
+		wantErr(t, "another namespace: "+name, attempts[name](), credit.ErrNotFound)
+	}
+	if h, err := l.History(ctx, p, credit.HistoryRequest{Account: "a"}); err != nil || len(h) != 0 {
+		t.Errorf("another namespace reads the history: %d entries, %v", len(h), err)
+	}
+	if ds, err := l.Documents(ctx, p, credit.DocumentFilter{Account: "a"}); err != nil || len(ds) != 0 {
+		t.Errorf("another namespace lists the documents: %d, %v", len(ds), err)
+	}
+	// Consolidate reports the unknown account and writes nothing for it.
+	if _, err := l.Consolidate(ctx, p, g.key(), credit.ConsolidateRequest{Accounts: []string{"a"}, Partial: true}); err != nil {
+		t.Errorf("Consolidate: %v", err)
+	}
+	f.unchanged("operations from another namespace", []string{"a"}, before)
+	g.unchanged("operations on another namespace's ids", []string{"b"}, gBefore)
+}
+
+func ledgerAuthorization(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	f.openAccount("a", credit.Term, 1000, false)
+	f.openAccount("b", credit.Term, 0, false)
+	inv := f.invoice("a", 500)
+	pay := f.payment("a", 300)
+	bPay := f.payment("b", 300)
+	accts := []string{"a", "b"}
+	l := f.ledger(credit.DefaultRoles())
+	member := credit.Principal{ID: "m", Namespace: f.ns, Roles: []string{credit.RoleMember}, Account: "a"}
+	other := credit.Principal{ID: "o", Namespace: f.ns, Roles: []string{credit.RoleMember}, Account: "b"}
+	ctx := f.ctx
+	before := f.read(accts)
+	denied := map[string]func() error{
+		"member issues a debit": func() error {
+			_, err := l.IssueDebit(ctx, member, f.key(), credit.DebitRequest{Account: "a", Amount: cents(1)})
+			return err
+		},
+		"member refunds": func() error {
+			_, err := l.Refund(ctx, member, f.key(), credit.RefundRequest{Credit: pay})
+			return err
+		},
+		"member voids": func() error { _, err := l.Void(ctx, member, f.key(), inv, ""); return err },
+		"member links pairs": func() error {
+			_, err := l.Apply(ctx, member, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv}}, Partial: true})
+			return err
+		},
+		"member applies another account's credit": func() error {
+			_, err := l.Apply(ctx, member, f.key(), credit.ApplyRequest{Debits: []string{inv}, Credits: []string{bPay}, Partial: true})
+			return err
+		},
+		"member of another account applies": func() error {
+			_, err := l.Apply(ctx, other, f.key(), credit.ApplyRequest{Account: "a", Partial: true})
+			return err
+		},
+		"member of another account reads": func() error { _, err := l.Balances(ctx, other, "a"); return err },
+		"member transfers": func() error {
+			_, err := l.Transfer(ctx, member, f.key(), credit.TransferRequest{Credit: pay, To: "b"})
+			return err
+		},
+		"member opens an account": func() error {
+			_, err := l.OpenAccount(ctx, member, f.key(), credit.OpenAccountRequest{ID: "x", Currency: usd})
+			return err
+		},
+		"no roles": func() error {
+			_, err := l.Balances(ctx, credit.Principal{ID: "n", Namespace: f.ns}, "a")
+			return err
+		},
+	}
+	for _, name := range sortedKeys(denied) {
+		wantErr(t, name, denied[name](), credit.ErrNotAuthorized)
+	}
+	f.unchanged("refused operations", accts, before)
+	// What a member may do: read and use its own account's credit.
+	if _, err := l.Balances(ctx, member, "a"); err != nil {
+		t.Errorf("member reads its account: %v", err)
+	}
+	if _, err := l.Apply(ctx, member, f.key(), credit.ApplyRequest{Account: "a", Partial: true}); err != nil {
+		t.Errorf("member applies its account's credit: %v", err)
+	}
+	f.balances("a", 0, 200)
+	f.check(accts)
+}
