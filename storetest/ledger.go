@@ -20,6 +20,7 @@ func ledgerScenarios() []scenario {
 	return []scenario{
 		{"Ledger/Operations", ledgerOperations},
 		{"Ledger/Reimbursements", ledgerReimbursements},
+		{"Ledger/Recalculate", ledgerRecalculate},
 		{"Ledger/Reads", ledgerReads},
 		{"Ledger/Errors", ledgerErrors},
 		{"Ledger/Idempotency", ledgerIdempotency},
@@ -236,6 +237,34 @@ func ledgerOperations(t tb, s credit.Store) {
 		t.Fatalf("converted account: %+v (debit of USD 61.00 at 0.5 should be GBP 30.50)", ca)
 	}
 	f.check(accts)
+}
+
+// ledgerRecalculate: removing one credit of a multi-credit application
+// re-plans the others up to the original total (iMIS).
+func ledgerRecalculate(t tb, s credit.Store) {
+	f := newFixture(t, s)
+	f.openAccount("a", credit.Term, 0, false)
+	inv := f.invoice("a", 10000)
+	c1, c2, c3 := f.payment("a", 4000), f.payment("a", 4000), f.payment("a", 4000)
+	ar, err := f.l.Apply(f.ctx, f.p, f.key(), credit.ApplyRequest{Account: "a", Debits: []string{inv},
+		Credits: []string{c1, c2, c3}, Policy: allocate.OldestFirst(), Partial: true})
+	f.must("Apply", err)
+	if len(ar.Applications) != 3 {
+		t.Fatalf("three credits on one invoice wrote %+v", ar.Applications)
+	}
+	f.open(inv, 0, invoice.Paid)
+	f.open(c3, 2000, invoice.Open)
+	ur, err := f.l.Unapply(f.ctx, f.p, f.key(), credit.UnapplyRequest{Operation: ar.Operation, Credit: c1})
+	f.must("Unapply one credit", err)
+	if len(ur.Reversals) != 3 || len(ur.Applications) != 2 {
+		t.Fatalf("removing one credit of three: %d reversals, %d new applications", len(ur.Reversals), len(ur.Applications))
+	}
+	f.open(c1, 4000, invoice.Open)
+	f.open(c2, 0, invoice.Closed)
+	f.open(c3, 0, invoice.Closed)
+	f.open(inv, 2000, invoice.Open)
+	f.balances("a", 4000, 2000)
+	f.check([]string{"a"})
 }
 
 func ledgerReimbursements(t tb, s credit.Store) {
