@@ -192,13 +192,21 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 	}
 	sortDocs(open)
 	var news []invoice.Document
-	var rounded money.Conversion // sums what rounding took off each document
+	// rounded sums what rounding took off the outstanding balance: a
+	// credit's residual counts as it is, a debit's with its sign turned
+	// (outstanding = credit − debit), so that Original × rate − Amount =
+	// Residual holds for the entry.
+	var rounded money.Conversion
 	for _, d := range open {
 		c, err := r.Convert(d.Open)
 		if err != nil {
 			return err
 		}
-		if _, err := apd.BaseContext.WithPrecision(60).Add(&rounded.Residual, &rounded.Residual, &c.Residual); err != nil {
+		sum := apd.BaseContext.WithPrecision(60).Add
+		if d.IsDebit() {
+			sum = apd.BaseContext.WithPrecision(60).Sub
+		}
+		if _, err := sum(&rounded.Residual, &rounded.Residual, &c.Residual); err != nil {
 			return err
 		}
 		old := *d
