@@ -221,8 +221,8 @@ func TestConsolidateAcrossAccountsReportsEachAccount(t *testing.T) {
 		got = append(got, s)
 	}
 	wantStrings(t, "results", got, "a USD 60.00 a-pay→a-inv USD 60.00", "nope error", "b USD 20.00 b-pay→b-inv USD 20.00", "c USD 0.00 ")
-	f.wantRows("a", row{credit.OpApplied, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "consolidation"})
-	f.wantRows("b", row{credit.OpApplied, "USD 20.00", "USD -30.00", "USD -30.00", "USD 0.00", "admin", "", "consolidation"})
+	f.wantRows("a", row{credit.OpConsolidated, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("b", row{credit.OpConsolidated, "USD 20.00", "USD -30.00", "USD -30.00", "USD 0.00", "admin", "", ""})
 	f.wantDoc("b-inv", "USD 30.00", invoice.Open)
 	if len(f.history("c")) != 2 {
 		t.Errorf("c has %d entries, want 2 (nothing to consolidate)", len(f.history("c")))

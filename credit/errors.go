@@ -58,3 +58,28 @@ func (e *Error) Unwrap() error { return e.Err }
 func fail(sentinel error, format string, a ...any) error {
 	return fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, a...))
 }
+
+// codes names each sentinel for Code, in the order they are tried.
+var codes = []struct {
+	err  error
+	code string
+}{
+	{ErrNotAuthorized, "not_authorized"}, {ErrNotFound, "not_found"}, {ErrIdempotencyConflict, "idempotency_conflict"},
+	{ErrConflict, "conflict"}, {ErrCreditLimitExceeded, "credit_limit_exceeded"},
+	{ErrInsufficientCredit, "insufficient_credit"}, {ErrRecurring, "recurring"}, {ErrBillToMismatch, "bill_to_mismatch"},
+	{ErrCurrencyMismatch, "currency_mismatch"}, {ErrInvalidAmount, "invalid_amount"}, {ErrInvalidPlan, "invalid_plan"},
+	{ErrInvalidDocument, "invalid_document"}, {ErrBadState, "bad_state"}, {ErrInvalidRequest, "invalid_request"},
+}
+
+// Code returns a short stable name for the sentinel err wraps
+// ("insufficient_credit", "not_found", …), or "" for none. It is for
+// results that carry an error as data, such as a consolidation's
+// per-account results, and for APIs that map errors to codes.
+func Code(err error) string {
+	for _, c := range codes {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
+	}
+	return ""
+}

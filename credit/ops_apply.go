@@ -308,7 +308,7 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	if !commit || len(plan.Lines) == 0 {
 		return res, nil
 	}
-	apps, err := t.writePlan(plan, req.PolicyName, req.Comment)
+	apps, err := t.writePlan(plan, req.PolicyName, OpApplied, req.Comment)
 	if err != nil {
 		return ApplyResult{}, err
 	}
@@ -430,7 +430,7 @@ func (t *txn) authorizeApply(explicit bool, debits, credits []*invoice.Document)
 
 // writePlan writes the plan's applications and one "applied" entry for each
 // account they touch.
-func (t *txn) writePlan(plan allocate.Plan, policy, comment string) ([]Application, error) {
+func (t *txn) writePlan(plan allocate.Plan, policy string, op Operation, comment string) ([]Application, error) {
 	var apps []Application
 	totals := map[string]money.Money{}
 	var order []string
@@ -454,7 +454,7 @@ func (t *txn) writePlan(plan allocate.Plan, policy, comment string) ([]Applicati
 		}
 	}
 	for _, acct := range order {
-		if err := t.record(acct, note{Op: OpApplied, Amount: totals[acct], Comment: comment}); err != nil {
+		if err := t.record(acct, note{Op: op, Amount: totals[acct], Comment: comment}); err != nil {
 			return nil, err
 		}
 	}

@@ -483,12 +483,21 @@ func (l *Ledger) EditReimbursement(ctx context.Context, p Principal, key string,
 		if err := t.load(Query{Accounts: []string{orig.Account}}); err != nil {
 			return CreditResult{}, err
 		}
+		if a, err := t.account(orig.Account); err != nil {
+			return CreditResult{}, err
+		} else if a.Currency != orig.Amount.Currency() {
+			return CreditResult{}, &Error{Op: t.op, Document: orig.ID, Err: fail(ErrBadState,
+				"the account changed its currency from %s to %s after %q was recorded", orig.Amount.Currency(), a.Currency, orig.ID)}
+		}
 		edits, err := t.l.store.Documents(t.ctx, t.ns, DocumentFilter{Account: orig.Account, Original: orig.ID})
 		if err != nil {
 			return CreditResult{}, err
 		}
 		current := signed(*orig)
 		for _, e := range edits {
+			if e.Reason != reasonOf(orig.ID) {
+				continue // a copy made by a currency change, not an edit
+			}
 			if current, err = current.Add(signed(e)); err != nil {
 				return CreditResult{}, err
 			}

@@ -63,7 +63,7 @@ func (l *Ledger) Unapply(ctx context.Context, p Principal, key string, req Unapp
 			}
 		}
 		if len(targets) == 0 {
-			return UnapplyResult{}, fail(ErrNotFound, "no application %q%q", req.Application, req.Operation)
+			return UnapplyResult{}, fail(ErrNotFound, "no applications to reverse (application %q, operation %q)", req.Application, req.Operation)
 		}
 		// Load both documents of each application, all their applications
 		// (to see which are already reversed) and their accounts.
@@ -641,11 +641,13 @@ type ConsolidateRequest struct {
 }
 
 // AccountResult is what consolidation did for one account: its applications
-// and their total, or why it did nothing (Error, with the sentinel's text).
+// and their total, or why it did nothing: Code names the sentinel (see
+// Code) and Error is the message.
 type AccountResult struct {
 	Account      string        `json:"account"`
 	Applications []Application `json:"applications,omitempty"`
 	Total        money.Money   `json:"total"`
+	Code         string        `json:"code,omitempty"`
 	Error        string        `json:"error,omitempty"`
 }
 
@@ -689,7 +691,7 @@ func (l *Ledger) Consolidate(ctx context.Context, p Principal, key string, req C
 				return ConsolidateResult{}, fatal
 			}
 			if err != nil {
-				r.Error = err.Error()
+				r.Code, r.Error = Code(err), err.Error()
 			}
 			r.Applications, r.Total = apps, total
 			res.Accounts = append(res.Accounts, r)
@@ -728,7 +730,7 @@ func (t *txn) consolidateOne(id string, req ConsolidateRequest) (apps []Applicat
 	if len(plan.Lines) == 0 {
 		return nil, money.Zero(a.Currency), nil, nil
 	}
-	if apps, err = t.writePlan(plan, req.PolicyName, "consolidation"); err != nil {
+	if apps, err = t.writePlan(plan, req.PolicyName, OpConsolidated, ""); err != nil {
 		return nil, money.Money{}, nil, err
 	}
 	total, _ = plan.Total()
