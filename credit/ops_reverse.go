@@ -666,6 +666,11 @@ func (l *Ledger) Consolidate(ctx context.Context, p Principal, key string, req C
 		req.Policy = l.policy
 	}
 	req.PolicyName = allocate.NameOf(req.Policy)
+	if len(req.Accounts) > maxDocs {
+		// Refused before the request is fingerprinted, so that its size
+		// costs nothing.
+		return ConsolidateResult{}, &Error{Op: OpConsolidated, Err: fail(ErrInvalidRequest, "name 1 to %d accounts", maxDocs)}
+	}
 	return write(l, ctx, p, OpConsolidated, key, req, func(t *txn) (ConsolidateResult, error) {
 		if len(req.Accounts) == 0 || len(req.Accounts) > maxDocs {
 			return ConsolidateResult{}, fail(ErrInvalidRequest, "name 1 to %d accounts", maxDocs)
