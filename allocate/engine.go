@@ -37,11 +37,19 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 	if capped {
 		capCur = req.Cap.Currency()
 	}
+	// Note on the way whether the eligible documents share one currency,
+	// while they are read in order, rather than after sorting.
+	var cur money.Currency
+	mixed := false
 	des := make([]entry, 0, len(req.Debits))
 	for i := range req.Debits {
 		d := &req.Debits[i]
 		if debitOK(d) && (!capped || d.Open.Currency() == capCur) {
 			des = append(des, newEntry(d, i))
+			if c := d.Open.Currency(); c != cur {
+				mixed = mixed || !cur.IsZero()
+				cur = c
+			}
 		}
 	}
 	if len(des) == 0 {
@@ -52,6 +60,7 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 		c := &req.Credits[i]
 		if creditOK(c, req) && (!capped || c.Open.Currency() == capCur) {
 			ces = append(ces, newEntry(c, i))
+			mixed = mixed || c.Open.Currency() != cur
 		}
 	}
 	if len(ces) == 0 {
@@ -63,8 +72,7 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 	// One currency per plan. Usually the request has one; when it mixes
 	// several, the plan is in the first currency, in the order of the
 	// debits, that pays anything at all.
-	cur := req.Debits[des[0].i].Open.Currency()
-	if oneCurrency(req.Debits, des, cur) && oneCurrency(req.Credits, ces, cur) {
+	if !mixed {
 		return fill(req, des, ces, cur, reason)
 	}
 	var tried []money.Currency
@@ -84,15 +92,6 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 
 func newEntry(d *invoice.Document, i int) entry {
 	return entry{sec: d.Issued.Unix(), nsec: int32(d.Issued.Nanosecond()), i: int32(i), id: d.ID}
-}
-
-func oneCurrency(docs []invoice.Document, es []entry, cur money.Currency) bool {
-	for k := range es {
-		if docs[es[k].i].Open.Currency() != cur {
-			return false
-		}
-	}
-	return true
 }
 
 func inCurrency(docs []invoice.Document, es []entry, cur money.Currency) []entry {
