@@ -1,0 +1,67 @@
+package credit
+
+import (
+	"context"
+
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// ExpireRequest removes what is left of an account's credits whose expiry
+// has passed.
+type ExpireRequest struct {
+	Account string `json:"account"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// ExpireResult lists the credits that expired and the total removed (zero
+// when none had).
+type ExpireResult struct {
+	Documents []invoice.Document `json:"documents,omitempty"`
+	Removed   money.Money        `json:"removed"`
+}
+
+// Expire ends every open credit of the account whose expiry is at or before
+// now: its open balance is removed, its status becomes Expired, and one
+// "expired" entry records the total; the outstanding balance falls by it. An
+// expired credit is never applied even before Expire runs (policies and
+// Validate refuse it); Expire makes the balances say so too.
+func (l *Ledger) Expire(ctx context.Context, p Principal, key string, req ExpireRequest) (ExpireResult, error) {
+	return write(l, ctx, p, OpExpired, key, req, func(t *txn) (ExpireResult, error) {
+		if err := checkID("account", req.Account, true); err != nil {
+			return ExpireResult{}, err
+		}
+		if err := checkText(req.Comment); err != nil {
+			return ExpireResult{}, err
+		}
+		if err := t.authorize(ActAdjust, req.Account); err != nil {
+			return ExpireResult{}, err
+		}
+		if err := t.load(Query{Accounts: []string{req.Account}, OpenOf: []string{req.Account}}); err != nil {
+			return ExpireResult{}, err
+		}
+		a, err := t.account(req.Account)
+		if err != nil {
+			return ExpireResult{}, err
+		}
+		res := ExpireResult{Removed: money.Zero(a.Currency)}
+		for _, d := range t.openDocs(a.ID) {
+			if !d.IsCredit() || !d.ExpiredAt(t.now) {
+				continue
+			}
+			amt := d.Open
+			if err := t.take(d.ID, amt, invoice.Expired); err != nil {
+				return ExpireResult{}, err
+			}
+			res.Removed, _ = res.Removed.Add(amt)
+			res.Documents = append(res.Documents, t.finalDoc(d.ID))
+		}
+		if len(res.Documents) == 0 {
+			return res, nil
+		}
+		if err := t.record(a.ID, note{Op: OpExpired, Amount: res.Removed, Comment: req.Comment}); err != nil {
+			return ExpireResult{}, err
+		}
+		return res, nil
+	})
+}

@@ -1,0 +1,165 @@
+package credit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/arcredit/arcredit/money"
+)
+
+// EntryHash returns the hash an entry must carry: SHA-256, in hex, over
+// every field of the entry but Hash, each written as its text form with a
+// length prefix (so no two entries encode alike), Prev included, so that each
+// hash seals the whole history before it.
+func EntryHash(e Entry) string {
+	h := sha256.New()
+	var buf [8]byte
+	field := func(s string) {
+		binary.BigEndian.PutUint64(buf[:], uint64(len(s)))
+		h.Write(buf[:])
+		io.WriteString(h, s)
+	}
+	m := func(x money.Money) { b, _ := x.MarshalText(); field(string(b)) }
+	field(e.Account)
+	binary.BigEndian.PutUint64(buf[:], uint64(e.Seq))
+	h.Write(buf[:])
+	field(e.At.UTC().Format(time.RFC3339Nano))
+	field(string(e.Op))
+	field(e.Document)
+	m(e.Amount)
+	m(e.Original)
+	field(e.Rate.String())
+	field(e.Residual)
+	m(e.CreditChange)
+	m(e.DebitChange)
+	m(e.After.Credit)
+	m(e.After.Debit)
+	m(e.After.Outstanding)
+	m(e.After.Limit)
+	m(e.After.Available)
+	field(e.By)
+	field(e.Reference)
+	field(e.Comment)
+	field(e.Operation)
+	field(e.Prev)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
+}
+
+// AccountLister is implemented by stores that can list the accounts of a
+// namespace, in id order, after a cursor. Verify of a whole namespace needs it.
+type AccountLister interface {
+	AccountIDs(ctx context.Context, namespace, after string, limit int) ([]string, error)
+}
+
+// VerifyError names the first entry of an account's history that does not
+// match: its hash, its link to the previous entry, its sequence, or the
+// balances that replaying the history up to it gives.
+type VerifyError struct {
+	Account string
+	Seq     int64
+	Problem string
+}
+
+func (e *VerifyError) Error() string {
+	return fmt.Sprintf("credit: history of account %q does not verify at entry %d: %s", e.Account, e.Seq, e.Problem)
+}
+
+// Verify walks the history of one account from its first entry: it
+// recomputes every hash and checks each link, replays the balance changes
+// and checks every entry's balances after, and checks that the account's
+// stored balances and head match the last entry. It returns a *VerifyError
+// for the first entry that does not match, or nil.
+func (l *Ledger) Verify(ctx context.Context, p Principal, account string) error {
+	_, err := read(l, ctx, p, OpRead, func(t *txn) (struct{}, error) {
+		a, err := t.readAccount(account)
+		if err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, l.verifyAccount(ctx, p.Namespace, *a)
+	})
+	return err
+}
+
+// VerifyNamespace verifies every account of the principal's namespace. The
+// store must implement AccountLister.
+func (l *Ledger) VerifyNamespace(ctx context.Context, p Principal) error {
+	lister, ok := l.store.(AccountLister)
+	if !ok {
+		return &Error{Op: OpRead, Err: fail(ErrInvalidRequest, "the store cannot list accounts")}
+	}
+	after := ""
+	for {
+		ids, err := lister.AccountIDs(ctx, p.Namespace, after, MaxPage)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := l.Verify(ctx, p, id); err != nil {
+				return err
+			}
+		}
+		if len(ids) < MaxPage {
+			return nil
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+func (l *Ledger) verifyAccount(ctx context.Context, ns string, a Account) error {
+	var prev Entry
+	var credit, debit money.Money
+	bad := func(seq int64, format string, args ...any) error {
+		return &VerifyError{Account: a.ID, Seq: seq, Problem: fmt.Sprintf(format, args...)}
+	}
+	after := int64(0)
+	for {
+		page, err := l.store.History(ctx, ns, a.ID, after, MaxPage)
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if e.Seq != prev.Seq+1 {
+				return bad(e.Seq, "sequence follows %d", prev.Seq)
+			}
+			if e.Prev != prev.Hash {
+				return bad(e.Seq, "does not link to the previous entry")
+			}
+			if EntryHash(e) != e.Hash {
+				return bad(e.Seq, "content does not match its hash")
+			}
+			if e.Op == OpCurrencyConverted || !credit.IsValid() {
+				credit, debit = money.Zero(e.After.Credit.Currency()), money.Zero(e.After.Credit.Currency())
+			}
+			if credit, err = credit.Add(e.CreditChange); err != nil {
+				return bad(e.Seq, "credit change: %v", err)
+			}
+			if debit, err = debit.Add(e.DebitChange); err != nil {
+				return bad(e.Seq, "debit change: %v", err)
+			}
+			out, err1 := credit.Sub(debit)
+			avail, err2 := e.After.Limit.Add(out)
+			if err1 != nil || err2 != nil || !credit.Equal(e.After.Credit) || !debit.Equal(e.After.Debit) ||
+				!out.Equal(e.After.Outstanding) || !avail.Equal(e.After.Available) {
+				return bad(e.Seq, "replayed balances (credit %s, debit %s) differ from recorded %v", credit, debit, e.After)
+			}
+			prev = e
+		}
+		if len(page) < MaxPage {
+			break
+		}
+		after = page[len(page)-1].Seq
+	}
+	if prev.Seq != a.Seq || prev.Hash != a.Head {
+		return bad(prev.Seq, "account is at entry %d with head %.8s…, history ends at %d with %.8s…", a.Seq, a.Head, prev.Seq, prev.Hash)
+	}
+	if got := a.Balances(); prev.Seq > 0 && (!got.Credit.Equal(prev.After.Credit) || !got.Debit.Equal(prev.After.Debit) || !got.Limit.Equal(prev.After.Limit)) {
+		return bad(prev.Seq, "account balances %v differ from the last entry's %v", got, prev.After)
+	}
+	return nil
+}
