@@ -43,20 +43,20 @@ var (
 // The rules a Violation names. They are stable identifiers: a ledger may
 // store them or branch on them.
 const (
-	RuleAmount        = "amount"         // a line's amount is not positive money
-	RuleNotInRequest  = "not_in_request" // ErrNotInRequest
-	RuleCreditType    = "credit_not_eligible"
-	RuleDebitType     = "debit_not_eligible"
-	RuleExpired       = "expired"          // ErrExpired
-	RuleRecurring     = "recurring"        // ErrRecurring
-	RuleBillTo        = "bill_to"          // ErrBillToMismatch
-	RuleCurrency      = "currency"         // money.ErrCurrencyMismatch
-	RuleDuplicatePair = "duplicate_pair"   // two lines with the same credit and debit
-	RuleDuplicateID   = "duplicate_id"     // two documents of one side of the request share an ID
-	RuleCreditOver    = "credit_overspent" // ErrOverspend
-	RuleDebitOver     = "debit_overpaid"   // ErrOverspend
-	RuleCap           = "cap"              // ErrCapExceeded
-	RuleFullCover     = "full_cover"       // ErrNotCovered
+	RuleAmount        = "amount"              // a line's amount is not positive money; ErrInvalidPlan only
+	RuleNotInRequest  = "not_in_request"      // a line names a document the request lacks; ErrNotInRequest
+	RuleCreditType    = "credit_not_eligible" // the credit cannot pay (kind, status, nothing open); ErrNotEligible
+	RuleDebitType     = "debit_not_eligible"  // the debit cannot be paid (kind, status, nothing open); ErrNotEligible
+	RuleExpired       = "expired"             // the credit expired at AsOf; ErrExpired
+	RuleRecurring     = "recurring"           // the debit is recurring; ErrRecurring
+	RuleBillTo        = "bill_to"             // bill-to parties do not match; ErrBillToMismatch
+	RuleCurrency      = "currency"            // currencies differ (line, documents, plan, cap); money.ErrCurrencyMismatch
+	RuleDuplicatePair = "duplicate_pair"      // two lines with the same credit and debit; ErrInvalidPlan only
+	RuleDuplicateID   = "duplicate_id"        // two documents of one side of the request share an ID; ErrInvalidPlan only
+	RuleCreditOver    = "credit_overspent"    // a credit used beyond its open balance; ErrOverspend
+	RuleDebitOver     = "debit_overpaid"      // a debit paid beyond its open balance; ErrOverspend
+	RuleCap           = "cap"                 // the total is above the cap; ErrCapExceeded
+	RuleFullCover     = "full_cover"          // a debit paid in part without Partial; ErrNotCovered
 )
 
 // ruleErr maps a rule to the sentinel it matches besides ErrInvalidPlan.

@@ -11,9 +11,15 @@ import (
 
 // Reasons the built-in policies give on their lines.
 const (
-	ReasonOldest         = "oldest debit, oldest credit"
-	ReasonOverdue        = "overdue debit, smallest first; credit expiring soonest"
-	ReasonNotYetDue      = "debit not yet due, smallest first; credit expiring soonest"
+	// ReasonOldest is the reason on every line of OldestFirst.
+	ReasonOldest = "oldest debit, oldest credit"
+	// ReasonOverdue is the reason of SystemDiscretion on lines paying an overdue debit.
+	ReasonOverdue = "overdue debit, smallest first; credit expiring soonest"
+	// ReasonNotYetDue is the reason of SystemDiscretion on lines paying a debit not yet due.
+	ReasonNotYetDue = "debit not yet due, smallest first; credit expiring soonest"
+)
+
+const (
 	nameOldestFirst      = "oldest_first"
 	nameSystemDiscretion = "system_discretion"
 )
