@@ -47,10 +47,11 @@
 //
 // # Portability
 //
-// The store uses no advisory locks, LISTEN/NOTIFY, sequences or SERIAL and
-// identity columns; ids are made by the application. Partial indexes,
-// data-modifying WITH clauses and COLLATE "C" in expressions are the most
-// recent features it needs (CockroachDB 22.2 or later). A test of the
+// The store uses no advisory locks, no notification channels, and no
+// sequences or auto-increment columns; ids are made by the application.
+// Partial indexes, data-modifying WITH clauses and COLLATE "C" in
+// expressions are the most recent features it needs (CockroachDB 22.2 or
+// later). A test of the
 // package scans its SQL and Go source for the forbidden features.
 //
 // # Tests

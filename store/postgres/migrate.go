@@ -67,7 +67,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	collided := func(err error) bool {
 		switch sqlState(err) {
-		case codeSerialization, codeDeadlock, codeUniqueViolated, codeDuplicateTable, codeDuplicateSch:
+		case codeSerialization, codeDeadlock, codeUniqueViolated, codeDuplicateTable, codeDuplicateSch, codeDuplicateObj:
 			return true
 		}
 		return false

@@ -37,7 +37,10 @@ type Store struct {
 	sql      statements
 }
 
-var _ credit.Store = (*Store)(nil)
+var (
+	_ credit.Store         = (*Store)(nil)
+	_ credit.AccountLister = (*Store)(nil)
+)
 
 // ErrCommitUnknown is wrapped by the error of a Commit whose outcome could
 // not be learned: the connection failed after the batch was sent, and the
@@ -76,6 +79,7 @@ const (
 	codeDivisionByZero = "22012" // raised on purpose by a failed version check
 	codeDuplicateTable = "42P07"
 	codeDuplicateSch   = "42P06"
+	codeDuplicateObj   = "42710"
 )
 
 // sqlState returns the SQLSTATE of a database error, or "" for any other

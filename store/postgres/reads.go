@@ -86,6 +86,23 @@ func (s *Store) Documents(ctx context.Context, ns string, f credit.DocumentFilte
 	return out, nil
 }
 
+// AccountIDs implements credit.AccountLister: the namespace's account ids
+// in byte order after the cursor, at most limit of them (all when 0).
+func (s *Store) AccountIDs(ctx context.Context, ns, after string, limit int) ([]string, error) {
+	sql, args := s.sql.accountIDs, []any{ns, after}
+	if limit > 0 {
+		sql, args = sql+" LIMIT $3", append(args, limit)
+	}
+	ids, err := query(ctx, s, sql, args, func(row pgx.Row) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: account ids: %w", err)
+	}
+	return ids, nil
+}
+
 // query runs one SELECT and scans its rows, retrying a transient failure.
 func query[T any](ctx context.Context, s *Store, sql string, args []any, scan func(pgx.Row) (T, error)) ([]T, error) {
 	var out []T

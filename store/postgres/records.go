@@ -25,7 +25,7 @@ import (
 // Columns read for each record, in the order the scan functions expect.
 const (
 	accountCols = `id, currency, kind, party_company, party_person, limit_amount::text, allow_exceed,
-		credit::text, debit::text, seq, updated, created, version`
+		credit::text, debit::text, seq, updated, head, created, version`
 	documentCols = `id, account, kind, currency, amount::text, open_amount::text, issued, due, expires,
 		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version`
 	applicationCols = `id, credit, debit, credit_account, debit_account, currency, amount::text,
@@ -33,7 +33,7 @@ const (
 	entryCols = `account, seq, at, op, document, currency, amount::text, original_currency,
 		original::text, rate, credit_change::text, debit_change::text, after_credit::text,
 		after_debit::text, after_outstanding::text, after_limit::text, after_available::text,
-		principal, reference, comment, operation`
+		principal, reference, comment, operation, residual, prev, hash`
 	idempotencyCols = `idem_key, op, fingerprint, result, at`
 )
 
@@ -47,7 +47,7 @@ type statements struct {
 	entryExists, insertIdempotency   string
 	accountAt, accountAbsent         string
 	documentAt, documentAbsent       string
-	findIdempotency                  string
+	findIdempotency, accountIDs      string
 	history, historyAll, entryAt     string
 	documentsSelect, documentsCursor string
 }
@@ -63,16 +63,16 @@ func newStatements(table func(string) string) statements {
 		loadIdempotency: q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
 		insertAccount: q(`INSERT INTO {accounts} (ns, id, currency, kind, party_company, party_person,
-			limit_amount, allow_exceed, credit, debit, seq, updated, created, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`),
-		// A version-checked update: when the stored version is not $15, no
+			limit_amount, allow_exceed, credit, debit, seq, updated, head, created, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`),
+		// A version-checked update: when the stored version is not $16, no
 		// row changes and the count is 0, so the division fails (SQLSTATE
 		// 22012) and aborts the transaction before COMMIT. That keeps the
 		// whole write set and its COMMIT in one round trip.
 		updateAccount: q(`WITH u AS (UPDATE {accounts} SET currency = $3, kind = $4, party_company = $5,
 			party_person = $6, limit_amount = $7, allow_exceed = $8, credit = $9, debit = $10, seq = $11,
-			updated = $12, created = $13, version = $14
-			WHERE ns = $1 AND id = $2 AND version = $15 RETURNING 1)
+			updated = $12, head = $13, created = $14, version = $15
+			WHERE ns = $1 AND id = $2 AND version = $16 RETURNING 1)
 			SELECT 1 / count(*) FROM u`),
 		insertDocument: q(`INSERT INTO {documents} (ns, id, account, kind, currency, amount, open_amount,
 			issued, due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
@@ -89,9 +89,10 @@ func newStatements(table func(string) string) statements {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`),
 		insertEntry: q(`INSERT INTO {entries} (ns, account, seq, at, op, document, currency, amount,
 			original_currency, original, rate, credit_change, debit_change, after_credit, after_debit,
-			after_outstanding, after_limit, after_available, principal, reference, comment, operation)
+			after_outstanding, after_limit, after_available, principal, reference, comment, operation,
+			residual, prev, hash)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-			$19, $20, $21, $22)`),
+			$19, $20, $21, $22, $23, $24, $25)`),
 		// The entry before the first one a batch appends must exist: fails
 		// with SQLSTATE 22012 when it does not.
 		entryExists: q(`SELECT 1 / count(*) FROM {entries} WHERE ns = $1 AND account = $2 AND seq = $3`),
@@ -105,6 +106,7 @@ func newStatements(table func(string) string) statements {
 		documentAbsent: q(`SELECT 1 / (1 - count(*)) FROM {documents} WHERE ns = $1 AND id = $2`),
 		insertIdempotency: q(`INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
 			VALUES ($1, $2, $3, $4, $5, $6)`),
+		accountIDs:      q(`SELECT id FROM {accounts} WHERE ns = $1 AND id COLLATE "C" > $2 ORDER BY id COLLATE "C"`),
 		findIdempotency: q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
 		history: q(`SELECT ` + entryCols + ` FROM {entries}
@@ -250,7 +252,7 @@ func accountArgs(ns string, a credit.Account) ([]any, error) {
 		return nil, fmt.Errorf("account %q: %w", a.ID, err)
 	}
 	return []any{ns, a.ID, cur.Code(), kind, a.Party.Company, a.Party.Person, limit, a.AllowExceed,
-		cr, dr, a.Seq, ts(a.Updated), ts(a.Created), a.Version}, nil
+		cr, dr, a.Seq, ts(a.Updated), a.Head, ts(a.Created), a.Version}, nil
 }
 
 func scanAccount(row pgx.Row) (credit.Account, error) {
@@ -259,7 +261,7 @@ func scanAccount(row pgx.Row) (credit.Account, error) {
 	var limit, cr, dr *string
 	var updated, created pgtype.Timestamptz
 	if err := row.Scan(&a.ID, &code, &kind, &a.Party.Company, &a.Party.Person, &limit, &a.AllowExceed,
-		&cr, &dr, &a.Seq, &updated, &created, &a.Version); err != nil {
+		&cr, &dr, &a.Seq, &updated, &a.Head, &created, &a.Version); err != nil {
 		return a, err
 	}
 	var err1, err2, err3, err4, err5 error
@@ -355,7 +357,7 @@ func entryArgs(ns string, e credit.Entry) ([]any, error) {
 	orig, _ := amount("original", e.Original, e.Original.Currency())
 	return []any{ns, e.Account, e.Seq, ts(e.At), string(e.Op), e.Document, cur.Code(), vals[0],
 		e.Original.Currency().Code(), orig, e.Rate.String(), vals[1], vals[2], vals[3], vals[4],
-		vals[5], vals[6], vals[7], e.By, e.Reference, e.Comment, e.Operation}, nil
+		vals[5], vals[6], vals[7], e.By, e.Reference, e.Comment, e.Operation, e.Residual, e.Prev, e.Hash}, nil
 }
 
 func scanEntry(row pgx.Row) (credit.Entry, error) {
@@ -366,7 +368,7 @@ func scanEntry(row pgx.Row) (credit.Entry, error) {
 	var at pgtype.Timestamptz
 	if err := row.Scan(&e.Account, &e.Seq, &at, &op, &e.Document, &code, &amt, &origCode, &orig, &rate,
 		&vals[0], &vals[1], &vals[2], &vals[3], &vals[4], &vals[5], &vals[6],
-		&e.By, &e.Reference, &e.Comment, &e.Operation); err != nil {
+		&e.By, &e.Reference, &e.Comment, &e.Operation, &e.Residual, &e.Prev, &e.Hash); err != nil {
 		return e, err
 	}
 	e.Op, e.At = credit.Operation(op), readTime(at)

@@ -1,0 +1,16 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/store/postgres/postgrestest"
+	"github.com/arcredit/arcredit/storetest"
+)
+
+// TestConformance runs the store conformance kit, each of its checks on a
+// fresh schema.
+func TestConformance(t *testing.T) {
+	postgrestest.URL(t)
+	storetest.Run(t, func(t *testing.T) credit.Store { return postgrestest.New(t) })
+}
