@@ -155,6 +155,9 @@ func (l *Ledger) verifyAccount(ctx context.Context, ns string, a Account) error 
 		}
 		after = page[len(page)-1].Seq
 	}
+	if prev.Seq < a.Seq {
+		return bad(prev.Seq+1, "missing: the account is at entry %d, the history ends at %d", a.Seq, prev.Seq)
+	}
 	if prev.Seq != a.Seq || prev.Hash != a.Head {
 		return bad(prev.Seq, "account is at entry %d with head %.8s…, history ends at %d with %.8s…", a.Seq, a.Head, prev.Seq, prev.Hash)
 	}

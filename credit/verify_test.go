@@ -211,9 +211,8 @@ func runVerify(t *testing.T, newStore func(*testing.T) credit.Store) {
 		// account's head.
 		{"amount changed, chain rehashed", "a", rehash(3, edit(3, func(e *credit.Entry) { e.Amount = plus(e.Amount, "1") })), last},
 		// A history cut short verifies up to its end; the account's head
-		// shows the loss, reported at the last entry the history still has
-		// (the problem says the account is at the entry that is missing).
-		{"last entry dropped", "a", func(h []credit.Entry) []credit.Entry { return h[:len(h)-1] }, last - 1},
+		// shows the loss, reported at the first entry that is missing.
+		{"last entry dropped", "a", func(h []credit.Entry) []credit.Entry { return h[:len(h)-1] }, last},
 		{"other account tampered", "b", edit(2, func(e *credit.Entry) { e.Amount = plus(e.Amount, "1") }), 2},
 	}
 	for _, c := range cases {
