@@ -1,6 +1,10 @@
 package allocate
 
 import (
+	"cmp"
+	"encoding/binary"
+	"strings"
+
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
 )
@@ -11,15 +15,46 @@ import (
 // theirs, keeping every rule of the request.
 
 // entry is a document of the request in a policy's order: its index in
-// req.Debits or req.Credits and its ID, so that the walk reads IDs
-// in order rather than from scattered documents, and the issue date as
-// OldestFirst sorts it. It is small, so that sorting moves 32 bytes per
-// document rather than the document.
+// req.Debits or req.Credits, its issue date as OldestFirst sorts it, and
+// the first eight bytes of its ID, which settle most ties without reading
+// the ID. It is small (24 bytes), so that sorting moves little memory.
 type entry struct {
-	sec  int64 // issue date, Unix seconds
-	nsec int32 // and nanoseconds
-	i    int32
+	sec  int64  // issue date, Unix seconds
+	nsec int32  // and nanoseconds
+	i    int32  // index in the request's slice
+	pfx  uint64 // the ID's first 8 bytes, big-endian, zero-padded
+}
+
+// prefix orders like the ID it is taken from, up to ties.
+func prefix(id string) uint64 {
+	var b [8]byte
+	copy(b[:], id)
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// byID orders two entries of docs by ID.
+func byID(docs []invoice.Document, a, b entry) int {
+	if a.pfx != b.pfx {
+		return cmp.Compare(a.pfx, b.pfx)
+	}
+	return strings.Compare(docs[a.i].ID, docs[b.i].ID)
+}
+
+// slot is what the walk needs of a document, gathered in walk order.
+type slot struct {
 	id   string
+	open money.Money
+}
+
+// gather returns the slots of es in order. Its loads are independent, so
+// they overlap, where the walk would stall on each scattered document.
+func gather(docs []invoice.Document, es []entry) []slot {
+	out := make([]slot, len(es))
+	for k := range es {
+		d := &docs[es[k].i]
+		out[k] = slot{id: d.ID, open: d.Open}
+	}
+	return out
 }
 
 // sorter puts es, entries of docs, into a policy's order. The order must be
@@ -91,7 +126,7 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 }
 
 func newEntry(d *invoice.Document, i int) entry {
-	return entry{sec: d.Issued.Unix(), nsec: int32(d.Issued.Nanosecond()), i: int32(i), id: d.ID}
+	return entry{sec: d.Issued.Unix(), nsec: int32(d.Issued.Nanosecond()), i: int32(i), pfx: prefix(d.ID)}
 }
 
 func inCurrency(docs []invoice.Document, es []entry, cur money.Currency) []entry {
@@ -222,23 +257,13 @@ func (q *queues) next(id int32) int32 {
 // untouched), so what is left is kept per queue, not per credit.
 func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req *Request, d *invoice.Document) string) (Plan, error) {
 	zero := money.Zero(cur)
-	// The open balances in walk order, gathered in tight loops whose
-	// independent loads overlap, rather than one scattered load at a time
-	// in the walk.
-	dOpen := make([]money.Money, len(dOrd))
-	for k := range dOrd {
-		dOpen[k] = req.Debits[dOrd[k].i].Open
-	}
-	cOpen := make([]money.Money, len(cOrd))
-	for k := range cOrd {
-		cOpen[k] = req.Credits[cOrd[k].i].Open
-	}
+	ds, cs := gather(req.Debits, dOrd), gather(req.Credits, cOrd)
 	q := newQueues(req, cOrd)
 	nq := len(q.start) - 1
 	left := make([]money.Money, nq) // what is left of the head credit of each queue
 	for id := range nq {
 		if p := q.next(int32(id)); p >= 0 {
-			left[id] = cOpen[p]
+			left[id] = cs[p].open
 		}
 	}
 	full := !req.Partial
@@ -254,7 +279,7 @@ func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req 
 				if q.items != nil {
 					p = q.items[k]
 				}
-				s, err := total[id].Add(cOpen[p])
+				s, err := total[id].Add(cs[p].open)
 				if err != nil {
 					return Plan{}, err
 				}
@@ -272,7 +297,7 @@ func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req 
 		if qa < 0 && qb < 0 {
 			continue
 		}
-		need := dOpen[k]
+		need := ds[k].open
 		if full {
 			avail := zero
 			if qa >= 0 {
@@ -324,13 +349,13 @@ func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req 
 					capDone = true
 				}
 			}
-			lines = append(lines, Line{Credit: cOrd[p].id, Debit: dOrd[k].id, Amount: take, Reason: why})
+			lines = append(lines, Line{Credit: cs[p].id, Debit: ds[k].id, Amount: take, Reason: why})
 
 			var err error
 			if creditDone {
 				q.head[qid]++
 				if n := q.next(qid); n >= 0 {
-					left[qid] = cOpen[n]
+					left[qid] = cs[n].open
 				}
 			} else if left[qid], err = left[qid].Sub(take); err != nil {
 				return Plan{}, err

@@ -54,7 +54,7 @@ func (oldestFirst) Plan(req Request) (Plan, error) {
 	return plan(&req, byIssue, byIssue, func(*Request, *invoice.Document) string { return ReasonOldest })
 }
 
-func byIssue(_ *Request, _ []invoice.Document, es []entry) {
+func byIssue(_ *Request, docs []invoice.Document, es []entry) {
 	slices.SortFunc(es, func(a, b entry) int {
 		if a.sec != b.sec {
 			return cmp.Compare(a.sec, b.sec)
@@ -62,7 +62,7 @@ func byIssue(_ *Request, _ []invoice.Document, es []entry) {
 		if a.nsec != b.nsec {
 			return cmp.Compare(a.nsec, b.nsec)
 		}
-		return strings.Compare(a.id, b.id)
+		return byID(docs, a, b)
 	})
 }
 
@@ -141,7 +141,7 @@ func byUrgency(req *Request, docs []invoice.Document, es []entry) {
 		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
 			return c
 		}
-		return strings.Compare(a.id, b.id)
+		return byID(docs, a, b)
 	})
 }
 
@@ -166,7 +166,7 @@ func byExpiry(_ *Request, docs []invoice.Document, es []entry) {
 		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
 			return c
 		}
-		return strings.Compare(a.id, b.id)
+		return byID(docs, a, b)
 	})
 }
 
