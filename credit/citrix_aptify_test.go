@@ -89,14 +89,14 @@ func TestRefundsChargeBacksAndCancellationsNeedFinance(t *testing.T) {
 	staff := credit.Principal{ID: "staff-1", Namespace: ns, Roles: []string{credit.RoleStaff}}
 	fin := credit.Principal{ID: "fin-1", Namespace: ns, Roles: []string{credit.RoleFinance}}
 	before := f.snapshot("cust")
-	_, err := f.l.Refund(ctx, staff, f.key(), credit.RefundRequest{Credit: "pay-1"})
+	_, err := f.l.Refund(ctx, staff, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
 	wantErr(t, err, credit.ErrNotAuthorized)
 	_, err = f.l.ReversePayment(ctx, staff, f.key(), credit.ReverseRequest{Payment: "pay-2", ChargeBack: true})
 	wantErr(t, err, credit.ErrNotAuthorized)
 	_, err = f.l.ReversePayment(ctx, staff, f.key(), credit.ReverseRequest{Payment: "pay-3"})
 	wantErr(t, err, credit.ErrNotAuthorized)
 	f.wantUnchanged("cust", before)
-	if _, err := f.l.Refund(ctx, fin, f.key(), credit.RefundRequest{Credit: "pay-1"}); err != nil {
+	if _, err := f.l.Refund(ctx, fin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"}); err != nil {
 		t.Errorf("finance refund: %v", err)
 	}
 	if _, err := f.l.ReversePayment(ctx, fin, f.key(), credit.ReverseRequest{Payment: "pay-2", ChargeBack: true}); err != nil {

@@ -691,7 +691,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("a transfer whose available credit money cannot hold", credit.ErrInvalidAmount, func(w *hostileWorld, key string) error {
-		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{Credit: "pay-rich", To: "huge"})
+		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "pay-rich", To: "huge"})
 		return err
 	})
 	add("a currency change whose available credit money cannot hold", credit.ErrInvalidAmount, func(w *hostileWorld, key string) error {
@@ -756,7 +756,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("transfer USD credit to a JPY account", credit.ErrCurrencyMismatch, func(w *hostileWorld, key string) error {
-		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{Credit: "pay1", To: "jpy"})
+		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "pay1", To: "jpy"})
 		return err
 	})
 	add("currency change without a rate", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
@@ -775,7 +775,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 			return err
 		})
 		add("refund unknown or foreign "+id, credit.ErrNotFound, func(w *hostileWorld, key string) error {
-			_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: id})
+			_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{All: true, Credit: id})
 			return err
 		})
 		add("apply unknown or foreign credit "+id, credit.ErrNotFound, func(w *hostileWorld, key string) error {
@@ -796,7 +796,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("transfer to a foreign account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
-		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{Credit: "pay1", To: "foreign"})
+		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "pay1", To: "foreign"})
 		return err
 	})
 	add("reverse a foreign payment", credit.ErrNotFound, func(w *hostileWorld, key string) error {
@@ -886,7 +886,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("oversized refund comment", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
-		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: "pay1", Comment: longText})
+		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{All: true, Credit: "pay1", Comment: longText})
 		return err
 	})
 	add("oversized void reason", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
@@ -1014,11 +1014,11 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("refund an expired credit", credit.ErrBadState, func(w *hostileWorld, key string) error {
-		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: "cm-exp"})
+		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{All: true, Credit: "cm-exp"})
 		return err
 	})
 	add("transfer an expired credit", credit.ErrBadState, func(w *hostileWorld, key string) error {
-		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{Credit: "cm-exp", To: "usd2"})
+		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "cm-exp", To: "usd2"})
 		return err
 	})
 	add("apply to a recurring debit", credit.ErrRecurring, func(w *hostileWorld, key string) error {
@@ -1116,7 +1116,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("a transfer to the same account", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
-		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{Credit: "pay1", To: "usd"})
+		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "pay1", To: "usd"})
 		return err
 	})
 	add("a transfer of more than is open", credit.ErrInsufficientCredit, func(w *hostileWorld, key string) error {
@@ -1124,7 +1124,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("a transfer of an invoice", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
-		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{Credit: "inv1", To: "usd2"})
+		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "inv1", To: "usd2"})
 		return err
 	})
 	add("refund more than open", credit.ErrInsufficientCredit, func(w *hostileWorld, key string) error {
@@ -1132,11 +1132,11 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("refund a closed credit", credit.ErrInsufficientCredit, func(w *hostileWorld, key string) error {
-		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: "pay-full"})
+		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{All: true, Credit: "pay-full"})
 		return err
 	})
 	add("refund an invoice", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
-		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: "inv1"})
+		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{All: true, Credit: "inv1"})
 		return err
 	})
 	add("refund in another currency", credit.ErrCurrencyMismatch, func(w *hostileWorld, key string) error {
@@ -1223,7 +1223,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("a member refunds", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {
-		_, err := w.roles.Refund(hBG, member, key, credit.RefundRequest{Credit: "pay-b"})
+		_, err := w.roles.Refund(hBG, member, key, credit.RefundRequest{All: true, Credit: "pay-b"})
 		return err
 	})
 	add("a principal without roles issues", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {

@@ -214,7 +214,7 @@ func TestRefundOfOpenCreditRemovesIt(t *testing.T) {
 		t.Errorf("after a part refund %+v", d)
 	}
 	f.wantRows("ann", row{credit.OpPaidOut, "USD 50.00", "USD 20.00", "USD 20.00", "USD 0.00", "admin", "RF-1", "member left"})
-	d, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "pay-1"})
+	d, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,9 +222,9 @@ func TestRefundOfOpenCreditRemovesIt(t *testing.T) {
 		t.Errorf("after the full refund %+v", d)
 	}
 	f.wantRows("ann", row{credit.OpPaidOut, "USD 20.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "", ""})
-	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "pay-1"})
+	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
 	wantErr(t, err, credit.ErrInsufficientCredit)
-	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "inv-1"})
+	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "inv-1"})
 	wantErr(t, err, credit.ErrInvalidRequest)
 }
 
@@ -312,7 +312,7 @@ func TestTransferOfCreditToAnotherAccountIsOnBothHistories(t *testing.T) {
 	f.wantRows("ann", row{credit.OpTransferredOut, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "coworker attends"})
 	f.wantRows("cy", row{credit.OpTransferredIn, "USD 60.00", "USD 60.00", "USD 60.00", "USD 0.00", "admin", "", "coworker attends"})
 	// All of what is left, by default.
-	r, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{Credit: "reg-refund", To: "cy"})
+	r, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{All: true, Credit: "reg-refund", To: "cy"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,11 +320,11 @@ func TestTransferOfCreditToAnotherAccountIsOnBothHistories(t *testing.T) {
 		t.Errorf("full transfer %+v", r)
 	}
 	before := f.snapshot("cy")
-	_, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{Credit: r.To.ID, To: "euro"})
+	_, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{All: true, Credit: r.To.ID, To: "euro"})
 	wantErr(t, err, credit.ErrCurrencyMismatch)
 	_, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{Credit: r.To.ID, To: "ann", Amount: m("USD 40.01")})
 	wantErr(t, err, credit.ErrInsufficientCredit)
-	_, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{Credit: r.To.ID, To: "cy"})
+	_, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{All: true, Credit: r.To.ID, To: "cy"})
 	wantErr(t, err, credit.ErrInvalidRequest)
 	f.wantUnchanged("cy", before)
 }

@@ -213,7 +213,7 @@ func TestNamespacesDoNotSeeEachOther(t *testing.T) {
 	wantErr(t, err, credit.ErrNotFound)
 	_, err = f.l.Document(ctx, other, "pay-1")
 	wantErr(t, err, credit.ErrNotFound)
-	_, err = f.l.Refund(ctx, other, "k", credit.RefundRequest{Credit: "pay-1"})
+	_, err = f.l.Refund(ctx, other, "k", credit.RefundRequest{All: true, Credit: "pay-1"})
 	wantErr(t, err, credit.ErrNotFound)
 	f.wantDoc("pay-1", "USD 10.00", invoice.Open)
 	_, err = f.l.Balances(ctx, credit.Principal{ID: "x"}, "acct")

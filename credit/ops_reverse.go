@@ -367,11 +367,13 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 }
 
 // RefundRequest pays open credit back to the customer (iMIS: a refund
-// removes the open credit). Amount defaults to the whole open balance; it may
-// not exceed it (to give back money already applied, reverse the payment).
+// removes the open credit). Give either Amount, at most the open balance (to
+// give back money already applied, reverse the payment), or All for the
+// whole open balance; a missing amount is an error, never "everything".
 type RefundRequest struct {
 	Credit    string      `json:"credit"`
 	Amount    money.Money `json:"amount,omitzero"`
+	All       bool        `json:"all,omitempty"`
 	Reference string      `json:"reference,omitempty"`
 	Comment   string      `json:"comment,omitempty"`
 }
@@ -386,8 +388,8 @@ func (l *Ledger) Refund(ctx context.Context, p Principal, key string, req Refund
 		if err := checkText(req.Reference, req.Comment); err != nil {
 			return invoice.Document{}, err
 		}
-		if req.Amount.IsValid() && !req.Amount.IsPositive() {
-			return invoice.Document{}, fail(ErrInvalidAmount, "refund %s is not positive", req.Amount)
+		if err := wholeOrPart(req.Amount, req.All); err != nil {
+			return invoice.Document{}, err
 		}
 		c, err := t.openCredit(req.Credit)
 		if err != nil {
@@ -432,6 +434,22 @@ func (t *txn) openCredit(id string) (*invoice.Document, error) {
 		return nil, &Error{Op: t.op, Document: id, Err: fail(ErrBadState, "%q expired on %s", id, c.Expires.Format("2006-01-02"))}
 	}
 	return c, nil
+}
+
+// wholeOrPart checks that a request names exactly one of a positive amount
+// and "all of it", so that a forgotten amount is never read as everything.
+func wholeOrPart(amt money.Money, all bool) error {
+	switch {
+	case all && amt.IsValid():
+		return fail(ErrInvalidRequest, "give an amount or all, not both")
+	case all:
+		return nil
+	case !amt.IsValid():
+		return fail(ErrInvalidAmount, "amount is required (or all)")
+	case !amt.IsPositive():
+		return fail(ErrInvalidAmount, "amount %s is not positive", amt)
+	}
+	return nil
 }
 
 // upToOpen checks a requested amount against a credit's open balance; the
@@ -548,11 +566,12 @@ func (l *Ledger) ReversePayment(ctx context.Context, p Principal, key string, re
 
 // TransferRequest moves open credit to another account of the same
 // namespace and currency (iMIS: a staff user applies one contact's credit to
-// another's registration). Amount defaults to all of the open balance.
+// another's registration). Give either Amount or All (the whole open balance).
 type TransferRequest struct {
 	Credit  string      `json:"credit"`
 	To      string      `json:"to"`
 	Amount  money.Money `json:"amount,omitzero"`
+	All     bool        `json:"all,omitempty"`
 	Comment string      `json:"comment,omitempty"`
 }
 
@@ -578,8 +597,8 @@ func (l *Ledger) Transfer(ctx context.Context, p Principal, key string, req Tran
 		if err := checkText(req.Comment); err != nil {
 			return TransferResult{}, err
 		}
-		if req.Amount.IsValid() && !req.Amount.IsPositive() {
-			return TransferResult{}, fail(ErrInvalidAmount, "transfer %s is not positive", req.Amount)
+		if err := wholeOrPart(req.Amount, req.All); err != nil {
+			return TransferResult{}, err
 		}
 		if err := t.load(Query{Accounts: []string{req.To}}); err != nil {
 			return TransferResult{}, err

@@ -657,10 +657,10 @@ func regressExpiredCredit(t *testing.T, r *rig) {
 	if !errors.Is(err, credit.ErrInvalidPlan) {
 		t.Errorf("explicit pair with an expired credit: %v, want ErrInvalidPlan", err)
 	}
-	if _, err := r.l.Refund(hBG, p, r.key(), credit.RefundRequest{Credit: "promo"}); !errors.Is(err, credit.ErrBadState) {
+	if _, err := r.l.Refund(hBG, p, r.key(), credit.RefundRequest{All: true, Credit: "promo"}); !errors.Is(err, credit.ErrBadState) {
 		t.Errorf("refund of an expired credit: %v, want ErrBadState", err)
 	}
-	if _, err := r.l.Transfer(hBG, p, r.key(), credit.TransferRequest{Credit: "promo", To: "d"}); !errors.Is(err, credit.ErrBadState) {
+	if _, err := r.l.Transfer(hBG, p, r.key(), credit.TransferRequest{All: true, Credit: "promo", To: "d"}); !errors.Is(err, credit.ErrBadState) {
 		t.Errorf("transfer of an expired credit: %v, want ErrBadState", err)
 	}
 	if el := res(r.l.EligibleCredits(hBG, p, "inv", false)).must(t); len(el) != 0 {

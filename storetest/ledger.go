@@ -400,7 +400,7 @@ func ledgerErrors(t tb, s credit.Store) {
 	bInv := f.invoice("b", 500)
 	f.clock.n.Add(10) // the credit has expired
 	closed := f.payment("b", 100)
-	if _, err := f.l.Refund(f.ctx, f.p, f.key(), credit.RefundRequest{Credit: closed}); err != nil {
+	if _, err := f.l.Refund(f.ctx, f.p, f.key(), credit.RefundRequest{All: true, Credit: closed}); err != nil {
 		t.Fatalf("Refund: %v", err)
 	}
 	eurAmt, _ := money.New(money.MustCurrency("EUR"), "10.00")
@@ -615,11 +615,11 @@ func ledgerErrors(t tb, s credit.Store) {
 			return err
 		}},
 		{"refund a refunded credit", credit.ErrInsufficientCredit, func() error {
-			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: closed})
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{All: true, Credit: closed})
 			return err
 		}},
 		{"refund an expired credit", credit.ErrBadState, func() error {
-			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: exp.Document.ID})
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{All: true, Credit: exp.Document.ID})
 			return err
 		}},
 		{"refund zero", credit.ErrInvalidAmount, func() error {
@@ -631,11 +631,11 @@ func ledgerErrors(t tb, s credit.Store) {
 			return err
 		}},
 		{"refund unknown credit", credit.ErrNotFound, func() error {
-			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: "nope"})
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{All: true, Credit: "nope"})
 			return err
 		}},
 		{"refund a debit", credit.ErrInvalidRequest, func() error {
-			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: inv})
+			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{All: true, Credit: inv})
 			return err
 		}},
 		{"reverse unknown payment", credit.ErrNotFound, func() error {
@@ -655,19 +655,19 @@ func ledgerErrors(t tb, s credit.Store) {
 			return err
 		}},
 		{"transfer to unknown account", credit.ErrNotFound, func() error {
-			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "nope"})
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{All: true, Credit: pay, To: "nope"})
 			return err
 		}},
 		{"transfer unknown credit", credit.ErrNotFound, func() error {
-			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: "nope", To: "b"})
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{All: true, Credit: "nope", To: "b"})
 			return err
 		}},
 		{"transfer to another currency", credit.ErrCurrencyMismatch, func() error {
-			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "eur"})
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{All: true, Credit: pay, To: "eur"})
 			return err
 		}},
 		{"transfer to the same account", credit.ErrInvalidRequest, func() error {
-			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: pay, To: "a"})
+			_, err := l.Transfer(ctx, p, f.key(), credit.TransferRequest{All: true, Credit: pay, To: "a"})
 			return err
 		}},
 		{"transfer zero", credit.ErrInvalidAmount, func() error {
@@ -832,10 +832,10 @@ func ledgerTenancy(t tb, s credit.Store) {
 			_, err := l.Apply(ctx, p, g.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: gInv}}, Partial: true})
 			return err
 		},
-		"Refund": func() error { _, err := l.Refund(ctx, p, g.key(), credit.RefundRequest{Credit: pay}); return err },
+		"Refund": func() error { _, err := l.Refund(ctx, p, g.key(), credit.RefundRequest{All: true, Credit: pay}); return err },
 		"Void":   func() error { _, err := l.Void(ctx, p, g.key(), inv, ""); return err },
 		"Transfer": func() error {
-			_, err := l.Transfer(ctx, p, g.key(), credit.TransferRequest{Credit: pay, To: "b"})
+			_, err := l.Transfer(ctx, p, g.key(), credit.TransferRequest{All: true, Credit: pay, To: "b"})
 			return err
 		},
 		"Reverse": func() error {
@@ -883,7 +883,7 @@ func ledgerAuthorization(t tb, s credit.Store) {
 			return err
 		},
 		"member refunds": func() error {
-			_, err := l.Refund(ctx, member, f.key(), credit.RefundRequest{Credit: pay})
+			_, err := l.Refund(ctx, member, f.key(), credit.RefundRequest{All: true, Credit: pay})
 			return err
 		},
 		"member voids": func() error { _, err := l.Void(ctx, member, f.key(), inv, ""); return err },
@@ -901,7 +901,7 @@ func ledgerAuthorization(t tb, s credit.Store) {
 		},
 		"member of another account reads": func() error { _, err := l.Balances(ctx, other, "a"); return err },
 		"member transfers": func() error {
-			_, err := l.Transfer(ctx, member, f.key(), credit.TransferRequest{Credit: pay, To: "b"})
+			_, err := l.Transfer(ctx, member, f.key(), credit.TransferRequest{All: true, Credit: pay, To: "b"})
 			return err
 		},
 		"member opens an account": func() error {

@@ -574,7 +574,7 @@ func (mc *machine) refund(t *rapid.T) {
 		amt = mc.amount(t, "amount")
 	}
 	call := func(k string) (any, error) {
-		req := credit.RefundRequest{Credit: c.id, Reference: "refund"}
+		req := credit.RefundRequest{All: all, Credit: c.id, Reference: "refund"}
 		if !all {
 			req.Amount = cents(amt)
 		}
@@ -627,7 +627,7 @@ func (mc *machine) transfer(t *rapid.T) {
 		amt = mc.amount(t, "amount")
 	}
 	call := func(k string) (any, error) {
-		req := credit.TransferRequest{Credit: c.id, To: to.id}
+		req := credit.TransferRequest{All: all, Credit: c.id, To: to.id}
 		if !all {
 			req.Amount = cents(amt)
 		}
@@ -713,11 +713,11 @@ func (mc *machine) unknownIDs(t *rapid.T) {
 		"Apply": func(k string) (any, error) {
 			return l.Apply(ctx, p, k, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "nope", Debit: "nope2"}}})
 		},
-		"Refund":  func(k string) (any, error) { return l.Refund(ctx, p, k, credit.RefundRequest{Credit: "nope"}) },
+		"Refund":  func(k string) (any, error) { return l.Refund(ctx, p, k, credit.RefundRequest{All: true, Credit: "nope"}) },
 		"Void":    func(k string) (any, error) { return l.Void(ctx, p, k, "nope", "") },
 		"Unapply": func(k string) (any, error) { return l.Unapply(ctx, p, k, credit.UnapplyRequest{Application: "nope"}) },
 		"Transfer": func(k string) (any, error) {
-			return l.Transfer(ctx, p, k, credit.TransferRequest{Credit: "nope", To: "a"})
+			return l.Transfer(ctx, p, k, credit.TransferRequest{All: true, Credit: "nope", To: "a"})
 		},
 	}
 	name := rapid.SampledFrom(sortedKeys(calls)).Draw(t, "operation")

@@ -173,7 +173,7 @@ func run(w io.Writer) error {
 	if err := show(retail, "A charge is paid out of the credit balance", paid(r)...); err != nil {
 		return err
 	}
-	_, err = ledger.Refund(ctx, helpdesk, "helpdesk-refund", credit.RefundRequest{Credit: "PAY-R1"})
+	_, err = ledger.Refund(ctx, helpdesk, "helpdesk-refund", credit.RefundRequest{All: true, Credit: "PAY-R1"})
 	if msg, err = refused(err, "helpdesk refunding"); err != nil {
 		return err
 	}

@@ -270,7 +270,7 @@ func run(w io.Writer) error {
 
 	demo.Heading(w, "A refund removes open credit")
 	if _, err := ledger.Refund(ctx, finance, "refund-pre-200", credit.RefundRequest{
-		Credit: "PRE-200", Reference: "refund via PayCentral", Comment: "amount of the original payment",
+		All: true, Credit: "PRE-200", Reference: "refund via PayCentral", Comment: "amount of the original payment",
 	}); err != nil {
 		return err
 	}

@@ -230,7 +230,7 @@ func run(w io.Writer, st credit.Store, ns string) error {
 
 	// 10. Refund open credit to the customer.
 	if _, err := ledger.Refund(ctx, admin, "refund-cm-3001", credit.RefundRequest{
-		Credit: "CM-3001", Reference: "ACH 88120", Comment: "customer asked for the money back",
+		All: true, Credit: "CM-3001", Reference: "ACH 88120", Comment: "customer asked for the money back",
 	}); err != nil {
 		return err
 	}
