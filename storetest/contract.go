@@ -498,6 +498,12 @@ func contractNamespaces(t tb, s credit.Store) {
 	if d := r1.load(credit.Query{Documents: []string{"d"}}).Documents["d"]; d.Kind != invoice.Payment {
 		t.Errorf("a write in another namespace changed document d: %+v", d)
 	}
+	if rec := r1.load(credit.Query{Idempotency: "k"}).Idempotency; rec == nil || rec.Op != credit.OpApplied {
+		t.Errorf("a write in another namespace changed idempotency key k: %+v", rec)
+	}
+	if rec := r2.load(credit.Query{Idempotency: "k"}).Idempotency; rec == nil || rec.Op != credit.OpUpdated {
+		t.Errorf("the other namespace's idempotency key k reads %+v", rec)
+	}
 }
 
 func contractCancelled(t tb, s credit.Store) {

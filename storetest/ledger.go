@@ -778,11 +778,12 @@ func ledgerIdempotency(t tb, s credit.Store) {
 	}
 	// The same key with another request is refused.
 	k := f.key()
-	if _, err := f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(100)}); err != nil {
+	fFirst, err := f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(100)})
+	if err != nil {
 		t.Fatalf("IssueDebit: %v", err)
 	}
 	before := f.read(accts)
-	_, err := f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(101)})
+	_, err = f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(101)})
 	wantErr(t, "same key, another amount", err, credit.ErrIdempotencyConflict)
 	_, err = f.l.IssueCredit(f.ctx, f.p, k, credit.CreditRequest{Account: "a", Amount: cents(100)})
 	wantErr(t, "same key, another operation", err, credit.ErrIdempotencyConflict)
@@ -799,6 +800,16 @@ func ledgerIdempotency(t tb, s credit.Store) {
 		t.Errorf("the same key in another namespace returned %+v", r)
 	}
 	f.unchanged("a key used in another namespace", accts, before)
+	// Each namespace's key still answers with its own first result.
+	if again, err := f.l.IssueDebit(f.ctx, f.p, k, credit.DebitRequest{Account: "a", Amount: cents(100)}); err != nil ||
+		again.Document.ID != fFirst.Document.ID {
+		t.Errorf("the key replayed after another namespace used it: document %q, %v; want %q", again.Document.ID, err, fFirst.Document.ID)
+	}
+	if again, err := g.l.IssueDebit(g.ctx, g.p, k, credit.DebitRequest{Account: "a", Amount: cents(100)}); err != nil ||
+		again.Document.ID != r.Document.ID {
+		t.Errorf("the other namespace's key replayed: document %q, %v; want %q", again.Document.ID, err, r.Document.ID)
+	}
+	f.unchanged("replays of a key both namespaces use", accts, before)
 	f.check(accts)
 	g.check(accts)
 }
@@ -832,8 +843,11 @@ func ledgerTenancy(t tb, s credit.Store) {
 			_, err := l.Apply(ctx, p, g.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: gInv}}, Partial: true})
 			return err
 		},
-		"Refund": func() error { _, err := l.Refund(ctx, p, g.key(), credit.RefundRequest{All: true, Credit: pay}); return err },
-		"Void":   func() error { _, err := l.Void(ctx, p, g.key(), inv, ""); return err },
+		"Refund": func() error {
+			_, err := l.Refund(ctx, p, g.key(), credit.RefundRequest{All: true, Credit: pay})
+			return err
+		},
+		"Void": func() error { _, err := l.Void(ctx, p, g.key(), inv, ""); return err },
 		"Transfer": func() error {
 			_, err := l.Transfer(ctx, p, g.key(), credit.TransferRequest{All: true, Credit: pay, To: "b"})
 			return err

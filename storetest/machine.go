@@ -713,7 +713,9 @@ func (mc *machine) unknownIDs(t *rapid.T) {
 		"Apply": func(k string) (any, error) {
 			return l.Apply(ctx, p, k, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "nope", Debit: "nope2"}}})
 		},
-		"Refund":  func(k string) (any, error) { return l.Refund(ctx, p, k, credit.RefundRequest{All: true, Credit: "nope"}) },
+		"Refund": func(k string) (any, error) {
+			return l.Refund(ctx, p, k, credit.RefundRequest{All: true, Credit: "nope"})
+		},
 		"Void":    func(k string) (any, error) { return l.Void(ctx, p, k, "nope", "") },
 		"Unapply": func(k string) (any, error) { return l.Unapply(ctx, p, k, credit.UnapplyRequest{Application: "nope"}) },
 		"Transfer": func(k string) (any, error) {
