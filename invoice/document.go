@@ -114,7 +114,12 @@ func (d Document) ExpiredAt(t time.Time) bool {
 	return !d.Expires.IsZero() && !t.Before(d.Expires)
 }
 
-// OverdueAt reports whether a debit is past its due date at t.
+// OverdueAt reports whether a debit is past its due date at t; a debit
+// with no due date is due on issue.
 func (d Document) OverdueAt(t time.Time) bool {
-	return !d.Due.IsZero() && t.After(d.Due)
+	due := d.Due
+	if due.IsZero() {
+		due = d.Issued
+	}
+	return d.IsDebit() && t.After(due)
 }

@@ -176,8 +176,11 @@ func TestDates(t *testing.T) {
 		t.Error("OverdueAt: a debit is overdue after its due instant")
 	}
 	d.Due = time.Time{}
-	if d.OverdueAt(day.AddDate(100, 0, 0)) {
-		t.Error("a debit without due date is overdue")
+	if d.OverdueAt(d.Issued) || !d.OverdueAt(d.Issued.Add(time.Nanosecond)) {
+		t.Error("a debit without due date is due on issue")
+	}
+	if credit().OverdueAt(day.AddDate(100, 0, 0)) {
+		t.Error("a credit is never overdue")
 	}
 	if !debit().IsDebit() || debit().IsCredit() || !credit().IsCredit() || credit().IsDebit() {
 		t.Error("IsDebit/IsCredit")
