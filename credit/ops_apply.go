@@ -148,7 +148,7 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	if len(ids) > maxDocs {
 		return ApplyResult{}, fail(ErrInvalidRequest, "more than %d documents in one request", maxDocs)
 	}
-	q := Query{Accounts: nonEmpty(req.Account), Documents: ids}
+	q := Query{Accounts: nonEmpty(req.Account), Documents: ids, DocumentAccounts: true}
 	if !explicit && (len(req.Debits) == 0 || len(req.Credits) == 0) {
 		q.OpenOf = nonEmpty(req.Account)
 	}

@@ -470,7 +470,7 @@ func (l *Ledger) EditReimbursement(ctx context.Context, p Principal, key string,
 		if !req.Amount.IsValid() {
 			return CreditResult{}, fail(ErrInvalidAmount, "amount is required")
 		}
-		if err := t.load(Query{Documents: []string{req.Document}}); err != nil {
+		if err := t.load(Query{Documents: []string{req.Document}, DocumentAccounts: true}); err != nil {
 			return CreditResult{}, err
 		}
 		orig, err := t.doc(req.Document)

@@ -71,7 +71,7 @@ func (l *Ledger) Unapply(ctx context.Context, p Principal, key string, req Unapp
 		for _, a := range targets {
 			docs = append(docs, a.Credit, a.Debit)
 		}
-		if err := t.load(Query{Documents: docs, ApplicationsOf: docs}); err != nil {
+		if err := t.load(Query{Documents: docs, ApplicationsOf: docs, DocumentAccounts: true}); err != nil {
 			return UnapplyResult{}, err
 		}
 		var ds []*invoice.Document
@@ -258,7 +258,7 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	if err := checkText(req.Reason, req.Comment); err != nil {
 		return AdjustResult{}, err
 	}
-	if err := t.load(Query{Documents: []string{req.Debit}, ApplicationsOf: []string{req.Debit}}); err != nil {
+	if err := t.load(Query{Documents: []string{req.Debit}, ApplicationsOf: []string{req.Debit}, DocumentAccounts: true}); err != nil {
 		return AdjustResult{}, err
 	}
 	d, err := t.doc(req.Debit)
@@ -278,7 +278,7 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 		credits = append(credits, a.Credit)
 	}
 	if len(credits) > 0 {
-		if err := t.load(Query{Documents: credits}); err != nil {
+		if err := t.load(Query{Documents: credits, DocumentAccounts: true}); err != nil {
 			return AdjustResult{}, err
 		}
 		for _, id := range credits {
@@ -414,7 +414,7 @@ func (l *Ledger) Refund(ctx context.Context, p Principal, key string, req Refund
 
 // openCredit loads a credit document and its account, and checks it is open.
 func (t *txn) openCredit(id string) (*invoice.Document, error) {
-	if err := t.load(Query{Documents: []string{id}}); err != nil {
+	if err := t.load(Query{Documents: []string{id}, DocumentAccounts: true}); err != nil {
 		return nil, err
 	}
 	c, err := t.doc(id)
@@ -500,7 +500,7 @@ func (l *Ledger) ReversePayment(ctx context.Context, p Principal, key string, re
 		if err := checkText(req.Reference, req.Comment); err != nil {
 			return ReverseResult{}, err
 		}
-		if err := t.load(Query{Documents: []string{req.Payment}, ApplicationsOf: []string{req.Payment}}); err != nil {
+		if err := t.load(Query{Documents: []string{req.Payment}, ApplicationsOf: []string{req.Payment}, DocumentAccounts: true}); err != nil {
 			return ReverseResult{}, err
 		}
 		pay, err := t.doc(req.Payment)
@@ -517,7 +517,7 @@ func (l *Ledger) ReversePayment(ctx context.Context, p Principal, key string, re
 			debits = append(debits, a.Debit)
 		}
 		if len(debits) > 0 {
-			if err := t.load(Query{Documents: debits}); err != nil {
+			if err := t.load(Query{Documents: debits, DocumentAccounts: true}); err != nil {
 				return ReverseResult{}, err
 			}
 			for _, id := range debits {

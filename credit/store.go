@@ -52,6 +52,11 @@ type Query struct {
 	Accounts []string
 	// Documents by id.
 	Documents []string
+	// DocumentAccounts asks for the accounts of the documents named in
+	// Documents too, saving a second Load when the caller knows only
+	// document ids. It is a hint: a store that ignores it stays correct, as
+	// the Ledger loads any account still missing.
+	DocumentAccounts bool
 	// OpenOf: every document with status Open of these accounts.
 	OpenOf []string
 	// ApplicationsOf: every application and reversal whose credit or debit

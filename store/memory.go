@@ -73,6 +73,9 @@ func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, er
 	for _, id := range q.Documents {
 		if d, ok := s.docs[id]; ok {
 			snap.Documents[id] = d
+			if q.DocumentAccounts {
+				snap.Accounts[d.Account] = s.accounts[d.Account]
+			}
 		}
 	}
 	for _, acct := range q.OpenOf {
