@@ -46,19 +46,44 @@ func (s *Store) loadBatch(q credit.Query, snap *credit.Snapshot) *pgx.Batch {
 			})
 		})
 	}
-	if len(q.Documents) > 0 || len(q.OpenOf) > 0 {
+	addDoc := func(d invoice.Document) { snap.Documents[d.ID] = d }
+	if len(q.Documents) > 0 {
 		selects = append(selects, func(b *pgx.Batch) {
-			b.Queue(s.sql.loadDocuments, ns, strs(q.Documents), strs(q.OpenOf)).Query(func(rows pgx.Rows) error {
-				return each(rows, scanDocument, func(d invoice.Document) { snap.Documents[d.ID] = d })
+			b.Queue(s.sql.loadDocuments, ns, q.Documents).Query(func(rows pgx.Rows) error {
+				return each(rows, scanDocument, addDoc)
 			})
 		})
 	}
-	if len(q.ApplicationsOf) > 0 || len(q.Applications) > 0 || q.Operation != "" {
+	if len(q.OpenOf) > 0 {
 		selects = append(selects, func(b *pgx.Batch) {
-			b.Queue(s.sql.loadApplications, ns, strs(q.ApplicationsOf), strs(q.Applications), q.Operation).Query(func(rows pgx.Rows) error {
-				return each(rows, scanApplication, func(a credit.Application) { snap.Applications = append(snap.Applications, a) })
+			b.Queue(s.sql.loadOpenDocuments, ns, q.OpenOf).Query(func(rows pgx.Rows) error {
+				return each(rows, scanDocument, addDoc)
 			})
 		})
+	}
+	// An application may match more than one of the reads: keep it once.
+	seen := map[string]bool{}
+	addApp := func(a credit.Application) {
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			snap.Applications = append(snap.Applications, a)
+		}
+	}
+	readApps := func(sql string, args ...any) func(b *pgx.Batch) {
+		return func(b *pgx.Batch) {
+			b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+				return each(rows, scanApplication, addApp)
+			})
+		}
+	}
+	if len(q.ApplicationsOf) > 0 {
+		selects = append(selects, readApps(s.sql.loadApplicationsOf, ns, q.ApplicationsOf))
+	}
+	if len(q.Applications) > 0 {
+		selects = append(selects, readApps(s.sql.loadApplications, ns, q.Applications))
+	}
+	if q.Operation != "" {
+		selects = append(selects, readApps(s.sql.loadApplicationsOfOperation, ns, q.Operation))
 	}
 	if q.Idempotency != "" {
 		selects = append(selects, func(b *pgx.Batch) {
@@ -90,12 +115,4 @@ func each[T any](rows pgx.Rows, scan func(pgx.Row) (T, error), add func(T)) erro
 		add(v)
 	}
 	return rows.Err()
-}
-
-// strs returns ids, never nil, so that it is sent as an array.
-func strs(ids []string) []string {
-	if ids == nil {
-		return []string{}
-	}
-	return ids
 }

@@ -39,7 +39,8 @@ const (
 
 // statements is the SQL of the store with its table names resolved.
 type statements struct {
-	loadAccounts, loadDocuments, loadApplications, loadIdempotency string
+	loadAccounts, loadDocuments, loadOpenDocuments, loadIdempotency   string
+	loadApplicationsOf, loadApplications, loadApplicationsOfOperation string
 
 	insertAccount, updateAccount     string
 	insertDocument, updateDocument   string
@@ -56,11 +57,21 @@ func newStatements(table func(string) string) statements {
 	q := func(sql string) string { return bindNames(sql, table) }
 	return statements{
 		loadAccounts: q(`SELECT ` + accountCols + ` FROM {accounts} WHERE ns = $1 AND id = ANY($2)`),
-		loadDocuments: q(`SELECT ` + documentCols + ` FROM {documents}
-			WHERE ns = $1 AND (id = ANY($2) OR (status = 'open' AND account = ANY($3)))`),
-		loadApplications: q(`SELECT ` + applicationCols + ` FROM {applications}
-			WHERE ns = $1 AND (credit = ANY($2) OR debit = ANY($2) OR id = ANY($3) OR operation = $4)`),
-		loadIdempotency: q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
+		// Each read of Load is a SELECT of its own on one index: a
+		// condition that ORs several (id = ANY($2) OR account = ANY($3))
+		// lets a generic plan of the prepared statement fall back to
+		// scanning every row of the namespace.
+		loadDocuments: q(`SELECT ` + documentCols + ` FROM {documents} WHERE ns = $1 AND id = ANY($2)`),
+		loadOpenDocuments: q(`SELECT ` + documentCols + ` FROM {documents}
+			WHERE ns = $1 AND status = 'open' AND account = ANY($2)`),
+		// By credit, then by debit when the credit is not also named, so
+		// that no row comes twice.
+		loadApplicationsOf: q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND credit = ANY($2)
+			UNION ALL
+			SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND debit = ANY($2) AND NOT credit = ANY($2)`),
+		loadApplications:            q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND id = ANY($2)`),
+		loadApplicationsOfOperation: q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND operation = $2`),
+		loadIdempotency:             q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
 		insertAccount: q(`INSERT INTO {accounts} (ns, id, currency, kind, party_company, party_person,
 			limit_amount, allow_exceed, credit, debit, seq, updated, head, created, version)
