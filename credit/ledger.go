@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -91,7 +92,9 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 // errReplay stops an operation whose idempotency key is already recorded.
 var errReplay = errors.New("replay")
 
-// checkID validates an id, key or reference given by a caller.
+// checkID validates an id, key or reference given by a caller. Text holds
+// no NUL byte, which a SQL database cannot keep in a text column: refusing
+// it here makes every store answer alike.
 func checkID(what, s string, required bool) error {
 	if s == "" {
 		if required {
@@ -99,8 +102,8 @@ func checkID(what, s string, required bool) error {
 		}
 		return nil
 	}
-	if len(s) > MaxKeyLen || !utf8.ValidString(s) {
-		return fail(ErrInvalidRequest, "%s must be at most %d bytes of UTF-8", what, MaxKeyLen)
+	if len(s) > MaxKeyLen || !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		return fail(ErrInvalidRequest, "%s must be at most %d bytes of UTF-8 without NUL", what, MaxKeyLen)
 	}
 	return nil
 }

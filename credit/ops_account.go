@@ -5,7 +5,9 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
@@ -258,11 +260,15 @@ func sameCurrency(m money.Money, c money.Currency) error {
 	return nil
 }
 
-// checkText bounds free text (references, comments, reasons, names).
+// checkText bounds free text (references, comments, reasons, names): valid
+// UTF-8 (it is recorded as JSON and in text columns), without NUL bytes.
 func checkText(ss ...string) error {
 	for _, s := range ss {
 		if len(s) > invoice.MaxTextLen {
 			return fail(ErrInvalidRequest, "text longer than %d bytes", invoice.MaxTextLen)
+		}
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return fail(ErrInvalidRequest, "text must be UTF-8 without NUL")
 		}
 	}
 	return nil
