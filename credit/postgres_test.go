@@ -1,6 +1,7 @@
 package credit_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,3 +36,14 @@ func TestRegressionsPostgres(t *testing.T) { runRegressions(t, postgresStores(t)
 func TestVerifyPostgres(t *testing.T) { runVerify(t, postgresStores(t)) }
 
 func TestVerifyLongHistoryPostgres(t *testing.T) { runVerifyLongHistory(t, postgresStores(t)) }
+
+// TestFuzzSeedsPostgres runs the first 20 of FuzzLedger's seed inputs on
+// PostgreSQL, each on a store of its own: the hand-made ones and enough
+// random ones to reach every kind of step, in about a second each under
+// the race detector.
+func TestFuzzSeedsPostgres(t *testing.T) {
+	newStore := postgresStores(t)
+	for i, data := range fuzzSeeds()[:20] {
+		t.Run(fmt.Sprint(i), func(t *testing.T) { runFuzzInput(t, newStore(t), data) })
+	}
+}
