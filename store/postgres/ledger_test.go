@@ -230,9 +230,9 @@ func tracedStore(t *testing.T) (*postgres.Store, *commitMarker, *wire) {
 	return postgrestest.NewWith(t, pool, postgres.Options{}), tr, w
 }
 
-// TestRoundTripsPerApply: an Apply of an explicit pair costs at most four
-// round trips (today: a Load of the documents and their applications, a
-// Load of the accounts, and the Commit).
+// TestRoundTripsPerApply: an Apply of an explicit pair costs two round
+// trips: one Load of the documents, their accounts and applications and
+// the key, and the Commit.
 func TestRoundTripsPerApply(t *testing.T) {
 	ctx := testCtx(t)
 	s, tr, w := tracedStore(t)
@@ -249,8 +249,8 @@ func TestRoundTripsPerApply(t *testing.T) {
 	}
 	calls, writes := tr.n.Load(), w.writes.Load()
 	t.Logf("one Apply of an explicit pair: %d round trips traced, %d writes on the wire", calls, writes)
-	if calls > 4 || writes > 4 {
-		t.Errorf("one Apply took %d traced round trips and %d writes, want at most 4", calls, writes)
+	if calls > 2 || writes > 2 {
+		t.Errorf("one Apply took %d traced round trips and %d writes, want at most 2", calls, writes)
 	}
 	if calls == 0 {
 		t.Error("the tracer saw nothing: the test measures nothing")

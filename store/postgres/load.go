@@ -18,7 +18,9 @@ import (
 // correctness rests on Commit, which checks the version of every record it
 // writes, not on the isolation of the read. A serialization failure or
 // deadlock (possible on engines that run every transaction serializably) is
-// retried.
+// retried. With Query.DocumentAccounts, the accounts of the named
+// documents are read in the same batch, so an operation that knows only
+// document ids (an Apply of explicit pairs) needs one Load, not two.
 func (s *Store) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
 	var snap *credit.Snapshot
 	err := s.retry(ctx, transient, func() error {
@@ -42,6 +44,13 @@ func (s *Store) loadBatch(q credit.Query, snap *credit.Snapshot) *pgx.Batch {
 	if len(q.Accounts) > 0 {
 		selects = append(selects, func(b *pgx.Batch) {
 			b.Queue(s.sql.loadAccounts, ns, q.Accounts).Query(func(rows pgx.Rows) error {
+				return each(rows, scanAccount, func(a credit.Account) { snap.Accounts[a.ID] = a })
+			})
+		})
+	}
+	if len(q.Documents) > 0 && q.DocumentAccounts {
+		selects = append(selects, func(b *pgx.Batch) {
+			b.Queue(s.sql.loadDocumentAccounts, ns, q.Documents).Query(func(rows pgx.Rows) error {
 				return each(rows, scanAccount, func(a credit.Account) { snap.Accounts[a.ID] = a })
 			})
 		})

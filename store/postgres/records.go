@@ -40,6 +40,7 @@ const (
 // statements is the SQL of the store with its table names resolved.
 type statements struct {
 	loadAccounts, loadDocuments, loadOpenDocuments, loadIdempotency   string
+	loadDocumentAccounts                                              string
 	loadApplicationsOf, loadApplications, loadApplicationsOfOperation string
 
 	insertAccount, updateAccount     string
@@ -62,6 +63,8 @@ func newStatements(table func(string) string) statements {
 		// lets a generic plan of the prepared statement fall back to
 		// scanning every row of the namespace.
 		loadDocuments: q(`SELECT ` + documentCols + ` FROM {documents} WHERE ns = $1 AND id = ANY($2)`),
+		loadDocumentAccounts: q(`SELECT ` + accountCols + ` FROM {accounts}
+			WHERE ns = $1 AND id IN (SELECT account FROM {documents} WHERE ns = $1 AND id = ANY($2))`),
 		loadOpenDocuments: q(`SELECT ` + documentCols + ` FROM {documents}
 			WHERE ns = $1 AND status = 'open' AND account = ANY($2)`),
 		// By credit, then by debit when the credit is not also named, so
