@@ -126,6 +126,12 @@ func (l *Ledger) Documents(ctx context.Context, p Principal, f DocumentFilter) (
 		if err := checkID("account", f.Account, true); err != nil {
 			return nil, err
 		}
+		if err := checkID("after", f.After, false); err != nil {
+			return nil, err
+		}
+		if err := checkID("original", f.Original, false); err != nil {
+			return nil, err
+		}
 		if f.Limit < 0 || f.Limit > MaxPage {
 			return nil, fail(ErrInvalidRequest, "limit must be 0 to %d", MaxPage)
 		}
