@@ -923,6 +923,18 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Document(hBG, p, "inv1\x00")
 		return err
 	})
+	add("documents cursor with a NUL byte", credit.ErrInvalidRequest, func(w *hostileWorld, _ string) error {
+		_, err := w.l.Documents(hBG, p, credit.DocumentFilter{Account: "usd", After: "inv1\x00"})
+		return err
+	})
+	add("documents cursor of invalid UTF-8", credit.ErrInvalidRequest, func(w *hostileWorld, _ string) error {
+		_, err := w.l.Documents(hBG, p, credit.DocumentFilter{Account: "usd", After: "inv\xff"})
+		return err
+	})
+	add("documents of an original with a NUL byte", credit.ErrInvalidRequest, func(w *hostileWorld, _ string) error {
+		_, err := w.l.Documents(hBG, p, credit.DocumentFilter{Account: "usd", Original: "reimb\x00"})
+		return err
+	})
 	add("principal id with a NUL byte", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
 		q := p
 		q.ID = "admin\x00"
