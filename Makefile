@@ -2,7 +2,7 @@
 
 FUZZTIME ?= 30s
 
-.PHONY: test test-short bench fuzz tour
+.PHONY: test test-short bench bench-go bench-pg fuzz tour
 
 # Formatting, vet, then every test, against a throwaway PostgreSQL.
 test:
@@ -15,8 +15,15 @@ test:
 test-short:
 	go test -race ./...
 
-bench:
+# Every Go benchmark, then the PostgreSQL store against pgbench (README: Benchmarks).
+bench: bench-go bench-pg
+
+bench-go:
 	scripts/with-postgres.sh go test -run '^$$' -bench . -benchmem ./...
+
+# pgbench tpcb-like and the Ledger's Apply at 1, 4 and 8 clients on one throwaway server.
+bench-pg:
+	scripts/with-postgres.sh scripts/bench.sh
 
 # Runs every Fuzz target for FUZZTIME each (make fuzz FUZZTIME=5m).
 fuzz:

@@ -1,0 +1,573 @@
+// Command benchdriver measures the Ledger on the PostgreSQL store against
+// pgbench's tpcb-like transaction on the same server, and prints one table.
+//
+// Each measurement runs a fixed number of clients (goroutines, on a pool of
+// as many connections) for a fixed duration, like pgbench -T:
+//
+//   - uniform: Apply of one credit to one invoice (explicit pair), each
+//     operation on a fresh pair of an account drawn uniformly from many;
+//   - hot: the same, with 90% of the operations on 10 accounts;
+//   - consolidate: Consolidate of a group of 10 accounts, each with 5
+//     credits and 5 invoices: 50 applications in one operation, measured
+//     at the largest client count only.
+//
+// With -pgbench, it first initializes pgbench's tables (pgbench -i -s
+// -scale) and then runs pgbench -M prepared -c N -j N -T duration just
+// before each uniform measurement at N clients, so that both see the same
+// server in the same state of noise.
+//
+//	go run ./store/postgres/internal/benchdriver -pgbench /usr/lib/postgresql/15/bin/pgbench
+//
+// It also reports the Ledger's retries (Commit calls that returned
+// ErrConflict) per committed operation, latency percentiles, and every
+// error that reached the caller. scripts/bench.sh runs it against a
+// throwaway server (make bench-pg).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/store/postgres"
+)
+
+var (
+	flagURL       = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "database URL (default $ARCREDIT_POSTGRES_URL)")
+	flagClients   = flag.String("clients", "1,4,8", "client counts, comma-separated")
+	flagDuration  = flag.Duration("duration", 10*time.Second, "length of each measurement")
+	flagScenarios = flag.String("scenarios", "uniform,hot,consolidate", "what to measure: uniform, hot, consolidate")
+	flagPgbench   = flag.String("pgbench", "", "path of pgbench; when set, tpcb-like is measured too")
+	flagScale     = flag.Int("scale", 10, "pgbench scale factor (-s)")
+	flagAccounts  = flag.Int("accounts", 10000, "accounts of the uniform set")
+	flagRate      = flag.Int("max-rate", 1200, "operations per second to provision fresh pairs for")
+	flagSchema    = flag.String("schema", "arcredit_bench", "schema of the store's tables (dropped first and at the end)")
+	flagKeep      = flag.Bool("keep", false, "keep the schema at the end, to look at it")
+	flagProfile   = flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
+)
+
+var (
+	usd  = money.MustCurrency("USD")
+	ten  = money.MustParse("USD 10.00")
+	ns   = "bench"
+	user = credit.Principal{ID: "bench", Namespace: ns}
+)
+
+func main() {
+	flag.Parse()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchdriver:", err)
+		os.Exit(1)
+	}
+}
+
+// result is one measurement.
+type result struct {
+	scenario string
+	clients  int
+	ops      int64   // committed operations
+	apps     int64   // applications written
+	secs     float64 // elapsed
+	retries  int64   // Commit calls that returned ErrConflict
+	p50, p99 time.Duration
+	errs     map[string]int64 // errors returned to the caller, by sentinel
+}
+
+func (r result) opsPerSec() float64  { return float64(r.ops) / r.secs }
+func (r result) appsPerSec() float64 { return float64(r.apps) / r.secs }
+func (r result) retriesPerOp() float64 {
+	if r.ops == 0 {
+		return 0
+	}
+	return float64(r.retries) / float64(r.ops)
+}
+
+func run() error {
+	if *flagURL == "" {
+		return errors.New("no database: set ARCREDIT_POSTGRES_URL or -url (scripts/with-postgres.sh sets it)")
+	}
+	var clients []int
+	for _, s := range strings.Split(*flagClients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-clients: bad count %q", s)
+		}
+		clients = append(clients, n)
+	}
+	scenarios := strings.Split(*flagScenarios, ",")
+	want := func(s string) bool { return slices.Contains(scenarios, s) }
+	ctx := context.Background()
+
+	admin, err := pgx.Connect(ctx, *flagURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	schema := pgx.Identifier{*flagSchema}.Sanitize()
+	if _, err := admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+		return err
+	}
+	if !*flagKeep {
+		defer admin.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+	}
+
+	maxClients := slices.Max(clients)
+	cfg, err := pgxpool.ParseConfig(*flagURL)
+	if err != nil {
+		return err
+	}
+	cfg.MaxConns = int32(maxClients) + 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	st := postgres.New(pool, postgres.Options{Schema: *flagSchema})
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	cs := &countingStore{Store: st}
+
+	// Fresh pairs for every uniform and hot operation the runs may make.
+	runs := len(clients)
+	need := *flagRate * int(flagDuration.Seconds()+1) * runs
+	perAccount := max(1, (need+*flagAccounts-1) / *flagAccounts)
+	hotPer := need * 9 / 10 / 10
+	start := time.Now()
+	ds := &dataset{}
+	if want("uniform") || want("hot") {
+		if err := ds.seedPairs(ctx, st, "u", *flagAccounts, perAccount); err != nil {
+			return err
+		}
+	}
+	if want("hot") {
+		if err := ds.seedPairs(ctx, st, "h", 10, hotPer); err != nil {
+			return err
+		}
+	}
+	const groupSize, groupPairs = 10, 5
+	if want("consolidate") {
+		// Measured at the largest client count only, at up to 4×
+		// max-rate applications per second.
+		groups := max(1, 4**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
+		if err := ds.seedGroups(ctx, st, groups, groupSize, groupPairs); err != nil {
+			return err
+		}
+	}
+	if _, err := admin.Exec(ctx, "ANALYZE"); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "benchdriver: seeded in %s: %d uniform accounts × %d pairs, 10 hot accounts × %d pairs, %d consolidation groups of %d accounts × %d pairs\n",
+		time.Since(start).Round(time.Millisecond), *flagAccounts, perAccount, hotPer, len(ds.groups), groupSize, groupPairs)
+
+	pgbenchTPS := map[int]float64{}
+	if *flagPgbench != "" {
+		if err := pgbenchInit(ctx); err != nil {
+			return err
+		}
+	}
+	if *flagProfile != "" {
+		f, err := os.Create(*flagProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var results []result
+	report := func(r result) {
+		results = append(results, r)
+		fmt.Fprintf(os.Stderr, "benchdriver: %-11s clients=%d ops=%d %.0f ops/s %.0f apps/s retries/op=%.3f p50=%s p99=%s errors=%v\n",
+			r.scenario, r.clients, r.ops, r.opsPerSec(), r.appsPerSec(), r.retriesPerOp(), r.p50, r.p99, r.errs)
+	}
+	for _, n := range clients {
+		if *flagPgbench != "" {
+			tps, err := pgbench(ctx, n)
+			if err != nil {
+				return err
+			}
+			pgbenchTPS[n] = tps
+			fmt.Fprintf(os.Stderr, "benchdriver: pgbench     clients=%d %.0f tps\n", n, tps)
+		}
+		if want("uniform") {
+			r, err := measure(ctx, cs, "uniform", n, ds.uniformOp(cs))
+			if err != nil {
+				return err
+			}
+			report(r)
+		}
+		if want("hot") {
+			r, err := measure(ctx, cs, "hot", n, ds.hotOp(cs))
+			if err != nil {
+				return err
+			}
+			report(r)
+		}
+		if want("consolidate") && n == maxClients {
+			r, err := measure(ctx, cs, "consolidate", n, ds.consolidateOp(cs))
+			if err != nil {
+				return err
+			}
+			report(r)
+		}
+	}
+	printTable(os.Stdout, clients, pgbenchTPS, results)
+	return nil
+}
+
+// countingStore counts the Commit calls that return ErrConflict: each is
+// one retry of the Ledger.
+type countingStore struct {
+	*postgres.Store
+	conflicts atomic.Int64
+}
+
+func (c *countingStore) Commit(ctx context.Context, b *credit.Batch) error {
+	err := c.Store.Commit(ctx, b)
+	if errors.Is(err, credit.ErrConflict) {
+		c.conflicts.Add(1)
+	}
+	return err
+}
+
+// pair is a credit and an invoice of one account, both of USD 10.00.
+type pair struct{ credit, debit string }
+
+// dataset holds the seeded records and hands out fresh ones.
+type dataset struct {
+	uniform []pair // shuffled, across all uniform accounts
+	next    atomic.Int64
+	hot     [10][]pair
+	hotNext [10]atomic.Int64
+	groups  [][]string // accounts consolidated together
+	gNext   atomic.Int64
+	keys    atomic.Int64
+}
+
+// commitAll commits the records in batches of about 1,000 rows, from four
+// goroutines. docs must be grouped by account, in the order of accounts.
+func commitAll(ctx context.Context, st credit.Store, accounts []credit.Account, docs []invoice.Document) error {
+	var batches []*credit.Batch
+	b := &credit.Batch{Namespace: ns}
+	d := 0
+	for _, a := range accounts {
+		b.Accounts = append(b.Accounts, a)
+		for d < len(docs) && docs[d].Account == a.ID {
+			b.Documents = append(b.Documents, docs[d])
+			d++
+		}
+		if len(b.Accounts)+len(b.Documents) >= 1000 {
+			batches = append(batches, b)
+			b = &credit.Batch{Namespace: ns}
+		}
+	}
+	if len(b.Accounts) > 0 {
+		batches = append(batches, b)
+	}
+	var next atomic.Int64
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(batches)) {
+					errs <- nil
+					return
+				}
+				// Batches committed side by side may conflict (serialization
+				// failures): commit again.
+				var err error
+				for range 20 {
+					if err = st.Commit(ctx, batches[i]); !errors.Is(err, credit.ErrConflict) {
+						break
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	var err error
+	for range 4 {
+		err = errors.Join(err, <-errs)
+	}
+	return err
+}
+
+// seed writes n accounts named prefix…, each with k pairs, straight to
+// the store (no history: the first operation on an account writes entry 1),
+// and returns their pairs grouped by account.
+func seed(ctx context.Context, st credit.Store, prefix string, n, k int) ([][]pair, error) {
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	total, err := money.FromMinor(usd, 1000*int64(k))
+	if err != nil {
+		return nil, err
+	}
+	var accounts []credit.Account
+	var docs []invoice.Document
+	out := make([][]pair, n)
+	for i := range n {
+		id := fmt.Sprintf("%s%06d", prefix, i)
+		accounts = append(accounts, credit.Account{ID: id, Currency: usd, Kind: credit.Term, Limit: money.Zero(usd),
+			Credit: total, Debit: total, Created: now, Updated: now, Version: 1})
+		for j := range k {
+			p := pair{credit: fmt.Sprintf("%s-c%d", id, j), debit: fmt.Sprintf("%s-d%d", id, j)}
+			out[i] = append(out[i], p)
+			docs = append(docs,
+				invoice.Document{ID: p.credit, Account: id, Kind: invoice.Payment, Amount: ten, Open: ten, Issued: now, Status: invoice.Open, Version: 1},
+				invoice.Document{ID: p.debit, Account: id, Kind: invoice.Invoice, Amount: ten, Open: ten, Issued: now, Due: now, Status: invoice.Open, Version: 1})
+		}
+	}
+	return out, commitAll(ctx, st, accounts, docs)
+}
+
+func (ds *dataset) seedPairs(ctx context.Context, st credit.Store, prefix string, n, k int) error {
+	byAccount, err := seed(ctx, st, prefix, n, k)
+	if err != nil {
+		return err
+	}
+	if prefix == "h" {
+		for i := range ds.hot {
+			ds.hot[i] = byAccount[i]
+		}
+		return nil
+	}
+	for _, ps := range byAccount {
+		ds.uniform = append(ds.uniform, ps...)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(ds.uniform), func(i, j int) { ds.uniform[i], ds.uniform[j] = ds.uniform[j], ds.uniform[i] })
+	return nil
+}
+
+func (ds *dataset) seedGroups(ctx context.Context, st credit.Store, groups, size, k int) error {
+	byAccount, err := seed(ctx, st, "g", groups*size, k)
+	if err != nil {
+		return err
+	}
+	for g := range groups {
+		var ids []string
+		for i := range size {
+			ids = append(ids, fmt.Sprintf("g%06d", g*size+i))
+		}
+		ds.groups = append(ds.groups, ids)
+	}
+	_ = byAccount
+	return nil
+}
+
+var errExhausted = errors.New("out of seeded records: raise -max-rate")
+
+// op runs one operation and returns the applications it wrote.
+type op func(ctx context.Context, l *credit.Ledger, r *rand.Rand) (int, error)
+
+func (ds *dataset) apply(ctx context.Context, l *credit.Ledger, p pair) (int, error) {
+	key := "k" + strconv.FormatInt(ds.keys.Add(1), 10)
+	res, err := l.Apply(ctx, user, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: p.credit, Debit: p.debit}}})
+	return len(res.Applications), err
+}
+
+func (ds *dataset) uniformOp(*countingStore) op {
+	return func(ctx context.Context, l *credit.Ledger, _ *rand.Rand) (int, error) {
+		i := ds.next.Add(1) - 1
+		if i >= int64(len(ds.uniform)) {
+			return 0, errExhausted
+		}
+		return ds.apply(ctx, l, ds.uniform[i])
+	}
+}
+
+func (ds *dataset) hotOp(cs *countingStore) op {
+	uniform := ds.uniformOp(cs)
+	return func(ctx context.Context, l *credit.Ledger, r *rand.Rand) (int, error) {
+		if r.IntN(10) == 0 {
+			return uniform(ctx, l, r)
+		}
+		h := r.IntN(len(ds.hot))
+		i := ds.hotNext[h].Add(1) - 1
+		if i >= int64(len(ds.hot[h])) {
+			return 0, errExhausted
+		}
+		return ds.apply(ctx, l, ds.hot[h][i])
+	}
+}
+
+func (ds *dataset) consolidateOp(*countingStore) op {
+	return func(ctx context.Context, l *credit.Ledger, _ *rand.Rand) (int, error) {
+		g := ds.gNext.Add(1) - 1
+		if g >= int64(len(ds.groups)) {
+			return 0, errExhausted
+		}
+		key := "k" + strconv.FormatInt(ds.keys.Add(1), 10)
+		res, err := l.Consolidate(ctx, user, key, credit.ConsolidateRequest{Accounts: ds.groups[g]})
+		n := 0
+		for _, a := range res.Accounts {
+			if a.Error != "" {
+				return n, fmt.Errorf("consolidating %s: %s", a.Account, a.Error)
+			}
+			n += len(a.Applications)
+		}
+		return n, err
+	}
+}
+
+// measure runs op from n clients for the duration.
+func measure(ctx context.Context, cs *countingStore, scenario string, n int, do op) (result, error) {
+	l, err := credit.New(cs, credit.AllowAll, credit.Options{})
+	if err != nil {
+		return result{}, err
+	}
+	before := cs.conflicts.Load()
+	var ops, apps atomic.Int64
+	var mu sync.Mutex
+	errs := map[string]int64{}
+	var fatal error
+	lat := make([][]time.Duration, n)
+	deadline := time.Now().Add(*flagDuration)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range n {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(c), uint64(time.Now().UnixNano())))
+			for time.Now().Before(deadline) {
+				t := time.Now()
+				k, err := do(ctx, l, r)
+				if err != nil {
+					mu.Lock()
+					errs[errName(err)]++
+					if errors.Is(err, errExhausted) {
+						fatal = err
+					}
+					mu.Unlock()
+					if errors.Is(err, errExhausted) {
+						return
+					}
+					continue
+				}
+				lat[c] = append(lat[c], time.Since(t))
+				ops.Add(1)
+				apps.Add(int64(k))
+			}
+		})
+	}
+	wg.Wait()
+	if fatal != nil {
+		return result{}, fmt.Errorf("%s at %d clients: %w", scenario, n, fatal)
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	pct := func(p float64) time.Duration {
+		if len(all) == 0 {
+			return 0
+		}
+		return all[min(len(all)-1, int(p*float64(len(all))))]
+	}
+	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), secs: time.Since(start).Seconds(),
+		retries: cs.conflicts.Load() - before, p50: pct(0.50), p99: pct(0.99), errs: errs}, nil
+}
+
+// errName names an error by the sentinel it wraps.
+func errName(err error) string {
+	for _, s := range []error{credit.ErrConflict, credit.ErrNotFound, credit.ErrInsufficientCredit, credit.ErrInvalidPlan,
+		credit.ErrBadState, context.DeadlineExceeded, postgres.ErrCommitUnknown, errExhausted} {
+		if errors.Is(err, s) {
+			return s.Error()
+		}
+	}
+	return err.Error()
+}
+
+// pgbenchInit creates pgbench's tables at the scale factor.
+func pgbenchInit(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, *flagPgbench, "-i", "-q", "-s", strconv.Itoa(*flagScale), *flagURL).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pgbench -i: %w\n%s", err, out)
+	}
+	return nil
+}
+
+var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)
+
+// pgbench runs tpcb-like at n clients and returns its TPS.
+func pgbench(ctx context.Context, n int) (float64, error) {
+	args := []string{"-M", "prepared", "-c", strconv.Itoa(n), "-j", strconv.Itoa(n),
+		"-T", strconv.Itoa(int(flagDuration.Seconds())), *flagURL}
+	out, err := exec.CommandContext(ctx, *flagPgbench, args...).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench %s: %w\n%s", strings.Join(args[:len(args)-1], " "), err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench: no tps in its output:\n%s", out)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+func printTable(w *os.File, clients []int, tps map[int]float64, results []result) {
+	byKey := map[string]result{}
+	for _, r := range results {
+		byKey[fmt.Sprintf("%s/%d", r.scenario, r.clients)] = r
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "clients\tpgbench TPS\tarcredit apply ops/s\tratio\thot ops/s\thot/uniform\thot retries/op\thot p50\thot p99\tconsolidate apps/s\tconsolidate/apply\t")
+	cell := func(ok bool, format string, v ...any) string {
+		if !ok {
+			return "-"
+		}
+		return fmt.Sprintf(format, v...)
+	}
+	for _, n := range clients {
+		u, uok := byKey[fmt.Sprintf("uniform/%d", n)]
+		h, hok := byKey[fmt.Sprintf("hot/%d", n)]
+		c, cok := byKey[fmt.Sprintf("consolidate/%d", n)]
+		p, pok := tps[n]
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
+			cell(pok, "%.0f", p),
+			cell(uok, "%.0f", u.opsPerSec()),
+			cell(uok && pok && p > 0, "%.0f%%", 100*u.opsPerSec()/p),
+			cell(hok, "%.0f", h.opsPerSec()),
+			cell(hok && uok && u.ops > 0, "%.0f%%", 100*h.opsPerSec()/u.opsPerSec()),
+			cell(hok, "%.2f", h.retriesPerOp()),
+			cell(hok, "%.1fms", float64(h.p50.Microseconds())/1000),
+			cell(hok, "%.1fms", float64(h.p99.Microseconds())/1000),
+			cell(cok, "%.0f", c.appsPerSec()),
+			cell(cok && uok && u.ops > 0, "%.1f×", c.appsPerSec()/u.opsPerSec()))
+	}
+	tw.Flush()
+	var errLines []string
+	for _, r := range results {
+		for name, k := range r.errs {
+			errLines = append(errLines, fmt.Sprintf("%s at %d clients: %d × %s", r.scenario, r.clients, k, name))
+		}
+	}
+	slices.Sort(errLines)
+	if len(errLines) == 0 {
+		fmt.Fprintln(w, "errors returned to callers: none")
+	} else {
+		fmt.Fprintln(w, "errors returned to callers:\n  "+strings.Join(errLines, "\n  "))
+	}
+}
