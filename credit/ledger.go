@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
@@ -161,6 +162,16 @@ func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key
 		}
 		if errors.Is(err, errReplay) {
 			return replay[R](t.idem, op, fp)
+		}
+		if errors.Is(err, errStale) {
+			if attempt >= l.attempts {
+				return wrap(fmt.Errorf("%w: %w", ErrConflict, err))
+			}
+			l.log.DebugContext(ctx, "credit: retrying after disagreeing reads", "op", op, "attempt", attempt, "err", err)
+			if err := sleep(ctx, attempt); err != nil {
+				return wrap(err)
+			}
+			continue
 		}
 		if err != nil {
 			return wrap(err)

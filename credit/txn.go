@@ -2,6 +2,8 @@ package credit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -23,6 +25,7 @@ type txn struct {
 	key    string
 	now    time.Time
 	loaded bool
+	loads  int // Loads so far: past one, reads may disagree (see errStale)
 	idem   *Idempotency
 
 	accounts map[string]*Account
@@ -54,6 +57,7 @@ func (t *txn) load(q Query) error {
 		q.Idempotency = t.key
 	}
 	t.loaded = true
+	t.loads++
 	s, err := t.l.store.Load(t.ctx, q)
 	if err != nil {
 		return err
@@ -173,7 +177,7 @@ func (t *txn) take(id string, amount money.Money, end invoice.Status) error {
 		nd, err = d.Remove(amount, end)
 	}
 	if err != nil {
-		return &Error{Op: t.op, Document: id, Err: err}
+		return t.stale(id, err)
 	}
 	*d = nd
 	t.touchDoc(id)
@@ -188,11 +192,26 @@ func (t *txn) restore(id string, amount money.Money) error {
 	}
 	nd, err := d.Restore(amount)
 	if err != nil {
-		return &Error{Op: t.op, Document: id, Err: err}
+		return t.stale(id, err)
 	}
 	*d = nd
 	t.touchDoc(id)
 	return t.shift(d, amount)
+}
+
+// errStale marks a document change refused because the records came from
+// more than one Load and disagree: a concurrent operation changed some
+// between the reads (an application read as active whose debit was already
+// given its amount back). The operation is retried from fresh reads, as on
+// ErrConflict; its checks run before any change, so a refused change never
+// comes from the caller's input.
+var errStale = errors.New("credit: records changed between the reads of one operation")
+
+func (t *txn) stale(id string, err error) error {
+	if t.loads > 1 {
+		err = fmt.Errorf("%w: %w", errStale, err)
+	}
+	return &Error{Op: t.op, Document: id, Err: err}
 }
 
 // link applies amount of credit c to debit d and records the application.
