@@ -39,7 +39,7 @@ type Options struct {
 	// Logger receives one debug line per retried conflict; discarded when nil.
 	Logger *slog.Logger
 	// MaxAttempts bounds how often an operation is tried when the store
-	// reports ErrConflict; 8 when zero.
+	// reports ErrConflict; 16 when zero.
 	MaxAttempts int
 }
 
@@ -82,7 +82,7 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 		l.log = slog.New(slog.DiscardHandler)
 	}
 	if l.attempts <= 0 {
-		l.attempts = 8
+		l.attempts = 16
 	}
 	for _, p := range append([]allocate.Policy{allocate.OldestFirst(), allocate.SystemDiscretion(), l.policy}, opts.Policies...) {
 		l.policies[allocate.NameOf(p)] = p
