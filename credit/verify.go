@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/arcredit/arcredit/money"
@@ -17,18 +16,24 @@ import (
 // length prefix (so no two entries encode alike), Prev included, so that each
 // hash seals the whole history before it.
 func EntryHash(e Entry) string {
-	h := sha256.New()
-	var buf [8]byte
+	var arr [1024]byte
+	b := arr[:0]
 	field := func(s string) {
-		binary.BigEndian.PutUint64(buf[:], uint64(len(s)))
-		h.Write(buf[:])
-		io.WriteString(h, s)
+		b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+		b = append(b, s...)
 	}
-	m := func(x money.Money) { b, _ := x.MarshalText(); field(string(b)) }
+	m := func(x money.Money) {
+		at := len(b)
+		b = binary.BigEndian.AppendUint64(b, 0)
+		b, _ = x.AppendText(b)
+		binary.BigEndian.PutUint64(b[at:], uint64(len(b)-at-8))
+	}
 	field(e.Account)
-	binary.BigEndian.PutUint64(buf[:], uint64(e.Seq))
-	h.Write(buf[:])
-	field(e.At.UTC().Format(time.RFC3339Nano))
+	b = binary.BigEndian.AppendUint64(b, uint64(e.Seq))
+	at := len(b)
+	b = binary.BigEndian.AppendUint64(b, 0)
+	b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
+	binary.BigEndian.PutUint64(b[at:], uint64(len(b)-at-8))
 	field(string(e.Op))
 	field(e.Document)
 	m(e.Amount)
@@ -47,8 +52,8 @@ func EntryHash(e Entry) string {
 	field(e.Comment)
 	field(e.Operation)
 	field(e.Prev)
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0]))
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // AccountLister is implemented by stores that can list the accounts of a

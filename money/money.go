@@ -445,10 +445,18 @@ func Group(plain string) string {
 // MarshalText returns the canonical form "USD 22400.00" (empty for the zero
 // Money); Parse and UnmarshalText read it back to an equal value.
 func (m Money) MarshalText() ([]byte, error) {
+	return m.AppendText(make([]byte, 0, 24))
+}
+
+// AppendText appends the canonical form of MarshalText to b (nothing for
+// the zero Money), allocating only if b lacks room (encoding.TextAppender).
+func (m Money) AppendText(b []byte) ([]byte, error) {
 	if m.cur.IsZero() {
-		return []byte{}, nil
+		return b, nil
 	}
-	return []byte(m.cur.Code() + " " + m.amt.Text('f')), nil
+	b = append(b, m.cur.Code()...)
+	b = append(b, ' ')
+	return m.amt.Append(b, 'f'), nil
 }
 
 // UnmarshalText reads the canonical form; empty text gives the zero Money.
