@@ -104,73 +104,43 @@ func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error
 	return fmt.Errorf("%w: postgres: commit outcome unknown and key %q not recorded as sent: %w", credit.ErrConflict, want.Key, cause)
 }
 
-// commitBatch builds the pipeline of b and names each of its statements for
-// errors. Conflicts that need no database (an entry out of sequence within
-// b, a version below 1) are reported at once.
+// commitBatch builds the pipeline of b (BEGIN, the checks, the writes,
+// COMMIT) and names each of its statements for errors. Conflicts that need
+// no database (an entry out of sequence within b, a version below 1) are
+// reported at once.
 func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	ns := b.Namespace
-	batch := &pgx.Batch{}
-	var what []string
-	queue := func(desc, sql string, args ...any) {
-		batch.Queue(sql, args...)
-		what = append(what, desc)
-	}
-	queue("begin", "BEGIN ISOLATION LEVEL SERIALIZABLE")
+	var (
+		accounts     accountRows
+		documents    documentRows
+		applications applicationRows
+		entries      entryRows
+		idem         idempotencyRows
+		// The entry before the first one appended to each account.
+		prevAccount []string
+		prevSeq     []int64
+	)
 	for _, a := range b.Accounts {
-		if a.Version == 1 {
-			queue(fmt.Sprintf("check account %q does not exist", a.ID), s.sql.accountAbsent, ns, a.ID)
-		} else {
-			queue(fmt.Sprintf("check account %q is at version %d", a.ID, a.Version-1), s.sql.accountAt, ns, a.ID, a.Version-1)
-		}
-	}
-	for _, d := range b.Documents {
-		if d.Version == 1 {
-			queue(fmt.Sprintf("check document %q does not exist", d.ID), s.sql.documentAbsent, ns, d.ID)
-		} else {
-			queue(fmt.Sprintf("check document %q is at version %d", d.ID, d.Version-1), s.sql.documentAt, ns, d.ID, d.Version-1)
-		}
-	}
-	for _, a := range b.Accounts {
-		args, err := accountArgs(ns, a)
-		if err != nil {
-			return nil, nil, err
-		}
-		switch {
-		case a.Version < 1:
+		if a.Version < 1 {
 			return nil, nil, fmt.Errorf("%w: postgres: account %q at version %d", credit.ErrConflict, a.ID, a.Version)
-		case a.Version == 1:
-			queue(fmt.Sprintf("insert account %q", a.ID), s.sql.insertAccount, args...)
-		default:
-			queue(fmt.Sprintf("update account %q to version %d", a.ID, a.Version), s.sql.updateAccount, append(args, a.Version-1)...)
+		}
+		if err := accounts.add(a); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, d := range b.Documents {
-		args, err := documentArgs(ns, d)
-		if err != nil {
-			return nil, nil, err
-		}
-		switch {
-		case d.Version < 1:
+		if d.Version < 1 {
 			return nil, nil, fmt.Errorf("%w: postgres: document %q at version %d", credit.ErrConflict, d.ID, d.Version)
-		case d.Version == 1:
-			queue(fmt.Sprintf("insert document %q", d.ID), s.sql.insertDocument, args...)
-		default:
-			queue(fmt.Sprintf("update document %q to version %d", d.ID, d.Version), s.sql.updateDocument, append(args, d.Version-1)...)
+		}
+		if err := documents.add(d); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, a := range b.Applications {
-		args, err := applicationArgs(ns, a)
-		if err != nil {
-			return nil, nil, err
-		}
-		queue(fmt.Sprintf("insert application %q", a.ID), s.sql.insertApplication, args...)
+		applications.add(a)
 	}
 	next := map[string]int64{}
 	for _, e := range b.Entries {
-		args, err := entryArgs(ns, e)
-		if err != nil {
-			return nil, nil, err
-		}
 		n, seen := next[e.Account]
 		switch {
 		case seen && e.Seq != n:
@@ -178,14 +148,47 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		case e.Seq < 1:
 			return nil, nil, fmt.Errorf("%w: postgres: entry %d of account %q", credit.ErrConflict, e.Seq, e.Account)
 		case !seen && e.Seq > 1:
-			queue(fmt.Sprintf("check entry %d of account %q exists", e.Seq-1, e.Account), s.sql.entryExists, ns, e.Account, e.Seq-1)
+			prevAccount = append(prevAccount, e.Account)
+			prevSeq = append(prevSeq, e.Seq-1)
 		}
 		next[e.Account] = e.Seq + 1
-		queue(fmt.Sprintf("insert entry %d of account %q", e.Seq, e.Account), s.sql.insertEntry, args...)
+		if err := entries.add(e); err != nil {
+			return nil, nil, err
+		}
 	}
 	if r := b.Idempotency; r != nil {
-		queue(fmt.Sprintf("insert idempotency key %q", r.Key), s.sql.insertIdempotency, idempotencyArgs(ns, r)...)
+		idem.add(r)
 	}
-	queue("commit", "COMMIT")
+	rows := len(b.Accounts) + len(b.Documents) + len(b.Applications) + len(b.Entries) + len(idem.key)
+
+	batch := &pgx.Batch{}
+	var what []string
+	batch.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
+	what = append(what, "begin")
+	if len(accounts.id)+len(documents.id)+len(prevAccount) > 0 {
+		batch.Queue(s.sql.check, ns, accounts.id, accounts.old, documents.id, documents.old, prevAccount, prevSeq)
+		what = append(what, fmt.Sprintf("check versions of %s and previous entries of %q",
+			records(accounts.id, documents.id), prevAccount))
+	}
+	if rows > 0 {
+		args := make([]any, 0, 76)
+		args = append(args, ns)
+		args = append(args, accounts.args()...)
+		args = append(args, documents.args()...)
+		args = append(args, applications.args()...)
+		args = append(args, entries.args()...)
+		args = append(args, idem.args()...)
+		args = append(args, int64(rows))
+		batch.Queue(s.sql.write, args...)
+		what = append(what, fmt.Sprintf("write %d rows (%s at the versions checked)", rows,
+			records(accounts.id, documents.id)))
+	}
+	batch.Queue("COMMIT")
+	what = append(what, "commit")
 	return batch, what, nil
+}
+
+// records names the accounts and documents of a batch for an error.
+func records(accounts, documents []string) string {
+	return fmt.Sprintf("accounts %q, documents %q", accounts, documents)
 }

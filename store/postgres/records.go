@@ -43,12 +43,7 @@ type statements struct {
 	loadDocumentAccounts                                              string
 	loadApplicationsOf, loadApplications, loadApplicationsOfOperation string
 
-	insertAccount, updateAccount     string
-	insertDocument, updateDocument   string
-	insertApplication, insertEntry   string
-	entryExists, insertIdempotency   string
-	accountAt, accountAbsent         string
-	documentAt, documentAbsent       string
+	check, write                     string
 	findIdempotency, accountIDs      string
 	history, historyAll, entryAt     string
 	documentsSelect, documentsCursor string
@@ -76,50 +71,98 @@ func newStatements(table func(string) string) statements {
 		loadApplicationsOfOperation: q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND operation = $2`),
 		loadIdempotency:             q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
-		insertAccount: q(`INSERT INTO {accounts} (ns, id, currency, kind, party_company, party_person,
-			limit_amount, allow_exceed, credit, debit, seq, updated, head, created, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`),
-		// A version-checked update: when the stored version is not $16, no
-		// row changes and the count is 0, so the division fails (SQLSTATE
-		// 22012) and aborts the transaction before COMMIT. That keeps the
-		// whole write set and its COMMIT in one round trip.
-		updateAccount: q(`WITH u AS (UPDATE {accounts} SET currency = $3, kind = $4, party_company = $5,
-			party_person = $6, limit_amount = $7, allow_exceed = $8, credit = $9, debit = $10, seq = $11,
-			updated = $12, head = $13, created = $14, version = $15
-			WHERE ns = $1 AND id = $2 AND version = $16 RETURNING 1)
-			SELECT 1 / count(*) FROM u`),
-		insertDocument: q(`INSERT INTO {documents} (ns, id, account, kind, currency, amount, open_amount,
-			issued, due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
-			original, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`),
-		updateDocument: q(`WITH u AS (UPDATE {documents} SET account = $3, kind = $4, currency = $5,
-			amount = $6, open_amount = $7, issued = $8, due = $9, expires = $10, recurring = $11,
-			status = $12, bill_to_company = $13, bill_to_person = $14, reason = $15, reference = $16,
-			original = $17, version = $18
-			WHERE ns = $1 AND id = $2 AND version = $19 RETURNING 1)
-			SELECT 1 / count(*) FROM u`),
-		insertApplication: q(`INSERT INTO {applications} (ns, id, credit, debit, credit_account,
-			debit_account, currency, amount, reverses, policy, operation, principal, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`),
-		insertEntry: q(`INSERT INTO {entries} (ns, account, seq, at, op, document, currency, amount,
-			original_currency, original, rate, credit_change, debit_change, after_credit, after_debit,
-			after_outstanding, after_limit, after_available, principal, reference, comment, operation,
-			residual, prev, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-			$19, $20, $21, $22, $23, $24, $25)`),
-		// The entry before the first one a batch appends must exist: fails
-		// with SQLSTATE 22012 when it does not.
-		entryExists: q(`SELECT 1 / count(*) FROM {entries} WHERE ns = $1 AND account = $2 AND seq = $3`),
-		// Version checks run before any write: a write computed from a
-		// stale read could break a CHECK constraint, which must be reported
-		// as the conflict it is, not as bad data. Each fails with SQLSTATE
-		// 22012 when the stored version is not the one expected.
-		accountAt:      q(`SELECT 1 / count(*) FROM {accounts} WHERE ns = $1 AND id = $2 AND version = $3`),
-		accountAbsent:  q(`SELECT 1 / (1 - count(*)) FROM {accounts} WHERE ns = $1 AND id = $2`),
-		documentAt:     q(`SELECT 1 / count(*) FROM {documents} WHERE ns = $1 AND id = $2 AND version = $3`),
-		documentAbsent: q(`SELECT 1 / (1 - count(*)) FROM {documents} WHERE ns = $1 AND id = $2`),
-		insertIdempotency: q(`INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
-			VALUES ($1, $2, $3, $4, $5, $6)`),
+		// The checks of a Commit, before any write: every account and
+		// document is at the version given ($3, $5; 0 for one that must
+		// not exist) and every entry named ($6, $7) exists. A write
+		// computed from a stale read could break a CHECK constraint,
+		// which must be reported as the conflict it is, not as bad data.
+		// Fails with SQLSTATE 22012 when any check does.
+		check: q(`SELECT 1 / CASE WHEN
+			(SELECT count(*) FROM unnest($2::text[], $3::int8[]) AS v(id, old)
+				LEFT JOIN {accounts} t ON t.ns = $1 AND t.id = v.id
+				WHERE NOT coalesce(t.version = v.old, v.old = 0))
+			+ (SELECT count(*) FROM unnest($4::text[], $5::int8[]) AS v(id, old)
+				LEFT JOIN {documents} t ON t.ns = $1 AND t.id = v.id
+				WHERE NOT coalesce(t.version = v.old, v.old = 0))
+			+ (SELECT count(*) FROM unnest($6::text[], $7::int8[]) AS v(account, seq)
+				WHERE NOT EXISTS (SELECT 1 FROM {entries} e
+					WHERE e.ns = $1 AND e.account = v.account AND e.seq = v.seq))
+			= 0 THEN 1 ELSE 0 END`),
+		// Every write of a Commit in one statement, from one array per
+		// column. Accounts and documents with an old version of 0 are
+		// inserted, the others updated only at that version; the count
+		// of rows written must be $76, so a stale version (or the same
+		// record twice) fails with SQLSTATE 22012 before COMMIT.
+		write: q(`WITH
+			a AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+				$7::text[], $8::bool[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[],
+				$13::text[], $14::timestamptz[], $15::int8[], $16::int8[])
+				AS v(id, currency, kind, party_company, party_person, limit_amount, allow_exceed,
+				credit, debit, seq, updated, head, created, version, old)),
+			ua AS (UPDATE {accounts} t SET currency = a.currency, kind = a.kind,
+				party_company = a.party_company, party_person = a.party_person,
+				limit_amount = a.limit_amount::numeric, allow_exceed = a.allow_exceed,
+				credit = a.credit::numeric, debit = a.debit::numeric, seq = a.seq, updated = a.updated,
+				head = a.head, created = a.created, version = a.version
+				FROM a WHERE a.old > 0 AND t.ns = $1 AND t.id = a.id AND t.version = a.old RETURNING 1),
+			ia AS (INSERT INTO {accounts} (ns, id, currency, kind, party_company, party_person,
+				limit_amount, allow_exceed, credit, debit, seq, updated, head, created, version)
+				SELECT $1, id, currency, kind, party_company, party_person, limit_amount::numeric,
+				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created, version
+				FROM a WHERE old = 0 RETURNING 1),
+			d AS (SELECT * FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[],
+				$22::text[], $23::timestamptz[], $24::timestamptz[], $25::timestamptz[], $26::bool[],
+				$27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
+				$33::int8[], $34::int8[])
+				AS v(id, account, kind, currency, amount, open_amount, issued, due, expires, recurring,
+				status, bill_to_company, bill_to_person, reason, reference, original, version, old)),
+			ud AS (UPDATE {documents} t SET account = d.account, kind = d.kind, currency = d.currency,
+				amount = d.amount::numeric, open_amount = d.open_amount::numeric, issued = d.issued,
+				due = d.due, expires = d.expires, recurring = d.recurring, status = d.status,
+				bill_to_company = d.bill_to_company, bill_to_person = d.bill_to_person,
+				reason = d.reason, reference = d.reference, original = d.original, version = d.version
+				FROM d WHERE d.old > 0 AND t.ns = $1 AND t.id = d.id AND t.version = d.old RETURNING 1),
+			idoc AS (INSERT INTO {documents} (ns, id, account, kind, currency, amount, open_amount,
+				issued, due, expires, recurring, status, bill_to_company, bill_to_person, reason,
+				reference, original, version)
+				SELECT $1, id, account, kind, currency, amount::numeric, open_amount::numeric, issued,
+				due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
+				original, version
+				FROM d WHERE old = 0 RETURNING 1),
+			ip AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account, debit_account,
+				currency, amount, reverses, policy, operation, principal, at)
+				SELECT $1, id, credit, debit, credit_account, debit_account, currency, amount::numeric,
+				reverses, policy, operation, principal, at
+				FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[], $40::text[],
+				$41::text[], $42::text[], $43::text[], $44::text[], $45::text[], $46::timestamptz[])
+				AS v(id, credit, debit, credit_account, debit_account, currency, amount, reverses,
+				policy, operation, principal, at) RETURNING 1),
+			ie AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency, amount,
+				original_currency, original, rate, credit_change, debit_change, after_credit,
+				after_debit, after_outstanding, after_limit, after_available, principal, reference,
+				comment, operation, residual, prev, hash)
+				SELECT $1, account, seq, at, op, document, currency, amount::numeric, original_currency,
+				original::numeric, rate, credit_change::numeric, debit_change::numeric,
+				after_credit::numeric, after_debit::numeric, after_outstanding::numeric,
+				after_limit::numeric, after_available::numeric, principal, reference, comment,
+				operation, residual, prev, hash
+				FROM unnest($47::text[], $48::int8[], $49::timestamptz[], $50::text[], $51::text[],
+				$52::text[], $53::text[], $54::text[], $55::text[], $56::text[], $57::text[],
+				$58::text[], $59::text[], $60::text[], $61::text[], $62::text[], $63::text[],
+				$64::text[], $65::text[], $66::text[], $67::text[], $68::text[], $69::text[],
+				$70::text[])
+				AS v(account, seq, at, op, document, currency, amount, original_currency, original,
+				rate, credit_change, debit_change, after_credit, after_debit, after_outstanding,
+				after_limit, after_available, principal, reference, comment, operation, residual,
+				prev, hash) RETURNING 1),
+			ii AS (INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
+				SELECT $1, idem_key, op, fingerprint, result, at
+				FROM unnest($71::text[], $72::text[], $73::text[], $74::bytea[], $75::timestamptz[])
+				AS v(idem_key, op, fingerprint, result, at) RETURNING 1)
+			SELECT 1 / CASE WHEN (SELECT count(*) FROM ua) + (SELECT count(*) FROM ia)
+				+ (SELECT count(*) FROM ud) + (SELECT count(*) FROM idoc) + (SELECT count(*) FROM ip)
+				+ (SELECT count(*) FROM ie) + (SELECT count(*) FROM ii) = $76::int8
+				THEN 1 ELSE 0 END`),
 		accountIDs:      q(`SELECT id FROM {accounts} WHERE ns = $1 AND id COLLATE "C" > $2 ORDER BY id COLLATE "C"`),
 		findIdempotency: q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
@@ -237,36 +280,12 @@ func readCurrency(code string) (money.Currency, error) {
 // ts returns the value written for a time: truncated to the microsecond.
 func ts(t time.Time) time.Time { return t.Truncate(time.Microsecond) }
 
-// optTime returns the value written for an optional time: NULL when zero.
-func optTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return ts(t)
-}
-
 // readTime returns a stored time in UTC; NULL is the zero time.
 func readTime(t pgtype.Timestamptz) time.Time {
 	if !t.Valid {
 		return time.Time{}
 	}
 	return t.Time.UTC()
-}
-
-func accountArgs(ns string, a credit.Account) ([]any, error) {
-	kind, err := name("account kind", a.Kind, a.Kind.String(), accountKinds)
-	if err != nil {
-		return nil, err
-	}
-	cur := a.Currency
-	limit, err1 := amount("limit", a.Limit, cur)
-	cr, err2 := amount("credit", a.Credit, cur)
-	dr, err3 := amount("debit", a.Debit, cur)
-	if err := firstErr(err1, err2, err3); err != nil {
-		return nil, fmt.Errorf("account %q: %w", a.ID, err)
-	}
-	return []any{ns, a.ID, cur.Code(), kind, a.Party.Company, a.Party.Person, limit, a.AllowExceed,
-		cr, dr, a.Seq, ts(a.Updated), a.Head, ts(a.Created), a.Version}, nil
 }
 
 func scanAccount(row pgx.Row) (credit.Account, error) {
@@ -286,26 +305,6 @@ func scanAccount(row pgx.Row) (credit.Account, error) {
 	a.Debit, err5 = readMoney("debit", a.Currency, dr)
 	a.Updated, a.Created = readTime(updated), readTime(created)
 	return a, firstErr(err1, err2, err3, err4, err5)
-}
-
-func documentArgs(ns string, d invoice.Document) ([]any, error) {
-	kind, err := name("document kind", d.Kind, d.Kind.String(), docKinds)
-	if err != nil {
-		return nil, fmt.Errorf("document %q: %w", d.ID, err)
-	}
-	status, err := name("document status", d.Status, d.Status.String(), statuses)
-	if err != nil {
-		return nil, fmt.Errorf("document %q: %w", d.ID, err)
-	}
-	cur := currencyOf(d.Amount, d.Open)
-	amt, err1 := amount("amount", d.Amount, cur)
-	open, err2 := amount("open balance", d.Open, cur)
-	if err := firstErr(err1, err2); err != nil {
-		return nil, fmt.Errorf("document %q: %w", d.ID, err)
-	}
-	return []any{ns, d.ID, d.Account, kind, cur.Code(), amt, open, ts(d.Issued), optTime(d.Due),
-		optTime(d.Expires), d.Recurring, status, d.BillTo.Company, d.BillTo.Person, d.Reason,
-		d.Reference, d.Original, d.Version}, nil
 }
 
 func scanDocument(row pgx.Row) (invoice.Document, error) {
@@ -328,13 +327,6 @@ func scanDocument(row pgx.Row) (invoice.Document, error) {
 	return d, firstErr(err1, err2, err3, err4, err5)
 }
 
-func applicationArgs(ns string, a credit.Application) ([]any, error) {
-	cur := a.Amount.Currency()
-	amt, _ := amount("amount", a.Amount, cur)
-	return []any{ns, a.ID, a.Credit, a.Debit, a.CreditAccount, a.DebitAccount, cur.Code(), amt,
-		a.Reverses, a.Policy, a.Operation, a.By, ts(a.At)}, nil
-}
-
 func scanApplication(row pgx.Row) (credit.Application, error) {
 	var a credit.Application
 	var code string
@@ -349,29 +341,6 @@ func scanApplication(row pgx.Row) (credit.Application, error) {
 	a.Amount, err2 = readMoney("amount", cur, amt)
 	a.At = readTime(at)
 	return a, firstErr(err1, err2)
-}
-
-func entryArgs(ns string, e credit.Entry) ([]any, error) {
-	cur := currencyOf(e.Amount, e.CreditChange, e.DebitChange, e.After.Credit, e.After.Debit,
-		e.After.Outstanding, e.After.Limit, e.After.Available)
-	vals := make([]any, 8)
-	var errs [8]error
-	for i, m := range []struct {
-		field string
-		m     money.Money
-	}{{"amount", e.Amount}, {"credit change", e.CreditChange}, {"debit change", e.DebitChange},
-		{"credit after", e.After.Credit}, {"debit after", e.After.Debit},
-		{"outstanding after", e.After.Outstanding}, {"limit after", e.After.Limit},
-		{"available after", e.After.Available}} {
-		vals[i], errs[i] = amount(m.field, m.m, cur)
-	}
-	if err := firstErr(errs[:]...); err != nil {
-		return nil, fmt.Errorf("entry %d of account %q: %w", e.Seq, e.Account, err)
-	}
-	orig, _ := amount("original", e.Original, e.Original.Currency())
-	return []any{ns, e.Account, e.Seq, ts(e.At), string(e.Op), e.Document, cur.Code(), vals[0],
-		e.Original.Currency().Code(), orig, e.Rate.String(), vals[1], vals[2], vals[3], vals[4],
-		vals[5], vals[6], vals[7], e.By, e.Reference, e.Comment, e.Operation, e.Residual, e.Prev, e.Hash}, nil
 }
 
 func scanEntry(row pgx.Row) (credit.Entry, error) {
@@ -405,10 +374,6 @@ func scanEntry(row pgx.Row) (credit.Entry, error) {
 		*dst, errs[3+i] = readMoney("balance", cur, vals[i])
 	}
 	return e, firstErr(errs[:]...)
-}
-
-func idempotencyArgs(ns string, r *credit.Idempotency) []any {
-	return []any{ns, r.Key, string(r.Op), r.Fingerprint, r.Result, ts(r.At)}
 }
 
 func scanIdempotency(row pgx.Row) (credit.Idempotency, error) {

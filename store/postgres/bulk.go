@@ -1,0 +1,254 @@
+package postgres
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// This file turns the records of a batch into columns: one array per
+// column of a table, so that a statement of constant text writes (or
+// checks) any number of rows through unnest, is prepared once per
+// connection, and costs the server one statement however large the batch.
+
+// accountRows are the columns of the accounts a batch writes, with the
+// version each one must have before (0: it must not exist).
+type accountRows struct {
+	id, currency, kind, company, person []string
+	limit, credit, debit                []*string
+	allowExceed                         []bool
+	seq, version, old                   []int64
+	updated, created                    []pgtype.Timestamptz
+	head                                []string
+}
+
+func (r *accountRows) add(a credit.Account) error {
+	kind, err := name("account kind", a.Kind, a.Kind.String(), accountKinds)
+	if err != nil {
+		return err
+	}
+	cur := a.Currency
+	limit, err1 := amountText("limit", a.Limit, cur)
+	cr, err2 := amountText("credit", a.Credit, cur)
+	dr, err3 := amountText("debit", a.Debit, cur)
+	if err := firstErr(err1, err2, err3); err != nil {
+		return fmt.Errorf("account %q: %w", a.ID, err)
+	}
+	r.id = append(r.id, a.ID)
+	r.currency = append(r.currency, cur.Code())
+	r.kind = append(r.kind, kind)
+	r.company = append(r.company, a.Party.Company)
+	r.person = append(r.person, a.Party.Person)
+	r.limit = append(r.limit, limit)
+	r.allowExceed = append(r.allowExceed, a.AllowExceed)
+	r.credit = append(r.credit, cr)
+	r.debit = append(r.debit, dr)
+	r.seq = append(r.seq, a.Seq)
+	r.updated = append(r.updated, tstz(a.Updated))
+	r.head = append(r.head, a.Head)
+	r.created = append(r.created, tstz(a.Created))
+	r.version = append(r.version, a.Version)
+	r.old = append(r.old, a.Version-1)
+	return nil
+}
+
+func (r *accountRows) args() []any {
+	return []any{r.id, r.currency, r.kind, r.company, r.person, r.limit, r.allowExceed, r.credit,
+		r.debit, r.seq, r.updated, r.head, r.created, r.version, r.old}
+}
+
+// documentRows are the columns of the documents a batch writes, with the
+// version each one must have before (0: it must not exist).
+type documentRows struct {
+	id, account, kind, currency                          []string
+	amount, open                                         []*string
+	issued, due, expires                                 []pgtype.Timestamptz
+	recurring                                            []bool
+	status, company, person, reason, reference, original []string
+	version, old                                         []int64
+}
+
+func (r *documentRows) add(d invoice.Document) error {
+	kind, err := name("document kind", d.Kind, d.Kind.String(), docKinds)
+	if err != nil {
+		return fmt.Errorf("document %q: %w", d.ID, err)
+	}
+	status, err := name("document status", d.Status, d.Status.String(), statuses)
+	if err != nil {
+		return fmt.Errorf("document %q: %w", d.ID, err)
+	}
+	cur := currencyOf(d.Amount, d.Open)
+	amt, err1 := amountText("amount", d.Amount, cur)
+	open, err2 := amountText("open balance", d.Open, cur)
+	if err := firstErr(err1, err2); err != nil {
+		return fmt.Errorf("document %q: %w", d.ID, err)
+	}
+	r.id = append(r.id, d.ID)
+	r.account = append(r.account, d.Account)
+	r.kind = append(r.kind, kind)
+	r.currency = append(r.currency, cur.Code())
+	r.amount = append(r.amount, amt)
+	r.open = append(r.open, open)
+	r.issued = append(r.issued, tstz(d.Issued))
+	r.due = append(r.due, optTstz(d.Due))
+	r.expires = append(r.expires, optTstz(d.Expires))
+	r.recurring = append(r.recurring, d.Recurring)
+	r.status = append(r.status, status)
+	r.company = append(r.company, d.BillTo.Company)
+	r.person = append(r.person, d.BillTo.Person)
+	r.reason = append(r.reason, d.Reason)
+	r.reference = append(r.reference, d.Reference)
+	r.original = append(r.original, d.Original)
+	r.version = append(r.version, d.Version)
+	r.old = append(r.old, d.Version-1)
+	return nil
+}
+
+func (r *documentRows) args() []any {
+	return []any{r.id, r.account, r.kind, r.currency, r.amount, r.open, r.issued, r.due, r.expires,
+		r.recurring, r.status, r.company, r.person, r.reason, r.reference, r.original, r.version, r.old}
+}
+
+// applicationRows are the columns of the applications a batch inserts.
+type applicationRows struct {
+	id, credit, debit, creditAccount, debitAccount, currency []string
+	amount                                                   []*string
+	reverses, policy, operation, principal                   []string
+	at                                                       []pgtype.Timestamptz
+}
+
+func (r *applicationRows) add(a credit.Application) {
+	cur := a.Amount.Currency()
+	amt, _ := amountText("amount", a.Amount, cur)
+	r.id = append(r.id, a.ID)
+	r.credit = append(r.credit, a.Credit)
+	r.debit = append(r.debit, a.Debit)
+	r.creditAccount = append(r.creditAccount, a.CreditAccount)
+	r.debitAccount = append(r.debitAccount, a.DebitAccount)
+	r.currency = append(r.currency, cur.Code())
+	r.amount = append(r.amount, amt)
+	r.reverses = append(r.reverses, a.Reverses)
+	r.policy = append(r.policy, a.Policy)
+	r.operation = append(r.operation, a.Operation)
+	r.principal = append(r.principal, a.By)
+	r.at = append(r.at, tstz(a.At))
+}
+
+func (r *applicationRows) args() []any {
+	return []any{r.id, r.credit, r.debit, r.creditAccount, r.debitAccount, r.currency, r.amount,
+		r.reverses, r.policy, r.operation, r.principal, r.at}
+}
+
+// entryRows are the columns of the history entries a batch appends.
+type entryRows struct {
+	account                                  []string
+	seq                                      []int64
+	at                                       []pgtype.Timestamptz
+	op, document, currency                   []string
+	amount                                   []*string
+	originalCurrency                         []string
+	original                                 []*string
+	rate                                     []string
+	vals                                     [7][]*string
+	principal, reference, comment, operation []string
+	residual, prev, hash                     []string
+}
+
+func (r *entryRows) add(e credit.Entry) error {
+	cur := currencyOf(e.Amount, e.CreditChange, e.DebitChange, e.After.Credit, e.After.Debit,
+		e.After.Outstanding, e.After.Limit, e.After.Available)
+	amt, err := amountText("amount", e.Amount, cur)
+	if err != nil {
+		return fmt.Errorf("entry %d of account %q: %w", e.Seq, e.Account, err)
+	}
+	var vals [7]*string
+	var errs [7]error
+	for i, m := range []struct {
+		field string
+		m     money.Money
+	}{{"credit change", e.CreditChange}, {"debit change", e.DebitChange},
+		{"credit after", e.After.Credit}, {"debit after", e.After.Debit},
+		{"outstanding after", e.After.Outstanding}, {"limit after", e.After.Limit},
+		{"available after", e.After.Available}} {
+		vals[i], errs[i] = amountText(m.field, m.m, cur)
+	}
+	if err := firstErr(errs[:]...); err != nil {
+		return fmt.Errorf("entry %d of account %q: %w", e.Seq, e.Account, err)
+	}
+	orig, _ := amountText("original", e.Original, e.Original.Currency())
+	r.account = append(r.account, e.Account)
+	r.seq = append(r.seq, e.Seq)
+	r.at = append(r.at, tstz(e.At))
+	r.op = append(r.op, string(e.Op))
+	r.document = append(r.document, e.Document)
+	r.currency = append(r.currency, cur.Code())
+	r.amount = append(r.amount, amt)
+	r.originalCurrency = append(r.originalCurrency, e.Original.Currency().Code())
+	r.original = append(r.original, orig)
+	r.rate = append(r.rate, e.Rate.String())
+	for i := range vals {
+		r.vals[i] = append(r.vals[i], vals[i])
+	}
+	r.principal = append(r.principal, e.By)
+	r.reference = append(r.reference, e.Reference)
+	r.comment = append(r.comment, e.Comment)
+	r.operation = append(r.operation, e.Operation)
+	r.residual = append(r.residual, e.Residual)
+	r.prev = append(r.prev, e.Prev)
+	r.hash = append(r.hash, e.Hash)
+	return nil
+}
+
+func (r *entryRows) args() []any {
+	return []any{r.account, r.seq, r.at, r.op, r.document, r.currency, r.amount, r.originalCurrency,
+		r.original, r.rate, r.vals[0], r.vals[1], r.vals[2], r.vals[3], r.vals[4], r.vals[5], r.vals[6],
+		r.principal, r.reference, r.comment, r.operation, r.residual, r.prev, r.hash}
+}
+
+// idempotencyRows are the columns of the idempotency record a batch
+// inserts (none or one).
+type idempotencyRows struct {
+	key, op, fingerprint []string
+	result               [][]byte
+	at                   []pgtype.Timestamptz
+}
+
+func (r *idempotencyRows) add(rec *credit.Idempotency) {
+	r.key = append(r.key, rec.Key)
+	r.op = append(r.op, string(rec.Op))
+	r.fingerprint = append(r.fingerprint, rec.Fingerprint)
+	r.result = append(r.result, rec.Result)
+	r.at = append(r.at, tstz(rec.At))
+}
+
+func (r *idempotencyRows) args() []any {
+	return []any{r.key, r.op, r.fingerprint, r.result, r.at}
+}
+
+// amountText is amount as the text of the NUMERIC, nil for NULL.
+func amountText(field string, m money.Money, cur money.Currency) (*string, error) {
+	v, err := amount(field, m, cur)
+	if v == nil || err != nil {
+		return nil, err
+	}
+	s := v.(string)
+	return &s, nil
+}
+
+// tstz is the value written for a time: ts(t).
+func tstz(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: ts(t), Valid: true}
+}
+
+// optTstz is the value written for an optional time: NULL when zero.
+func optTstz(t time.Time) pgtype.Timestamptz {
+	if t.IsZero() {
+		return pgtype.Timestamptz{}
+	}
+	return tstz(t)
+}
