@@ -57,9 +57,10 @@ func (r *accountRows) add(a credit.Account) error {
 	return nil
 }
 
+// args are the columns written (all but old).
 func (r *accountRows) args() []any {
 	return []any{r.id, r.currency, r.kind, r.company, r.person, r.limit, r.allowExceed, r.credit,
-		r.debit, r.seq, r.updated, r.head, r.created, r.version, r.old}
+		r.debit, r.seq, r.updated, r.head, r.created, r.version}
 }
 
 // documentRows are the columns of the documents a batch writes, with the
@@ -109,9 +110,10 @@ func (r *documentRows) add(d invoice.Document) error {
 	return nil
 }
 
+// args are the columns written (all but old).
 func (r *documentRows) args() []any {
 	return []any{r.id, r.account, r.kind, r.currency, r.amount, r.open, r.issued, r.due, r.expires,
-		r.recurring, r.status, r.company, r.person, r.reason, r.reference, r.original, r.version, r.old}
+		r.recurring, r.status, r.company, r.person, r.reason, r.reference, r.original, r.version}
 }
 
 // applicationRows are the columns of the applications a batch inserts.

@@ -11,17 +11,23 @@ import (
 	"github.com/arcredit/arcredit/credit"
 )
 
-// Commit implements credit.Store in one round trip: BEGIN ISOLATION LEVEL
-// SERIALIZABLE, the checks, every INSERT and UPDATE of the batch, and COMMIT
-// go to the server as one pipeline. The checks come first: every account
-// and document is at the version one less than the one it will have (or
-// absent for Version 1), and the entry before the first one appended to an
-// account exists. A check that fails divides by zero on purpose, so the
-// transaction aborts before its COMMIT; running them before the writes means
-// that a write computed from a stale read is refused as a conflict and never
-// reaches a CHECK constraint. An update also changes its row only at the
-// expected version (the same record twice in a batch is a conflict).
-// Applications, entries and the idempotency record are only ever inserted.
+// Commit implements credit.Store in one round trip of four statements:
+// BEGIN ISOLATION LEVEL SERIALIZABLE, one SELECT of the checks, one
+// statement of every INSERT and UPDATE of the batch, and COMMIT go to the
+// server as one pipeline. Both middle statements take the batch as one
+// array per column (through unnest), so their text is the same for every
+// batch and each is prepared once per connection. The checks come first:
+// every account and document is at the version one less than the one it
+// will have (or absent for Version 1), and the entry before the first one
+// appended to an account exists. A check that fails divides by zero on
+// purpose, so the transaction aborts before its COMMIT; running them before
+// the writes means that a write computed from a stale read is refused as a
+// conflict and never reaches a CHECK constraint. Accounts and documents are
+// written by INSERT … ON CONFLICT DO UPDATE, which finds every row through
+// its primary key and updates it only at the expected version, and the
+// writes divide by zero when fewer rows were written than the batch holds.
+// The same record twice in a batch is a conflict. Applications, entries
+// and the idempotency record are only ever inserted.
 //
 // Commit returns an error wrapping credit.ErrConflict, with nothing
 // written, when a version does not match, a key already exists, or the
@@ -120,7 +126,14 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		prevAccount []string
 		prevSeq     []int64
 	)
+	// The same record twice in a batch is a conflict: the second write
+	// would be computed from a version that the first replaces.
+	seen := map[string]bool{}
 	for _, a := range b.Accounts {
+		if seen[a.ID] {
+			return nil, nil, fmt.Errorf("%w: postgres: account %q twice in a batch", credit.ErrConflict, a.ID)
+		}
+		seen[a.ID] = true
 		if a.Version < 1 {
 			return nil, nil, fmt.Errorf("%w: postgres: account %q at version %d", credit.ErrConflict, a.ID, a.Version)
 		}
@@ -128,7 +141,12 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 			return nil, nil, err
 		}
 	}
+	clear(seen)
 	for _, d := range b.Documents {
+		if seen[d.ID] {
+			return nil, nil, fmt.Errorf("%w: postgres: document %q twice in a batch", credit.ErrConflict, d.ID)
+		}
+		seen[d.ID] = true
 		if d.Version < 1 {
 			return nil, nil, fmt.Errorf("%w: postgres: document %q at version %d", credit.ErrConflict, d.ID, d.Version)
 		}
@@ -167,11 +185,11 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	what = append(what, "begin")
 	if len(accounts.id)+len(documents.id)+len(prevAccount) > 0 {
 		batch.Queue(s.sql.check, ns, accounts.id, accounts.old, documents.id, documents.old, prevAccount, prevSeq)
-		what = append(what, fmt.Sprintf("check versions of %s and previous entries of %q",
-			records(accounts.id, documents.id), prevAccount))
+		what = append(what, fmt.Sprintf("check versions of %s and previous entries of accounts %s",
+			records(accounts.id, documents.id), some(prevAccount)))
 	}
 	if rows > 0 {
-		args := make([]any, 0, 76)
+		args := make([]any, 0, 74)
 		args = append(args, ns)
 		args = append(args, accounts.args()...)
 		args = append(args, documents.args()...)
@@ -190,5 +208,13 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 
 // records names the accounts and documents of a batch for an error.
 func records(accounts, documents []string) string {
-	return fmt.Sprintf("accounts %q, documents %q", accounts, documents)
+	return fmt.Sprintf("accounts %s, documents %s", some(accounts), some(documents))
+}
+
+// some names ids, or the first few of them and how many there are.
+func some(ids []string) string {
+	if len(ids) <= 3 {
+		return fmt.Sprintf("%q", ids)
+	}
+	return fmt.Sprintf("%q and %d more", ids[:3], len(ids)-3)
 }

@@ -76,93 +76,111 @@ func newStatements(table func(string) string) statements {
 		// not exist) and every entry named ($6, $7) exists. A write
 		// computed from a stale read could break a CHECK constraint,
 		// which must be reported as the conflict it is, not as bad data.
-		// Fails with SQLSTATE 22012 when any check does.
+		// Fails with SQLSTATE 22012 when any check does. Each record is
+		// looked up by its key in a subquery of its own, so the lookups
+		// are index scans whatever the size of the batch: a scan of a
+		// whole table would take a SERIALIZABLE predicate lock on all of
+		// it and make every concurrent commit a serialization failure.
+		// The arrays are walked by generate_subscripts, not unnest, whose
+		// row estimate does not depend on the arrays: the server can then
+		// keep one generic plan of the prepared statement instead of
+		// planning it again for every batch (it would with unnest, which
+		// it sizes from each batch's arrays).
 		check: q(`SELECT 1 / CASE WHEN
-			(SELECT count(*) FROM unnest($2::text[], $3::int8[]) AS v(id, old)
-				LEFT JOIN {accounts} t ON t.ns = $1 AND t.id = v.id
-				WHERE NOT coalesce(t.version = v.old, v.old = 0))
-			+ (SELECT count(*) FROM unnest($4::text[], $5::int8[]) AS v(id, old)
-				LEFT JOIN {documents} t ON t.ns = $1 AND t.id = v.id
-				WHERE NOT coalesce(t.version = v.old, v.old = 0))
-			+ (SELECT count(*) FROM unnest($6::text[], $7::int8[]) AS v(account, seq)
-				WHERE NOT EXISTS (SELECT 1 FROM {entries} e
-					WHERE e.ns = $1 AND e.account = v.account AND e.seq = v.seq))
+			(SELECT count(*) FROM generate_subscripts($2::text[], 1) AS i
+				WHERE NOT coalesce((SELECT t.version = ($3::int8[])[i] FROM {accounts} t
+					WHERE t.ns = $1 AND t.id = ($2::text[])[i]), ($3::int8[])[i] = 0))
+			+ (SELECT count(*) FROM generate_subscripts($4::text[], 1) AS i
+				WHERE NOT coalesce((SELECT t.version = ($5::int8[])[i] FROM {documents} t
+					WHERE t.ns = $1 AND t.id = ($4::text[])[i]), ($5::int8[])[i] = 0))
+			+ (SELECT count(*) FROM generate_subscripts($6::text[], 1) AS i
+				WHERE (SELECT count(*) FROM {entries} e
+					WHERE e.ns = $1 AND e.account = ($6::text[])[i] AND e.seq = ($7::int8[])[i]) = 0)
 			= 0 THEN 1 ELSE 0 END`),
 		// Every write of a Commit in one statement, from one array per
-		// column. Accounts and documents with an old version of 0 are
-		// inserted, the others updated only at that version; the count
-		// of rows written must be $76, so a stale version (or the same
-		// record twice) fails with SQLSTATE 22012 before COMMIT.
+		// column. Accounts and documents go through INSERT … ON CONFLICT
+		// DO UPDATE, which finds each row through the primary key however
+		// many there are (a join with the arrays may scan a whole table,
+		// taking a SERIALIZABLE predicate lock on all of it): a new record
+		// is inserted, an existing one updated only when it is at the
+		// version before the one written. check has already proven each
+		// record absent or at that version, so the count of rows written
+		// must be $74: a record changed since (or an existing one
+		// written as new) fails with SQLSTATE 22012 before COMMIT.
 		write: q(`WITH
-			a AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-				$7::text[], $8::bool[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[],
-				$13::text[], $14::timestamptz[], $15::int8[], $16::int8[])
-				AS v(id, currency, kind, party_company, party_person, limit_amount, allow_exceed,
-				credit, debit, seq, updated, head, created, version, old)),
-			ua AS (UPDATE {accounts} t SET currency = a.currency, kind = a.kind,
-				party_company = a.party_company, party_person = a.party_person,
-				limit_amount = a.limit_amount::numeric, allow_exceed = a.allow_exceed,
-				credit = a.credit::numeric, debit = a.debit::numeric, seq = a.seq, updated = a.updated,
-				head = a.head, created = a.created, version = a.version
-				FROM a WHERE a.old > 0 AND t.ns = $1 AND t.id = a.id AND t.version = a.old RETURNING 1),
-			ia AS (INSERT INTO {accounts} (ns, id, currency, kind, party_company, party_person,
-				limit_amount, allow_exceed, credit, debit, seq, updated, head, created, version)
+			wa AS (INSERT INTO {accounts} AS t (ns, id, currency, kind, party_company,
+				party_person, limit_amount, allow_exceed, credit, debit, seq, updated, head, created,
+				version)
 				SELECT $1, id, currency, kind, party_company, party_person, limit_amount::numeric,
 				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created, version
-				FROM a WHERE old = 0 RETURNING 1),
-			d AS (SELECT * FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[],
-				$22::text[], $23::timestamptz[], $24::timestamptz[], $25::timestamptz[], $26::bool[],
-				$27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],
-				$33::int8[], $34::int8[])
-				AS v(id, account, kind, currency, amount, open_amount, issued, due, expires, recurring,
-				status, bill_to_company, bill_to_person, reason, reference, original, version, old)),
-			ud AS (UPDATE {documents} t SET account = d.account, kind = d.kind, currency = d.currency,
-				amount = d.amount::numeric, open_amount = d.open_amount::numeric, issued = d.issued,
-				due = d.due, expires = d.expires, recurring = d.recurring, status = d.status,
-				bill_to_company = d.bill_to_company, bill_to_person = d.bill_to_person,
-				reason = d.reason, reference = d.reference, original = d.original, version = d.version
-				FROM d WHERE d.old > 0 AND t.ns = $1 AND t.id = d.id AND t.version = d.old RETURNING 1),
-			idoc AS (INSERT INTO {documents} (ns, id, account, kind, currency, amount, open_amount,
-				issued, due, expires, recurring, status, bill_to_company, bill_to_person, reason,
-				reference, original, version)
+				FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+				$7::text[], $8::bool[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[],
+				$13::text[], $14::timestamptz[], $15::int8[])
+				AS v(id, currency, kind, party_company, party_person, limit_amount, allow_exceed,
+				credit, debit, seq, updated, head, created, version)
+				ON CONFLICT (ns, id) DO UPDATE SET currency = excluded.currency,
+				kind = excluded.kind, party_company = excluded.party_company,
+				party_person = excluded.party_person, limit_amount = excluded.limit_amount,
+				allow_exceed = excluded.allow_exceed, credit = excluded.credit, debit = excluded.debit,
+				seq = excluded.seq, updated = excluded.updated, head = excluded.head,
+				created = excluded.created, version = excluded.version
+				WHERE t.version = excluded.version - 1 RETURNING 1),
+			wd AS (INSERT INTO {documents} AS t (ns, id, account, kind, currency, amount,
+				open_amount, issued, due, expires, recurring, status, bill_to_company, bill_to_person,
+				reason, reference, original, version)
 				SELECT $1, id, account, kind, currency, amount::numeric, open_amount::numeric, issued,
 				due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
 				original, version
-				FROM d WHERE old = 0 RETURNING 1),
-			ip AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account, debit_account,
-				currency, amount, reverses, policy, operation, principal, at)
-				SELECT $1, id, credit, debit, credit_account, debit_account, currency, amount::numeric,
-				reverses, policy, operation, principal, at
-				FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[], $40::text[],
-				$41::text[], $42::text[], $43::text[], $44::text[], $45::text[], $46::timestamptz[])
+				FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
+				$21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $25::bool[],
+				$26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
+				$32::int8[])
+				AS v(id, account, kind, currency, amount, open_amount, issued, due, expires,
+				recurring, status, bill_to_company, bill_to_person, reason, reference, original,
+				version)
+				ON CONFLICT (ns, id) DO UPDATE SET account = excluded.account,
+				kind = excluded.kind, currency = excluded.currency, amount = excluded.amount,
+				open_amount = excluded.open_amount, issued = excluded.issued, due = excluded.due,
+				expires = excluded.expires, recurring = excluded.recurring, status = excluded.status,
+				bill_to_company = excluded.bill_to_company, bill_to_person = excluded.bill_to_person,
+				reason = excluded.reason, reference = excluded.reference, original = excluded.original,
+				version = excluded.version
+				WHERE t.version = excluded.version - 1 RETURNING 1),
+			wp AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account,
+				debit_account, currency, amount, reverses, policy, operation, principal, at)
+				SELECT $1, id, credit, debit, credit_account, debit_account, currency,
+				amount::numeric, reverses, policy, operation, principal, at
+				FROM unnest($33::text[], $34::text[], $35::text[], $36::text[], $37::text[],
+				$38::text[], $39::text[], $40::text[], $41::text[], $42::text[], $43::text[],
+				$44::timestamptz[])
 				AS v(id, credit, debit, credit_account, debit_account, currency, amount, reverses,
 				policy, operation, principal, at) RETURNING 1),
-			ie AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency, amount,
-				original_currency, original, rate, credit_change, debit_change, after_credit,
+			we AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency,
+				amount, original_currency, original, rate, credit_change, debit_change, after_credit,
 				after_debit, after_outstanding, after_limit, after_available, principal, reference,
 				comment, operation, residual, prev, hash)
-				SELECT $1, account, seq, at, op, document, currency, amount::numeric, original_currency,
-				original::numeric, rate, credit_change::numeric, debit_change::numeric,
-				after_credit::numeric, after_debit::numeric, after_outstanding::numeric,
-				after_limit::numeric, after_available::numeric, principal, reference, comment,
-				operation, residual, prev, hash
-				FROM unnest($47::text[], $48::int8[], $49::timestamptz[], $50::text[], $51::text[],
-				$52::text[], $53::text[], $54::text[], $55::text[], $56::text[], $57::text[],
-				$58::text[], $59::text[], $60::text[], $61::text[], $62::text[], $63::text[],
-				$64::text[], $65::text[], $66::text[], $67::text[], $68::text[], $69::text[],
-				$70::text[])
-				AS v(account, seq, at, op, document, currency, amount, original_currency, original,
-				rate, credit_change, debit_change, after_credit, after_debit, after_outstanding,
-				after_limit, after_available, principal, reference, comment, operation, residual,
-				prev, hash) RETURNING 1),
-			ii AS (INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
+				SELECT $1, account, seq, at, op, document, currency, amount::numeric,
+				original_currency, original::numeric, rate, credit_change::numeric,
+				debit_change::numeric, after_credit::numeric, after_debit::numeric,
+				after_outstanding::numeric, after_limit::numeric, after_available::numeric, principal,
+				reference, comment, operation, residual, prev, hash
+				FROM unnest($45::text[], $46::int8[], $47::timestamptz[], $48::text[],
+				$49::text[], $50::text[], $51::text[], $52::text[], $53::text[], $54::text[],
+				$55::text[], $56::text[], $57::text[], $58::text[], $59::text[], $60::text[],
+				$61::text[], $62::text[], $63::text[], $64::text[], $65::text[], $66::text[],
+				$67::text[], $68::text[])
+				AS v(account, seq, at, op, document, currency, amount, original_currency,
+				original, rate, credit_change, debit_change, after_credit, after_debit,
+				after_outstanding, after_limit, after_available, principal, reference, comment,
+				operation, residual, prev, hash) RETURNING 1),
+			wi AS (INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
 				SELECT $1, idem_key, op, fingerprint, result, at
-				FROM unnest($71::text[], $72::text[], $73::text[], $74::bytea[], $75::timestamptz[])
+				FROM unnest($69::text[], $70::text[], $71::text[], $72::bytea[],
+				$73::timestamptz[])
 				AS v(idem_key, op, fingerprint, result, at) RETURNING 1)
-			SELECT 1 / CASE WHEN (SELECT count(*) FROM ua) + (SELECT count(*) FROM ia)
-				+ (SELECT count(*) FROM ud) + (SELECT count(*) FROM idoc) + (SELECT count(*) FROM ip)
-				+ (SELECT count(*) FROM ie) + (SELECT count(*) FROM ii) = $76::int8
-				THEN 1 ELSE 0 END`),
+			SELECT 1 / CASE WHEN (SELECT count(*) FROM wa) + (SELECT count(*) FROM wd)
+				+ (SELECT count(*) FROM wp) + (SELECT count(*) FROM we) + (SELECT count(*) FROM wi)
+				= $74::int8 THEN 1 ELSE 0 END`),
 		accountIDs:      q(`SELECT id FROM {accounts} WHERE ns = $1 AND id COLLATE "C" > $2 ORDER BY id COLLATE "C"`),
 		findIdempotency: q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
