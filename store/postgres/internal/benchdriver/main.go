@@ -166,9 +166,9 @@ func run() error {
 	}
 	const groupSize, groupPairs = 10, 5
 	if want("consolidate") {
-		// Measured at the largest client count only, at up to 4×
+		// Measured at the largest client count only, at up to 12×
 		// max-rate applications per second.
-		groups := max(1, 4**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
+		groups := max(1, 12**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
 		if err := ds.seedGroups(ctx, st, groups, groupSize, groupPairs); err != nil {
 			return err
 		}
