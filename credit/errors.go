@@ -40,6 +40,7 @@ type Error struct {
 	Err      error
 }
 
+// Error names the operation, account and document, then the cause.
 func (e *Error) Error() string {
 	s := "credit: " + string(e.Op)
 	if e.Account != "" {

@@ -71,6 +71,7 @@ type VerifyError struct {
 	Problem string
 }
 
+// Error names the account, the entry and the problem.
 func (e *VerifyError) Error() string {
 	return fmt.Sprintf("credit: history of account %q does not verify at entry %d: %s", e.Account, e.Seq, e.Problem)
 }
