@@ -84,21 +84,44 @@ func main() {
 type result struct {
 	scenario string
 	clients  int
-	ops      int64   // committed operations
-	apps     int64   // applications written
-	secs     float64 // elapsed
-	retries  int64   // Commit calls that returned ErrConflict
+	ops      int64 // committed operations
+	apps     int64 // applications written
+	elapsed  time.Duration
+	retries  int64 // Commit calls that returned ErrConflict
 	p50, p99 time.Duration
 	errs     map[string]int64 // errors returned to the caller, by sentinel
 }
 
-func (r result) opsPerSec() float64  { return float64(r.ops) / r.secs }
-func (r result) appsPerSec() float64 { return float64(r.apps) / r.secs }
-func (r result) retriesPerOp() float64 {
+// The figures are integers: rates per second, ratios in percent or tenths,
+// retries in thousandths per operation, so nothing here is a float.
+func (r result) opsPerSec() int64  { return perSec(r.ops, r.elapsed) }
+func (r result) appsPerSec() int64 { return perSec(r.apps, r.elapsed) }
+
+// retriesPerOp returns retries per committed operation in thousandths.
+func (r result) retriesPerOp() int64 {
 	if r.ops == 0 {
 		return 0
 	}
-	return float64(r.retries) / float64(r.ops)
+	return 1000 * r.retries / r.ops
+}
+
+func perSec(n int64, d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return n * int64(time.Second) / int64(d)
+}
+
+// tenths prints n/10 with one decimal ("7.2").
+func tenths(n int64) string { return fmt.Sprintf("%d.%d", n/10, n%10) }
+
+// thousandths prints n/1000 with three decimals ("0.341").
+func thousandths(n int64) string { return fmt.Sprintf("%d.%03d", n/1000, n%1000) }
+
+// ms prints a duration in milliseconds with one decimal ("7.1ms").
+func ms(d time.Duration) string {
+	us := d.Microseconds()
+	return fmt.Sprintf("%d.%dms", us/1000, us%1000/100)
 }
 
 func run() error {
@@ -179,7 +202,7 @@ func run() error {
 	fmt.Fprintf(os.Stderr, "benchdriver: seeded in %s: %d uniform accounts × %d pairs, 10 hot accounts × %d pairs, %d consolidation groups of %d accounts × %d pairs\n",
 		time.Since(start).Round(time.Millisecond), *flagAccounts, perAccount, hotPer, len(ds.groups), groupSize, groupPairs)
 
-	pgbenchTPS := map[int]float64{}
+	pgbenchTPS := map[int]int64{}
 	if *flagPgbench != "" {
 		if err := pgbenchInit(ctx); err != nil {
 			return err
@@ -199,8 +222,8 @@ func run() error {
 	var results []result
 	report := func(r result) {
 		results = append(results, r)
-		fmt.Fprintf(os.Stderr, "benchdriver: %-11s clients=%d ops=%d %.0f ops/s %.0f apps/s retries/op=%.3f p50=%s p99=%s errors=%v\n",
-			r.scenario, r.clients, r.ops, r.opsPerSec(), r.appsPerSec(), r.retriesPerOp(), r.p50, r.p99, r.errs)
+		fmt.Fprintf(os.Stderr, "benchdriver: %-11s clients=%d ops=%d %d ops/s %d apps/s retries/op=%s p50=%s p99=%s errors=%v\n",
+			r.scenario, r.clients, r.ops, r.opsPerSec(), r.appsPerSec(), thousandths(r.retriesPerOp()), r.p50, r.p99, r.errs)
 	}
 	for _, n := range clients {
 		if *flagPgbench != "" {
@@ -209,7 +232,7 @@ func run() error {
 				return err
 			}
 			pgbenchTPS[n] = tps
-			fmt.Fprintf(os.Stderr, "benchdriver: pgbench     clients=%d %.0f tps\n", n, tps)
+			fmt.Fprintf(os.Stderr, "benchdriver: pgbench     clients=%d %d tps\n", n, tps)
 		}
 		if want("uniform") {
 			r, err := measure(ctx, cs, "uniform", n, ds.uniformOp(cs))
@@ -480,14 +503,14 @@ func measure(ctx context.Context, cs *countingStore, scenario string, n int, do 
 	}
 	all := slices.Concat(lat...)
 	slices.Sort(all)
-	pct := func(p float64) time.Duration {
+	pct := func(permille int) time.Duration { // the latency below which permille/1000 of calls fall
 		if len(all) == 0 {
 			return 0
 		}
-		return all[min(len(all)-1, int(p*float64(len(all))))]
+		return all[min(len(all)-1, permille*len(all)/1000)]
 	}
-	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), secs: time.Since(start).Seconds(),
-		retries: cs.conflicts.Load() - before, p50: pct(0.50), p99: pct(0.99), errs: errs}, nil
+	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), elapsed: time.Since(start),
+		retries: cs.conflicts.Load() - before, p50: pct(500), p99: pct(990), errs: errs}, nil
 }
 
 // errName names an error by the sentinel it wraps.
@@ -510,10 +533,11 @@ func pgbenchInit(ctx context.Context) error {
 	return nil
 }
 
-var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)
+var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9]+)`)
 
-// pgbench runs tpcb-like at n clients and returns its TPS.
-func pgbench(ctx context.Context, n int) (float64, error) {
+// pgbench runs tpcb-like at n clients and returns its TPS, whole
+// transactions per second.
+func pgbench(ctx context.Context, n int) (int64, error) {
 	args := []string{"-M", "prepared", "-c", strconv.Itoa(n), "-j", strconv.Itoa(n),
 		"-T", strconv.Itoa(int(flagDuration.Seconds())), *flagURL}
 	out, err := exec.CommandContext(ctx, *flagPgbench, args...).CombinedOutput()
@@ -524,10 +548,10 @@ func pgbench(ctx context.Context, n int) (float64, error) {
 	if m == nil {
 		return 0, fmt.Errorf("pgbench: no tps in its output:\n%s", out)
 	}
-	return strconv.ParseFloat(string(m[1]), 64)
+	return strconv.ParseInt(string(m[1]), 10, 64)
 }
 
-func printTable(w *os.File, clients []int, tps map[int]float64, results []result) {
+func printTable(w *os.File, clients []int, tps map[int]int64, results []result) {
 	byKey := map[string]result{}
 	for _, r := range results {
 		byKey[fmt.Sprintf("%s/%d", r.scenario, r.clients)] = r
@@ -546,16 +570,16 @@ func printTable(w *os.File, clients []int, tps map[int]float64, results []result
 		c, cok := byKey[fmt.Sprintf("consolidate/%d", n)]
 		p, pok := tps[n]
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
-			cell(pok, "%.0f", p),
-			cell(uok, "%.0f", u.opsPerSec()),
-			cell(uok && pok && p > 0, "%.0f%%", 100*u.opsPerSec()/p),
-			cell(hok, "%.0f", h.opsPerSec()),
-			cell(hok && uok && u.ops > 0, "%.0f%%", 100*h.opsPerSec()/u.opsPerSec()),
-			cell(hok, "%.2f", h.retriesPerOp()),
-			cell(hok, "%.1fms", float64(h.p50.Microseconds())/1000),
-			cell(hok, "%.1fms", float64(h.p99.Microseconds())/1000),
-			cell(cok, "%.0f", c.appsPerSec()),
-			cell(cok && uok && u.ops > 0, "%.1f×", c.appsPerSec()/u.opsPerSec()))
+			cell(pok, "%d", p),
+			cell(uok, "%d", u.opsPerSec()),
+			cell(uok && pok && p > 0, "%d%%", 100*u.opsPerSec()/max(p, 1)),
+			cell(hok, "%d", h.opsPerSec()),
+			cell(hok && uok && u.opsPerSec() > 0, "%d%%", 100*h.opsPerSec()/max(u.opsPerSec(), 1)),
+			cell(hok, "%s", thousandths(h.retriesPerOp())),
+			cell(hok, "%s", ms(h.p50)),
+			cell(hok, "%s", ms(h.p99)),
+			cell(cok, "%d", c.appsPerSec()),
+			cell(cok && uok && u.opsPerSec() > 0, "%s×", tenths(10*c.appsPerSec()/max(u.opsPerSec(), 1))))
 	}
 	tw.Flush()
 	var errLines []string
