@@ -52,22 +52,27 @@ type statements struct {
 func newStatements(table func(string) string) statements {
 	q := func(sql string) string { return bindNames(sql, table) }
 	return statements{
-		loadAccounts: q(`SELECT ` + accountCols + ` FROM {accounts} WHERE ns = $1 AND id = ANY($2)`),
-		// Each read of Load is a SELECT of its own on one index: a
-		// condition that ORs several (id = ANY($2) OR account = ANY($3))
-		// lets a generic plan of the prepared statement fall back to
-		// scanning every row of the namespace.
-		loadDocuments: q(`SELECT ` + documentCols + ` FROM {documents} WHERE ns = $1 AND id = ANY($2)`),
-		loadDocumentAccounts: q(`SELECT ` + accountCols + ` FROM {accounts}
-			WHERE ns = $1 AND id IN (SELECT account FROM {documents} WHERE ns = $1 AND id = ANY($2))`),
-		loadOpenDocuments: q(`SELECT ` + documentCols + ` FROM {documents}
-			WHERE ns = $1 AND status = 'open' AND account = ANY($2)`),
+		// Each read of Load looks its rows up one key at a time: a
+		// LATERAL subquery per element of the array of keys, walked by
+		// generate_subscripts, fenced by OFFSET 0 so that it stays a
+		// lookup on its index. The planner sizes generate_subscripts the
+		// same whatever the array (it would size unnest, or = ANY, from
+		// the array of each call), so the plan built for one call costs
+		// the same as the plan of the prepared statement and the server
+		// keeps that one generic plan instead of planning every call;
+		// and no statistics (say, those of a table analyzed while still
+		// empty) can turn a lookup into a scan of the namespace.
+		loadAccounts:  q(byKeys(accountCols, "{accounts}", "id", "")),
+		loadDocuments: q(byKeys(documentCols, "{documents}", "id", "")),
+		loadDocumentAccounts: q(`SELECT r.* FROM generate_subscripts($2::text[], 1) AS k,
+			LATERAL (SELECT account FROM {documents} WHERE ns = $1 AND id = ($2::text[])[k] OFFSET 0) AS d,
+			LATERAL (SELECT ` + accountCols + ` FROM {accounts} WHERE ns = $1 AND id = d.account OFFSET 0) AS r`),
+		loadOpenDocuments: q(byKeys(documentCols, "{documents}", "account", "AND status = 'open'")),
 		// By credit, then by debit when the credit is not also named, so
 		// that no row comes twice.
-		loadApplicationsOf: q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND credit = ANY($2)
-			UNION ALL
-			SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND debit = ANY($2) AND NOT credit = ANY($2)`),
-		loadApplications:            q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND id = ANY($2)`),
+		loadApplicationsOf: q(byKeys(applicationCols, "{applications}", "credit", "") + `
+			UNION ALL ` + byKeys(applicationCols, "{applications}", "debit", "AND NOT credit = ANY($2)")),
+		loadApplications:            q(byKeys(applicationCols, "{applications}", "id", "")),
 		loadApplicationsOfOperation: q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND operation = $2`),
 		loadIdempotency:             q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
@@ -193,6 +198,15 @@ func newStatements(table func(string) string) statements {
 		documentsSelect: q(`SELECT ` + prefixCols("d.", documentCols) + ` FROM {documents} d`),
 		documentsCursor: q(` LEFT JOIN {documents} c ON c.ns = d.ns AND c.id = $%d`),
 	}
+}
+
+// byKeys is a SELECT of cols from table, of the rows of namespace $1 whose
+// key column equals an element of the array $2 and that meet the further
+// condition and (may be empty). See newStatements.
+func byKeys(cols, table, key, and string) string {
+	return `SELECT r.* FROM generate_subscripts($2::text[], 1) AS k,
+		LATERAL (SELECT ` + cols + ` FROM ` + table + `
+			WHERE ns = $1 AND ` + key + ` = ($2::text[])[k] ` + and + ` OFFSET 0) AS r`
 }
 
 // prefixCols qualifies each column of a column list with prefix.
