@@ -17,12 +17,12 @@ import (
 // connection, and costs the server one statement however large the batch.
 
 // accountRows are the columns of the accounts a batch writes, with the
-// version each one must have before (0: it must not exist).
+// version each one will have (the one before: 0, absent).
 type accountRows struct {
 	id, currency, kind, company, person []string
 	limit, credit, debit                []*string
 	allowExceed                         []bool
-	seq, version, old                   []int64
+	seq, version                        []int64
 	updated, created                    []pgtype.Timestamptz
 	head                                []string
 }
@@ -53,25 +53,24 @@ func (r *accountRows) add(a credit.Account) error {
 	r.head = append(r.head, a.Head)
 	r.created = append(r.created, tstz(a.Created))
 	r.version = append(r.version, a.Version)
-	r.old = append(r.old, a.Version-1)
 	return nil
 }
 
-// args are the columns written (all but old).
+// args are the columns written.
 func (r *accountRows) args() []any {
 	return []any{r.id, r.currency, r.kind, r.company, r.person, r.limit, r.allowExceed, r.credit,
 		r.debit, r.seq, r.updated, r.head, r.created, r.version}
 }
 
 // documentRows are the columns of the documents a batch writes, with the
-// version each one must have before (0: it must not exist).
+// version each one will have (the one before: 0, absent).
 type documentRows struct {
 	id, account, kind, currency                          []string
 	amount, open                                         []*string
 	issued, due, expires                                 []pgtype.Timestamptz
 	recurring                                            []bool
 	status, company, person, reason, reference, original []string
-	version, old                                         []int64
+	version                                              []int64
 }
 
 func (r *documentRows) add(d invoice.Document) error {
@@ -106,11 +105,10 @@ func (r *documentRows) add(d invoice.Document) error {
 	r.reference = append(r.reference, d.Reference)
 	r.original = append(r.original, d.Original)
 	r.version = append(r.version, d.Version)
-	r.old = append(r.old, d.Version-1)
 	return nil
 }
 
-// args are the columns written (all but old).
+// args are the columns written.
 func (r *documentRows) args() []any {
 	return []any{r.id, r.account, r.kind, r.currency, r.amount, r.open, r.issued, r.due, r.expires,
 		r.recurring, r.status, r.company, r.person, r.reason, r.reference, r.original, r.version}

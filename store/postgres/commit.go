@@ -11,23 +11,23 @@ import (
 	"github.com/arcredit/arcredit/credit"
 )
 
-// Commit implements credit.Store in one round trip of four statements:
-// BEGIN ISOLATION LEVEL SERIALIZABLE, one SELECT of the checks, one
-// statement of every INSERT and UPDATE of the batch, and COMMIT go to the
-// server as one pipeline. Both middle statements take the batch as one
-// array per column (through unnest), so their text is the same for every
-// batch and each is prepared once per connection. The checks come first:
-// every account and document is at the version one less than the one it
-// will have (or absent for Version 1), and the entry before the first one
-// appended to an account exists. A check that fails divides by zero on
-// purpose, so the transaction aborts before its COMMIT; running them before
-// the writes means that a write computed from a stale read is refused as a
-// conflict and never reaches a CHECK constraint. Accounts and documents are
-// written by INSERT … ON CONFLICT DO UPDATE, which finds every row through
-// its primary key and updates it only at the expected version, and the
-// writes divide by zero when fewer rows were written than the batch holds.
-// The same record twice in a batch is a conflict. Applications, entries
-// and the idempotency record are only ever inserted.
+// Commit implements credit.Store in one round trip of three statements:
+// BEGIN ISOLATION LEVEL SERIALIZABLE, one statement of every check, INSERT
+// and UPDATE of the batch, and COMMIT go to the server as one pipeline. The
+// middle statement takes the batch as one array per column, so its text is
+// the same for every batch and it is prepared once per connection. Its
+// checks come before any row is built: every account and document is at
+// the version one less than the one it will have (or absent for Version
+// 1), and the entry before the first one appended to an account exists. A
+// check that fails divides by zero on purpose, so the transaction aborts
+// before its COMMIT; running them before the writes means that a write
+// computed from a stale read is refused as a conflict and never reaches a
+// CHECK constraint. Accounts and documents are written by INSERT … ON
+// CONFLICT DO UPDATE, which finds every row through its primary key and
+// updates it only at the expected version, and the statement divides by
+// zero when fewer rows were written than the batch holds. The same record
+// twice in a batch is a conflict. Applications, entries and the
+// idempotency record are only ever inserted.
 //
 // Commit returns an error wrapping credit.ErrConflict, with nothing
 // written, when a version does not match, a key already exists, or the
@@ -110,7 +110,7 @@ func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error
 	return fmt.Errorf("%w: postgres: commit outcome unknown and key %q not recorded as sent: %w", credit.ErrConflict, want.Key, cause)
 }
 
-// commitBatch builds the pipeline of b (BEGIN, the checks, the writes,
+// commitBatch builds the pipeline of b (BEGIN, the checks and writes,
 // COMMIT) and names each of its statements for errors. Conflicts that need
 // no database (an entry out of sequence within b, a version below 1) are
 // reported at once.
@@ -183,23 +183,18 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	var what []string
 	batch.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
 	what = append(what, "begin")
-	if len(accounts.id)+len(documents.id)+len(prevAccount) > 0 {
-		batch.Queue(s.sql.check, ns, accounts.id, accounts.old, documents.id, documents.old, prevAccount, prevSeq)
-		what = append(what, fmt.Sprintf("check versions of %s and previous entries of accounts %s",
-			records(accounts.id, documents.id), some(prevAccount)))
-	}
 	if rows > 0 {
-		args := make([]any, 0, 74)
+		args := make([]any, 0, 76)
 		args = append(args, ns)
 		args = append(args, accounts.args()...)
 		args = append(args, documents.args()...)
 		args = append(args, applications.args()...)
 		args = append(args, entries.args()...)
 		args = append(args, idem.args()...)
-		args = append(args, int64(rows))
+		args = append(args, int64(rows), prevAccount, prevSeq)
 		batch.Queue(s.sql.write, args...)
-		what = append(what, fmt.Sprintf("write %d rows (%s at the versions checked)", rows,
-			records(accounts.id, documents.id)))
+		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
+			rows, records(accounts.id, documents.id), some(prevAccount)))
 	}
 	batch.Queue("COMMIT")
 	what = append(what, "commit")

@@ -43,7 +43,7 @@ type statements struct {
 	loadDocumentAccounts                                              string
 	loadApplicationsOf, loadApplications, loadApplicationsOfOperation string
 
-	check, write                     string
+	write                            string
 	findIdempotency, accountIDs      string
 	history, historyAll, entryAt     string
 	documentsSelect, documentsCursor string
@@ -76,43 +76,45 @@ func newStatements(table func(string) string) statements {
 		loadApplicationsOfOperation: q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND operation = $2`),
 		loadIdempotency:             q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
-		// The checks of a Commit, before any write: every account and
-		// document is at the version given ($3, $5; 0 for one that must
-		// not exist) and every entry named ($6, $7) exists. A write
-		// computed from a stale read could break a CHECK constraint,
-		// which must be reported as the conflict it is, not as bad data.
-		// Fails with SQLSTATE 22012 when any check does. Each record is
-		// looked up by its key in a subquery of its own, so the lookups
-		// are index scans whatever the size of the batch: a scan of a
-		// whole table would take a SERIALIZABLE predicate lock on all of
-		// it and make every concurrent commit a serialization failure.
-		// The arrays are walked by generate_subscripts, not unnest, whose
-		// row estimate does not depend on the arrays: the server can then
-		// keep one generic plan of the prepared statement instead of
-		// planning it again for every batch (it would with unnest, which
-		// it sizes from each batch's arrays).
-		check: q(`SELECT 1 / CASE WHEN
-			(SELECT count(*) FROM generate_subscripts($2::text[], 1) AS i
-				WHERE NOT coalesce((SELECT t.version = ($3::int8[])[i] FROM {accounts} t
-					WHERE t.ns = $1 AND t.id = ($2::text[])[i]), ($3::int8[])[i] = 0))
-			+ (SELECT count(*) FROM generate_subscripts($4::text[], 1) AS i
-				WHERE NOT coalesce((SELECT t.version = ($5::int8[])[i] FROM {documents} t
-					WHERE t.ns = $1 AND t.id = ($4::text[])[i]), ($5::int8[])[i] = 0))
-			+ (SELECT count(*) FROM generate_subscripts($6::text[], 1) AS i
-				WHERE (SELECT count(*) FROM {entries} e
-					WHERE e.ns = $1 AND e.account = ($6::text[])[i] AND e.seq = ($7::int8[])[i]) = 0)
-			= 0 THEN 1 ELSE 0 END`),
-		// Every write of a Commit in one statement, from one array per
-		// column. Accounts and documents go through INSERT … ON CONFLICT
-		// DO UPDATE, which finds each row through the primary key however
-		// many there are (a join with the arrays may scan a whole table,
-		// taking a SERIALIZABLE predicate lock on all of it): a new record
-		// is inserted, an existing one updated only when it is at the
-		// version before the one written. check has already proven each
-		// record absent or at that version, so the count of rows written
-		// must be $74: a record changed since (or an existing one
-		// written as new) fails with SQLSTATE 22012 before COMMIT.
+		// Every check and write of a Commit in one statement, from one
+		// array per column.
+		//
+		// chk comes first: every account and document is at the version
+		// before the one written ($15, $32; absent for version 1) and the
+		// entry before the first one appended to an account ($75, $76)
+		// exists. Each write reads chk in its WHERE, so chk runs before
+		// the first row is built and a failed check divides by zero
+		// before any row is written: a write computed from a stale read
+		// could break a CHECK constraint, which must be reported as the
+		// conflict it is, not as bad data. Each record is looked up by its
+		// key in a scalar subquery of its own (NOT EXISTS would become an
+		// anti-join, free to scan), so the lookups are index scans
+		// whatever the size of the batch: a scan of a whole table would
+		// take a SERIALIZABLE predicate lock on all of it and make every
+		// concurrent commit a serialization failure. The arrays are walked
+		// by generate_subscripts, whose row estimate does not depend on
+		// the arrays, so that the server keeps one generic plan.
+		//
+		// Accounts and documents go through INSERT … ON CONFLICT DO
+		// UPDATE, which finds each row through the primary key however
+		// many there are (a join with the arrays may scan a whole table):
+		// a new record is inserted, an existing one updated only when it
+		// is at the version before the one written. The count of rows
+		// written must be $74: a record changed since the check (or an
+		// existing one written as new) fails with SQLSTATE 22012 before
+		// COMMIT.
 		write: q(`WITH
+			chk AS MATERIALIZED (SELECT 1 / CASE WHEN
+				(SELECT count(*) FROM generate_subscripts($2::text[], 1) AS i
+					WHERE NOT coalesce((SELECT t.version = ($15::int8[])[i] - 1 FROM {accounts} t
+						WHERE t.ns = $1 AND t.id = ($2::text[])[i]), ($15::int8[])[i] = 1))
+				+ (SELECT count(*) FROM generate_subscripts($16::text[], 1) AS i
+					WHERE NOT coalesce((SELECT t.version = ($32::int8[])[i] - 1 FROM {documents} t
+						WHERE t.ns = $1 AND t.id = ($16::text[])[i]), ($32::int8[])[i] = 1))
+				+ (SELECT count(*) FROM generate_subscripts($75::text[], 1) AS i
+					WHERE (SELECT count(*) FROM {entries} e
+						WHERE e.ns = $1 AND e.account = ($75::text[])[i] AND e.seq = ($76::int8[])[i]) = 0)
+				= 0 THEN 1 ELSE 0 END AS ok),
 			wa AS (INSERT INTO {accounts} AS t (ns, id, currency, kind, party_company,
 				party_person, limit_amount, allow_exceed, credit, debit, seq, updated, head, created,
 				version)
@@ -123,6 +125,7 @@ func newStatements(table func(string) string) statements {
 				$13::text[], $14::timestamptz[], $15::int8[])
 				AS v(id, currency, kind, party_company, party_person, limit_amount, allow_exceed,
 				credit, debit, seq, updated, head, created, version)
+				WHERE (SELECT ok FROM chk) = 1
 				ON CONFLICT (ns, id) DO UPDATE SET currency = excluded.currency,
 				kind = excluded.kind, party_company = excluded.party_company,
 				party_person = excluded.party_person, limit_amount = excluded.limit_amount,
@@ -143,6 +146,7 @@ func newStatements(table func(string) string) statements {
 				AS v(id, account, kind, currency, amount, open_amount, issued, due, expires,
 				recurring, status, bill_to_company, bill_to_person, reason, reference, original,
 				version)
+				WHERE (SELECT ok FROM chk) = 1
 				ON CONFLICT (ns, id) DO UPDATE SET account = excluded.account,
 				kind = excluded.kind, currency = excluded.currency, amount = excluded.amount,
 				open_amount = excluded.open_amount, issued = excluded.issued, due = excluded.due,
@@ -159,7 +163,8 @@ func newStatements(table func(string) string) statements {
 				$38::text[], $39::text[], $40::text[], $41::text[], $42::text[], $43::text[],
 				$44::timestamptz[])
 				AS v(id, credit, debit, credit_account, debit_account, currency, amount, reverses,
-				policy, operation, principal, at) RETURNING 1),
+				policy, operation, principal, at)
+				WHERE (SELECT ok FROM chk) = 1 RETURNING 1),
 			we AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency,
 				amount, original_currency, original, rate, credit_change, debit_change, after_credit,
 				after_debit, after_outstanding, after_limit, after_available, principal, reference,
@@ -177,13 +182,15 @@ func newStatements(table func(string) string) statements {
 				AS v(account, seq, at, op, document, currency, amount, original_currency,
 				original, rate, credit_change, debit_change, after_credit, after_debit,
 				after_outstanding, after_limit, after_available, principal, reference, comment,
-				operation, residual, prev, hash) RETURNING 1),
+				operation, residual, prev, hash)
+				WHERE (SELECT ok FROM chk) = 1 RETURNING 1),
 			wi AS (INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
 				SELECT $1, idem_key, op, fingerprint, result, at
 				FROM unnest($69::text[], $70::text[], $71::text[], $72::bytea[],
 				$73::timestamptz[])
-				AS v(idem_key, op, fingerprint, result, at) RETURNING 1)
-			SELECT 1 / CASE WHEN (SELECT count(*) FROM wa) + (SELECT count(*) FROM wd)
+				AS v(idem_key, op, fingerprint, result, at)
+				WHERE (SELECT ok FROM chk) = 1 RETURNING 1)
+			SELECT (SELECT ok FROM chk) / CASE WHEN (SELECT count(*) FROM wa) + (SELECT count(*) FROM wd)
 				+ (SELECT count(*) FROM wp) + (SELECT count(*) FROM we) + (SELECT count(*) FROM wi)
 				= $74::int8 THEN 1 ELSE 0 END`),
 		accountIDs:      q(`SELECT id FROM {accounts} WHERE ns = $1 AND id COLLATE "C" > $2 ORDER BY id COLLATE "C"`),
