@@ -38,14 +38,18 @@ type Options struct {
 	Policies []allocate.Policy
 	// Logger receives one debug line per retried conflict; discarded when nil.
 	Logger *slog.Logger
-	// MaxAttempts bounds how often an operation is tried when the store
-	// reports ErrConflict; 16 when zero.
+	// MaxAttempts bounds how often an operation is tried: when the store
+	// reports ErrConflict, and when it reads again after waiting for
+	// another operation of this Ledger on one of its accounts; 16 when
+	// zero.
 	MaxAttempts int
 }
 
 // Ledger is the credit service: every operation of the library, each run as
 // one Store transaction, checked by the Authorizer, recorded in the
-// accounts' histories, and idempotent by key. It is safe for concurrent use.
+// accounts' histories, and idempotent by key. It is safe for concurrent use;
+// concurrent operations on one account take turns to commit (see the package
+// documentation). Use one Ledger per store in a process, so that they do.
 type Ledger struct {
 	store    Store
 	auth     Authorizer
@@ -55,6 +59,7 @@ type Ledger struct {
 	policies map[string]allocate.Policy
 	log      *slog.Logger
 	attempts int
+	latches  *latches
 }
 
 // New returns a Ledger over store, asking auth for every operation. A nil
@@ -68,7 +73,7 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 	}
 	l := &Ledger{store: store, auth: auth, clock: opts.Clock, newID: opts.NewID,
 		policy: opts.Policy, log: opts.Logger, attempts: opts.MaxAttempts,
-		policies: map[string]allocate.Policy{}}
+		policies: map[string]allocate.Policy{}, latches: newLatches()}
 	if l.clock == nil {
 		l.clock = time.Now
 	}
@@ -151,6 +156,10 @@ func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key
 	if err != nil {
 		return wrap(fail(ErrInvalidRequest, "request cannot be encoded: %v", err))
 	}
+	// The latches of the accounts read, held from before the Commit to
+	// the end (see latches).
+	var held []int
+	defer func() { l.latches.release(held) }()
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return wrap(err)
@@ -163,18 +172,29 @@ func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key
 		if errors.Is(err, errReplay) {
 			return replay[R](t.idem, op, fp)
 		}
-		if errors.Is(err, errStale) {
-			if attempt >= l.attempts {
-				return wrap(fmt.Errorf("%w: %w", ErrConflict, err))
+		stale := errors.Is(err, errStale)
+		if err != nil && !stale {
+			return wrap(err)
+		}
+		if !stale {
+			// Another operation of this Ledger holding one of the accounts
+			// read is about to commit it: what t read is stale, so wait for
+			// it and read again rather than lose in the store.
+			ready, err := l.latches.hold(ctx, &held, t.ns, t.accounts)
+			if err != nil {
+				return wrap(err)
 			}
-			l.log.DebugContext(ctx, "credit: retrying after disagreeing reads", "op", op, "attempt", attempt, "err", err)
-			if err := sleep(ctx, attempt); err != nil {
+			stale = !ready
+		}
+		if stale {
+			if attempt >= l.attempts {
+				return wrap(fmt.Errorf("%w: %w", ErrConflict, errStale))
+			}
+			l.log.DebugContext(ctx, "credit: reading again", "op", op, "attempt", attempt)
+			if err := l.latches.wait(ctx, &held, t.ns, t.accounts); err != nil {
 				return wrap(err)
 			}
 			continue
-		}
-		if err != nil {
-			return wrap(err)
 		}
 		result, err := json.Marshal(r)
 		if err != nil {
@@ -189,6 +209,8 @@ func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key
 		if !errors.Is(err, ErrConflict) || attempt >= l.attempts {
 			return wrap(err)
 		}
+		// The winner was another process, or an operation on an account
+		// this one had not read: back off.
 		l.log.DebugContext(ctx, "credit: retrying after conflict", "op", op, "attempt", attempt, "err", err)
 		if err := sleep(ctx, attempt); err != nil {
 			return wrap(err)
