@@ -63,7 +63,7 @@ func (ls *latches) hold(ctx context.Context, held *[]int, ns string, read map[st
 		return false, err
 	}
 	want := ls.of(ns, read)
-	var got []int
+	got := want[:0] // reuses want: i is read before its slot is written
 	for _, i := range want {
 		if _, ok := slices.BinarySearch(*held, i); ok {
 			continue
@@ -76,7 +76,11 @@ func (ls *latches) hold(ctx context.Context, held *[]int, ns string, read map[st
 			return false, nil
 		}
 	}
-	*held = slices.Sorted(slices.Values(append(*held, got...)))
+	if len(*held) == 0 {
+		*held = got // sorted, as want is
+	} else {
+		*held = slices.Sorted(slices.Values(append(*held, got...)))
+	}
 	return true, nil
 }
 
