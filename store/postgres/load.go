@@ -92,7 +92,7 @@ func (s *Store) loadBatch(q credit.Query, snap *credit.Snapshot) *pgx.Batch {
 		selects = append(selects, readApps(s.sql.loadApplications, ns, q.Applications))
 	}
 	if q.Operation != "" {
-		selects = append(selects, readApps(s.sql.loadApplicationsOfOperation, ns, q.Operation))
+		selects = append(selects, readApps(s.sql.loadApplicationsOfOperation, ns, []string{q.Operation}))
 	}
 	if q.Idempotency != "" {
 		selects = append(selects, func(b *pgx.Batch) {

@@ -59,9 +59,7 @@ func newStatements(table func(string) string) statements {
 		// same whatever the array (it would size unnest, or = ANY, from
 		// the array of each call), so the plan built for one call costs
 		// the same as the plan of the prepared statement and the server
-		// keeps that one generic plan instead of planning every call;
-		// and no statistics (say, those of a table analyzed while still
-		// empty) can turn a lookup into a scan of the namespace.
+		// keeps that one generic plan instead of planning every call.
 		loadAccounts:  q(byKeys(accountCols, "{accounts}", "id", "")),
 		loadDocuments: q(byKeys(documentCols, "{documents}", "id", "")),
 		loadDocumentAccounts: q(`SELECT r.* FROM generate_subscripts($2::text[], 1) AS k,
@@ -72,8 +70,10 @@ func newStatements(table func(string) string) statements {
 		// that no row comes twice.
 		loadApplicationsOf: q(byKeys(applicationCols, "{applications}", "credit", "") + `
 			UNION ALL ` + byKeys(applicationCols, "{applications}", "debit", "AND NOT credit = ANY($2)")),
-		loadApplications:            q(byKeys(applicationCols, "{applications}", "id", "")),
-		loadApplicationsOfOperation: q(`SELECT ` + applicationCols + ` FROM {applications} WHERE ns = $1 AND operation = $2`),
+		loadApplications: q(byKeys(applicationCols, "{applications}", "id", "")),
+		// By operation: a one-element array, so that the estimate of the
+		// rows of one operation is the same in every plan.
+		loadApplicationsOfOperation: q(byKeys(applicationCols, "{applications}", "operation", "")),
 		loadIdempotency:             q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
 
 		// Every check and write of a Commit in one statement, from one

@@ -1,0 +1,18 @@
+package postgres
+
+// LoadStatements are the SQL of Load's reads by name, with example
+// arguments for the namespace ns: each takes ns and an array of keys,
+// or ns and one key.
+func (s *Store) LoadStatements(ns string) map[string][]any {
+	keys := []string{"k1", "k2"}
+	return map[string][]any{
+		s.sql.loadAccounts:                {ns, keys},
+		s.sql.loadDocuments:               {ns, keys},
+		s.sql.loadDocumentAccounts:        {ns, keys},
+		s.sql.loadOpenDocuments:           {ns, keys},
+		s.sql.loadApplicationsOf:          {ns, keys},
+		s.sql.loadApplications:            {ns, keys},
+		s.sql.loadApplicationsOfOperation: {ns, []string{"op"}},
+		s.sql.loadIdempotency:             {ns, "key"},
+	}
+}
