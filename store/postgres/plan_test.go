@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
@@ -117,4 +118,35 @@ func literal(v any) string {
 		return "'{" + strings.Join(keys, ",") + "}'"
 	}
 	return "'" + v.(string) + "'"
+}
+
+// TestCommitKeepsOnePlan: the statement of a Commit is planned at most the
+// five times the server always tries before it settles on a generic plan,
+// however many Commits of one shape follow.
+func TestCommitKeepsOnePlan(t *testing.T) {
+	pool := postgrestest.Pool(t, func(c *pgxpool.Config) { c.MaxConns = 1 })
+	s := postgrestest.NewWith(t, pool, postgres.Options{})
+	ctx := testCtx(t)
+	for a := range 20 {
+		acct := fmt.Sprintf("a%03d", a)
+		c, d := acct+"-c", acct+"-d"
+		b := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account(acct, usd, 1)},
+			Documents: []invoice.Document{document(c, acct, invoice.Payment, "USD 10.00", t0),
+				document(d, acct, invoice.Invoice, "USD 10.00", t0)},
+			Applications: []credit.Application{{ID: c + d, Credit: c, Debit: d, CreditAccount: acct,
+				DebitAccount: acct, Amount: m("USD 10.00"), Operation: "op-" + acct, By: "t", At: t0}},
+			Entries:     []credit.Entry{entry(acct, 1, t0)},
+			Idempotency: &credit.Idempotency{Key: "key-" + acct, Op: credit.OpApplied, At: t0}}
+		if err := s.Commit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var generic, custom int64
+	if err := pool.QueryRow(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements
+		WHERE statement LIKE '%INSERT INTO%'`).Scan(&generic, &custom); err != nil {
+		t.Fatal(err)
+	}
+	if custom > 5 {
+		t.Errorf("the write of a Commit was planned %d times for 20 Commits (%d generic plans)", custom, generic)
+	}
 }
