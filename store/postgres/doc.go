@@ -26,11 +26,14 @@
 //
 // A Ledger operation costs one round trip per Load (its SELECTs pipelined
 // as one batch, read from one snapshot) and one for Commit (BEGIN
-// ISOLATION LEVEL SERIALIZABLE, one statement of checks, one of writes, and
-// COMMIT pipelined as one batch; the checks and writes take the records as
-// arrays, one per column, so a batch of any size costs the same four
-// prepared statements). Commit checks the version of every account and
-// document it writes and reports a stale one, an existing key, a serialization failure
+// ISOLATION LEVEL SERIALIZABLE, one statement of checks and writes, and
+// COMMIT pipelined as one batch; the statement takes the records as arrays,
+// one per column, so a batch of any size costs the same three prepared
+// statements). Every statement is written so that the server keeps one
+// generic plan of it per connection instead of planning each call: keys are
+// walked with generate_subscripts (sized alike in every plan) and looked up
+// one by one. Commit checks the version of every account and document it
+// writes and reports a stale one, an existing key, a serialization failure
 // or a deadlock as credit.ErrConflict, on which the Ledger reloads and
 // retries with backoff; reads retry serialization failures themselves.
 // A commit whose outcome is unknown (the connection failed after the batch
@@ -52,9 +55,10 @@
 // The store uses no advisory locks, no notification channels, and no
 // sequences or auto-increment columns; ids are made by the application.
 // Partial indexes, data-modifying WITH clauses (each modifying a different
-// table), INSERT … ON CONFLICT DO UPDATE … WHERE, unnest of several arrays
-// in FROM and COLLATE "C" in expressions are the most recent features it
-// needs (CockroachDB 22.2 or later). A test of the package scans its SQL
+// table), a MATERIALIZED one, INSERT … ON CONFLICT DO UPDATE … WHERE,
+// unnest of several arrays and LATERAL subqueries in FROM, and COLLATE "C"
+// in expressions are the most recent features it needs (CockroachDB 22.2 or
+// later). A test of the package scans its SQL
 // and Go source for the forbidden features.
 //
 // # Tests
