@@ -23,7 +23,9 @@ import (
 // other processes are held off by the store alone, as before.
 //
 // Accounts share a fixed number of latches by hash; two accounts on one
-// latch only make their operations take turns.
+// latch only make their operations take turns, and an operation over many
+// accounts (a consolidation of hundreds) briefly holds up most others of
+// its Ledger while it commits.
 type latches struct {
 	seed maphash.Seed
 	ch   [latchCount]chan struct{}
