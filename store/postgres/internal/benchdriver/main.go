@@ -9,7 +9,12 @@
 //   - hot: the same, with 90% of the operations on 10 accounts;
 //   - consolidate: Consolidate of a group of 10 accounts, each with 5
 //     credits and 5 invoices: 50 applications in one operation, measured
-//     at the largest client count only.
+//     at the largest client count only;
+//   - transfer (with -pgbench): a transfer between two of pgbench's
+//     accounts drawn uniformly (two balances updated, a history row
+//     inserted, one balance read back), SERIALIZABLE, sent as one
+//     pgx.Batch and retried on serialization failure: what this client and
+//     isolation level cost on their own, apart from the Ledger's work.
 //
 // With -pgbench, it first initializes pgbench's tables (pgbench -i -s
 // -scale) and then runs pgbench -M prepared -c N -j N -T duration just
@@ -43,6 +48,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/arcredit/arcredit/credit"
@@ -55,7 +61,7 @@ var (
 	flagURL       = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "database URL (default $ARCREDIT_POSTGRES_URL)")
 	flagClients   = flag.String("clients", "1,4,8", "client counts, comma-separated")
 	flagDuration  = flag.Duration("duration", 10*time.Second, "length of each measurement")
-	flagScenarios = flag.String("scenarios", "uniform,hot,consolidate", "what to measure: uniform, hot, consolidate")
+	flagScenarios = flag.String("scenarios", "uniform,hot,consolidate,transfer", "what to measure: uniform, hot, consolidate, transfer")
 	flagPgbench   = flag.String("pgbench", "", "path of pgbench; when set, tpcb-like is measured too")
 	flagScale     = flag.Int("scale", 10, "pgbench scale factor (-s)")
 	flagAccounts  = flag.Int("accounts", 10000, "accounts of the uniform set")
@@ -244,6 +250,13 @@ func run() error {
 			}
 			pgbenchTPS[n] = tps
 			fmt.Fprintf(os.Stderr, "benchdriver: pgbench     clients=%d %d tps\n", n, tps)
+			if want("transfer") {
+				r, err := measure(ctx, cs, "transfer", n, transfer(pool, *flagScale))
+				if err != nil {
+					return err
+				}
+				report(r)
+			}
 		}
 		if want("uniform") {
 			r, err := measure(ctx, cs, "uniform", n, ds.uniformOp(cs))
@@ -469,6 +482,38 @@ func (ds *dataset) consolidateOp(*countingStore) op {
 	}
 }
 
+// transfer moves a random amount between two random accounts of pgbench's
+// tables at the scale factor, SERIALIZABLE, in one pgx.Batch, tried again
+// on a serialization failure or deadlock (counted in retries).
+func transfer(pool *pgxpool.Pool, scale int) op {
+	return func(ctx context.Context, _ *credit.Ledger, r *rand.Rand) (int, error) {
+		from, to := 1+r.IntN(100000*scale), 1+r.IntN(100000*scale)
+		delta := 1 + r.IntN(5000)
+		for {
+			b := &pgx.Batch{}
+			b.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
+			b.Queue("UPDATE pgbench_accounts SET abalance = abalance - $1 WHERE aid = $2", delta, from)
+			b.Queue("UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2", delta, to)
+			b.Queue("INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (0, 0, $1, $2, CURRENT_TIMESTAMP)",
+				from, -delta)
+			b.Queue("SELECT abalance FROM pgbench_accounts WHERE aid = $1", from)
+			b.Queue("COMMIT")
+			err := pool.SendBatch(ctx, b).Close()
+			if err == nil {
+				return 0, nil
+			}
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "40001" && pgErr.Code != "40P01" {
+				return 0, err
+			}
+			transferRetries.Add(1)
+		}
+	}
+}
+
+// transferRetries counts the serialization failures of transfer.
+var transferRetries atomic.Int64
+
 // measure runs op from n clients for the duration.
 func measure(ctx context.Context, cs *countingStore, scenario string, n int, do op) (result, error) {
 	return measureFor(ctx, cs, scenario, n, *flagDuration, do)
@@ -480,7 +525,7 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 	if err != nil {
 		return result{}, err
 	}
-	before := cs.conflicts.Load()
+	before := cs.conflicts.Load() + transferRetries.Load()
 	var ops, apps atomic.Int64
 	var mu sync.Mutex
 	errs := map[string]int64{}
@@ -526,7 +571,7 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 		return all[min(len(all)-1, permille*len(all)/1000)]
 	}
 	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), elapsed: time.Since(start),
-		retries: cs.conflicts.Load() - before, p50: pct(500), p99: pct(990), errs: errs}, nil
+		retries: cs.conflicts.Load() + transferRetries.Load() - before, p50: pct(500), p99: pct(990), errs: errs}, nil
 }
 
 // errName names an error by the sentinel it wraps.
@@ -573,7 +618,7 @@ func printTable(w *os.File, clients []int, tps map[int]int64, results []result) 
 		byKey[fmt.Sprintf("%s/%d", r.scenario, r.clients)] = r
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "clients\tpgbench TPS\tarcredit apply ops/s\tratio\thot ops/s\thot/uniform\thot retries/op\thot p50\thot p99\tconsolidate apps/s\tconsolidate/apply\t")
+	fmt.Fprintln(tw, "clients\tpgbench TPS\tpgx transfer TPS\tarcredit apply ops/s\tratio\tapply/transfer\thot ops/s\thot/uniform\thot retries/op\thot p50\thot p99\tconsolidate apps/s\tconsolidate/apply\t")
 	cell := func(ok bool, format string, v ...any) string {
 		if !ok {
 			return "-"
@@ -585,10 +630,13 @@ func printTable(w *os.File, clients []int, tps map[int]int64, results []result) 
 		h, hok := byKey[fmt.Sprintf("hot/%d", n)]
 		c, cok := byKey[fmt.Sprintf("consolidate/%d", n)]
 		p, pok := tps[n]
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
+		g, gok := byKey[fmt.Sprintf("transfer/%d", n)]
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
 			cell(pok, "%d", p),
+			cell(gok, "%d", g.opsPerSec()),
 			cell(uok, "%d", u.opsPerSec()),
 			cell(uok && pok && p > 0, "%d%%", 100*u.opsPerSec()/max(p, 1)),
+			cell(uok && gok && g.opsPerSec() > 0, "%d%%", 100*u.opsPerSec()/max(g.opsPerSec(), 1)),
 			cell(hok, "%d", h.opsPerSec()),
 			cell(hok && uok && u.opsPerSec() > 0, "%d%%", 100*h.opsPerSec()/max(u.opsPerSec(), 1)),
 			cell(hok, "%s", thousandths(h.retriesPerOp())),
