@@ -2,8 +2,8 @@ package credit
 
 import (
 	"context"
-	"hash/maphash"
 	"slices"
+	"sync"
 )
 
 // latches make the operations of one Ledger take turns on an account.
@@ -22,61 +22,90 @@ import (
 // Commit, so two operations cannot wait for each other. Operations of
 // other processes are held off by the store alone, as before.
 //
-// Accounts share a fixed number of latches by hash; two accounts on one
-// latch only make their operations take turns, and an operation over many
-// accounts (a consolidation of hundreds) briefly holds up most others of
-// its Ledger while it commits.
+// A latch exists while an operation holds or waits for it. An operation
+// over many accounts (a consolidation) holds all their latches while it
+// commits.
 type latches struct {
-	seed maphash.Seed
-	ch   [latchCount]chan struct{}
+	mu sync.Mutex
+	m  map[string]*latch // by namespace and account
 }
 
-const latchCount = 256
+// latch is one account's: a channel of one slot, full while held.
+type latch struct {
+	ch   chan struct{}
+	refs int // operations holding it or trying to take it
+}
 
 func newLatches() *latches {
-	ls := &latches{seed: maphash.MakeSeed()}
-	for i := range ls.ch {
-		ls.ch[i] = make(chan struct{}, 1)
-	}
-	return ls
+	return &latches{m: map[string]*latch{}}
 }
 
-// of returns the sorted, distinct latches of the accounts read in
+// of returns the sorted keys of the latches of the accounts read in
 // namespace ns.
-func (ls *latches) of(ns string, read map[string]*Account) []int {
-	idx := make([]int, 0, len(read))
+func of(ns string, read map[string]*Account) []string {
+	keys := make([]string, 0, len(read))
 	for a := range read {
-		var h maphash.Hash
-		h.SetSeed(ls.seed)
-		h.WriteString(ns)
-		h.WriteByte(0)
-		h.WriteString(a)
-		idx = append(idx, int(h.Sum64()%latchCount))
+		keys = append(keys, ns+"\x00"+a)
 	}
-	slices.Sort(idx)
-	return slices.Compact(idx)
+	slices.Sort(keys)
+	return keys
+}
+
+// take takes the latch of key, waiting for it until ctx ends if wait is
+// set, else only if it is free. It reports whether it took it.
+func (ls *latches) take(ctx context.Context, key string, wait bool) bool {
+	ls.mu.Lock()
+	l := ls.m[key]
+	if l == nil {
+		l = &latch{ch: make(chan struct{}, 1)}
+		ls.m[key] = l
+	}
+	l.refs++
+	ls.mu.Unlock()
+	if wait {
+		select {
+		case l.ch <- struct{}{}:
+			return true
+		case <-ctx.Done():
+		}
+	} else {
+		select {
+		case l.ch <- struct{}{}:
+			return true
+		default:
+		}
+	}
+	ls.drop(key, l)
+	return false
+}
+
+// drop forgets one holder or taker of the latch l of key.
+func (ls *latches) drop(key string, l *latch) {
+	ls.mu.Lock()
+	if l.refs--; l.refs == 0 {
+		delete(ls.m, key)
+	}
+	ls.mu.Unlock()
 }
 
 // hold takes the latches of the accounts read that *held lacks, without
 // waiting. It reports false, holding nothing it did not hold before, when
 // one of them is taken.
-func (ls *latches) hold(ctx context.Context, held *[]int, ns string, read map[string]*Account) (bool, error) {
+func (ls *latches) hold(ctx context.Context, held *[]string, ns string, read map[string]*Account) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	want := ls.of(ns, read)
-	got := want[:0] // reuses want: i is read before its slot is written
-	for _, i := range want {
-		if _, ok := slices.BinarySearch(*held, i); ok {
+	want := of(ns, read)
+	got := want[:0] // reuses want: a key is read before its slot is written
+	for _, k := range want {
+		if _, ok := slices.BinarySearch(*held, k); ok {
 			continue
 		}
-		select {
-		case ls.ch[i] <- struct{}{}:
-			got = append(got, i)
-		default:
+		if !ls.take(ctx, k, false) {
 			ls.release(got)
 			return false, nil
 		}
+		got = append(got, k)
 	}
 	if len(*held) == 0 {
 		*held = got // sorted, as want is
@@ -89,14 +118,12 @@ func (ls *latches) hold(ctx context.Context, held *[]int, ns string, read map[st
 // wait lets go of the latches held and takes them again in order, with
 // those of the accounts read, waiting for each until ctx ends. It holds
 // nothing when it fails.
-func (ls *latches) wait(ctx context.Context, held *[]int, ns string, read map[string]*Account) error {
-	want := slices.Compact(slices.Sorted(slices.Values(append(ls.of(ns, read), *held...))))
+func (ls *latches) wait(ctx context.Context, held *[]string, ns string, read map[string]*Account) error {
+	want := slices.Compact(slices.Sorted(slices.Values(append(of(ns, read), *held...))))
 	ls.release(*held)
 	*held = nil
-	for n, i := range want {
-		select {
-		case ls.ch[i] <- struct{}{}:
-		case <-ctx.Done():
+	for n, k := range want {
+		if !ls.take(ctx, k, true) {
 			ls.release(want[:n])
 			return ctx.Err()
 		}
@@ -105,9 +132,13 @@ func (ls *latches) wait(ctx context.Context, held *[]int, ns string, read map[st
 	return nil
 }
 
-// release gives the latches idx back.
-func (ls *latches) release(idx []int) {
-	for _, i := range idx {
-		<-ls.ch[i]
+// release gives the latches of keys back.
+func (ls *latches) release(keys []string) {
+	for _, k := range keys {
+		ls.mu.Lock()
+		l := ls.m[k]
+		ls.mu.Unlock()
+		<-l.ch
+		ls.drop(k, l)
 	}
 }

@@ -8,96 +8,84 @@ import (
 	"time"
 )
 
-// accountsOn returns n accounts whose latches differ, and those latches.
-func accountsOn(ls *latches, n int) ([]map[string]*Account, []int) {
-	var read []map[string]*Account
-	var idx []int
-	for i := 0; len(read) < n; i++ {
-		id := string(rune('a'+i%26)) + string(rune('0'+i/26))
-		m := map[string]*Account{id: nil}
-		l := ls.of("ns", m)[0]
-		if !slices.Contains(idx, l) {
-			read, idx = append(read, m), append(idx, l)
-		}
+// accounts is a set of accounts read, as a txn keeps it.
+func accounts(ids ...string) map[string]*Account {
+	m := map[string]*Account{}
+	for _, id := range ids {
+		m[id] = nil
 	}
-	return read, idx
+	return m
+}
+
+// wantNoLatches fails unless every latch is free and forgotten.
+func wantNoLatches(t *testing.T, ls *latches) {
+	t.Helper()
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if len(ls.m) != 0 {
+		t.Errorf("%d latches left behind", len(ls.m))
+	}
 }
 
 func TestLatchesHoldWithoutWaiting(t *testing.T) {
 	ls := newLatches()
-	read, idx := accountsOn(ls, 2)
 	ctx := context.Background()
-	var a, b []int
-	if ok, err := ls.hold(ctx, &a, "ns", read[0]); !ok || err != nil {
+	var a, b []string
+	if ok, err := ls.hold(ctx, &a, "ns", accounts("x")); !ok || err != nil {
 		t.Fatalf("hold of a free latch: %v, %v", ok, err)
 	}
-	if !slices.Equal(a, idx[:1]) {
-		t.Fatalf("held %v, want %v", a, idx[:1])
-	}
 	// Holding it again is a no-op.
-	if ok, _ := ls.hold(ctx, &a, "ns", read[0]); !ok || len(a) != 1 {
+	if ok, _ := ls.hold(ctx, &a, "ns", accounts("x")); !ok || len(a) != 1 {
 		t.Fatalf("hold of a latch held: %v, held %v", ok, a)
 	}
-	// b wants both: one is free, one is a's. It must get neither.
-	both := map[string]*Account{}
-	for _, m := range read {
-		for k := range m {
-			both[k] = nil
-		}
-	}
-	if ok, err := ls.hold(ctx, &b, "ns", both); ok || err != nil || len(b) != 0 {
+	// b wants y (free) and x (a's): it must get neither.
+	if ok, err := ls.hold(ctx, &b, "ns", accounts("x", "y")); ok || err != nil || len(b) != 0 {
 		t.Fatalf("hold of a taken latch: %v, %v, held %v; want false, nil, nothing", ok, err, b)
 	}
-	if n := len(ls.ch[idx[1]]); n != 0 {
-		t.Fatalf("the free latch was kept after a failed hold")
+	// The same account in another namespace is another latch.
+	var c []string
+	if ok, _ := ls.hold(ctx, &c, "other", accounts("x")); !ok {
+		t.Fatal("the latch of x in another namespace is taken")
 	}
+	ls.release(c)
 	ls.release(a)
-	if ok, _ := ls.hold(ctx, &b, "ns", both); !ok || len(b) != 2 || !slices.IsSorted(b) {
+	if ok, _ := ls.hold(ctx, &b, "ns", accounts("y", "x")); !ok || len(b) != 2 || !slices.IsSorted(b) {
 		t.Fatalf("hold after release: %v, held %v", ok, b)
 	}
 	ls.release(b)
-	for i, c := range ls.ch {
-		if len(c) != 0 {
-			t.Errorf("latch %d still taken", i)
-		}
-	}
+	wantNoLatches(t, ls)
 }
 
 func TestLatchesWaitTakesTurnsAndHonoursTheContext(t *testing.T) {
 	ls := newLatches()
-	read, idx := accountsOn(ls, 2)
-	var a []int
-	if ok, _ := ls.hold(context.Background(), &a, "ns", read[1]); !ok {
+	var a []string
+	if ok, _ := ls.hold(context.Background(), &a, "ns", accounts("y")); !ok {
 		t.Fatal("hold failed")
 	}
 	// Waiting for a latch taken ends with the context, holding nothing,
 	// not even the free latch taken on the way.
-	b := []int{}
-	both := map[string]*Account{}
-	for _, m := range read {
-		for k := range m {
-			both[k] = nil
-		}
-	}
+	var b []string
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := ls.wait(ctx, &b, "ns", both); !errors.Is(err, context.DeadlineExceeded) || b != nil {
+	if err := ls.wait(ctx, &b, "ns", accounts("x", "y")); !errors.Is(err, context.DeadlineExceeded) || b != nil {
 		t.Fatalf("wait on a taken latch: %v, held %v; want DeadlineExceeded and nothing", err, b)
 	}
-	if len(ls.ch[idx[0]]) != 0 {
+	var c []string
+	if ok, _ := ls.hold(context.Background(), &c, "ns", accounts("x")); !ok {
 		t.Fatal("the free latch was kept after a failed wait")
 	}
+	ls.release(c)
 	// Released, the waiter gets both, in order.
 	done := make(chan error, 1)
-	go func() { done <- ls.wait(context.Background(), &b, "ns", both) }()
+	go func() { done <- ls.wait(context.Background(), &b, "ns", accounts("x", "y")) }()
 	time.Sleep(5 * time.Millisecond)
 	ls.release(a)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	want := slices.Sorted(slices.Values(idx))
-	if !slices.Equal(b, want) {
-		t.Fatalf("held %v, want %v", b, want)
+	if want := []string{"ns\x00x", "ns\x00y"}; !slices.Equal(b, want) {
+		t.Fatalf("held %q, want %q", b, want)
 	}
 	ls.release(b)
+	wantNoLatches(t, ls)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
@@ -75,13 +76,24 @@ func TestOperationsOfOneLedgerTakeTurnsOnAnAccount(t *testing.T) {
 	second := make(chan error, 1)
 	g.onCommit = func() {
 		// The first Apply has read and holds the account's latch: the
-		// second reads now, before the first commits.
+		// second reads now, before the first commits, and is let commit
+		// once it waits for the latch (or, without latches, once it has
+		// committed what it read: then it wins, and the first loses).
 		loaded := make(chan struct{}, 8)
 		g.mu.Lock()
 		g.loaded = loaded
 		g.mu.Unlock()
 		go func() { second <- apply("second", "pay2", "inv2") }()
 		<-loaded
+		deadline := time.Now().Add(10 * time.Second)
+		for credit.LatchRefs(l, f.p.Namespace, "a") < 2 && time.Now().Before(deadline) {
+			select {
+			case err := <-second:
+				second <- err // done without waiting for the latch
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
 	}
 	if err := apply("first", "pay1", "inv1"); err != nil {
 		t.Fatalf("first apply: %v", err)

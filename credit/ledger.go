@@ -158,7 +158,7 @@ func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key
 	}
 	// The latches of the accounts read, held from before the Commit to
 	// the end (see latches).
-	var held []int
+	var held []string
 	defer func() { l.latches.release(held) }()
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {

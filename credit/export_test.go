@@ -1,0 +1,12 @@
+package credit
+
+// LatchRefs is how many operations of l hold, or wait for, the latch of
+// account in namespace ns.
+func LatchRefs(l *Ledger, ns, account string) int {
+	l.latches.mu.Lock()
+	defer l.latches.mu.Unlock()
+	if e := l.latches.m[ns+"\x00"+account]; e != nil {
+		return e.refs
+	}
+	return 0
+}
