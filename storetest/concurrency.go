@@ -12,6 +12,10 @@ import (
 	"github.com/arcredit/arcredit/invoice"
 )
 
+// In these scenarios every goroutine has a Ledger of its own, as separate
+// processes would: the operations of one Ledger on one account take turns
+// in memory, which would keep a store's own concurrency control from being
+// tested.
 func concurrencyScenarios() []scenario {
 	return []scenario{
 		{"Concurrent/DoubleSpend", concurrentDoubleSpend},
@@ -37,13 +41,14 @@ func concurrentDoubleSpend(t tb, s credit.Store) {
 	paid := 0
 	for g := range 32 {
 		wg.Add(1)
+		l := f.ledger(credit.AllowAll)
 		go func() {
 			defer wg.Done()
 			// Each goroutine tries its invoices in an order of its own, one
 			// pair per request, until the credit is spent.
 			order := rand.New(rand.NewPCG(uint64(g), 1)).Perm(len(invs))
 			for _, i := range order[:10] {
-				r, err := f.l.Apply(f.ctx, f.p, fmt.Sprintf("ds-%d-%d", g, i), credit.ApplyRequest{
+				r, err := l.Apply(f.ctx, f.p, fmt.Sprintf("ds-%d-%d", g, i), credit.ApplyRequest{
 					Pairs: []credit.Pair{{Credit: pay, Debit: invs[i], Amount: cents(1000)}}})
 				mu.Lock()
 				switch {
@@ -107,14 +112,15 @@ func concurrentSameKey(t tb, s credit.Store) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(2)
+		l := f.ledger(credit.AllowAll)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = f.l.Apply(f.ctx, f.p, "same-apply", credit.ApplyRequest{
+			results[i], errs[i] = l.Apply(f.ctx, f.p, "same-apply", credit.ApplyRequest{
 				Pairs: []credit.Pair{{Credit: pay, Debit: inv, Amount: cents(1000)}}, Partial: true})
 		}()
 		go func() {
 			defer wg.Done()
-			debits[i], errs[n+i] = f.l.IssueDebit(f.ctx, f.p, "same-debit", credit.DebitRequest{Account: "a", Amount: cents(700)})
+			debits[i], errs[n+i] = l.IssueDebit(f.ctx, f.p, "same-debit", credit.DebitRequest{Account: "a", Amount: cents(700)})
 		}()
 	}
 	wg.Wait()
@@ -164,6 +170,7 @@ func concurrentRandom(t tb, s credit.Store) {
 	var failures []string
 	for w := range workers {
 		wg.Add(1)
+		l := f.ledger(credit.AllowAll)
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), 7))
@@ -189,27 +196,27 @@ func concurrentRandom(t tb, s credit.Store) {
 				switch rng.IntN(8) {
 				case 0:
 					var r credit.DebitResult
-					if r, err = f.l.IssueDebit(f.ctx, f.p, key, credit.DebitRequest{Account: acct, Amount: cents(amt)}); err == nil {
+					if r, err = l.IssueDebit(f.ctx, f.p, key, credit.DebitRequest{Account: acct, Amount: cents(amt)}); err == nil {
 						add(r.Document, -amt)
 					}
 				case 1:
 					var r credit.CreditResult
-					if r, err = f.l.IssueCredit(f.ctx, f.p, key, credit.CreditRequest{Account: acct, Amount: cents(amt)}); err == nil {
+					if r, err = l.IssueCredit(f.ctx, f.p, key, credit.CreditRequest{Account: acct, Amount: cents(amt)}); err == nil {
 						add(r.Document, amt)
 					}
 				case 2:
 					var r credit.DebitResult
-					r, err = f.l.Purchase(f.ctx, f.p, key, credit.PurchaseRequest{Account: acct, Amount: cents(amt)})
+					r, err = l.Purchase(f.ctx, f.p, key, credit.PurchaseRequest{Account: acct, Amount: cents(amt)})
 					if err == nil {
 						add(r.Document, -amt)
 					} else if errors.Is(err, credit.ErrCreditLimitExceeded) {
 						err = nil
 					}
 				case 3:
-					_, err = f.l.Apply(f.ctx, f.p, key, credit.ApplyRequest{Account: acct, Partial: true})
+					_, err = l.Apply(f.ctx, f.p, key, credit.ApplyRequest{Account: acct, Partial: true})
 				case 4:
 					if d, ok := pick(); ok && d.IsCredit() {
-						if _, err = f.l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(100)}); err == nil {
+						if _, err = l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(100)}); err == nil {
 							mu.Lock()
 							net -= 100
 							mu.Unlock()
@@ -218,7 +225,7 @@ func concurrentRandom(t tb, s credit.Store) {
 				case 5:
 					if d, ok := pick(); ok && d.IsDebit() {
 						var r credit.AdjustResult
-						if r, err = f.l.Void(f.ctx, f.p, key, d.ID, "random"); err == nil {
+						if r, err = l.Void(f.ctx, f.p, key, d.ID, "random"); err == nil {
 							mu.Lock()
 							net += minor(r.Removed)
 							mu.Unlock()
@@ -227,12 +234,12 @@ func concurrentRandom(t tb, s credit.Store) {
 				case 6:
 					if d, ok := pick(); ok && d.IsCredit() {
 						to := accts[rng.IntN(len(accts))]
-						_, err = f.l.Transfer(f.ctx, f.p, key, credit.TransferRequest{Credit: d.ID, To: to, Amount: cents(100)})
+						_, err = l.Transfer(f.ctx, f.p, key, credit.TransferRequest{Credit: d.ID, To: to, Amount: cents(100)})
 					}
 				case 7:
 					if d, ok := pick(); ok && d.Kind == invoice.Payment {
 						var r credit.ReverseResult
-						if r, err = f.l.ReversePayment(f.ctx, f.p, key, credit.ReverseRequest{Payment: d.ID}); err == nil {
+						if r, err = l.ReversePayment(f.ctx, f.p, key, credit.ReverseRequest{Payment: d.ID}); err == nil {
 							mu.Lock()
 							net -= minor(r.Removed)
 							mu.Unlock()

@@ -52,7 +52,9 @@
 //   - Concurrency: 32 goroutines spending one credit of 100.00 on 50
 //     invoices of 10.00 pay exactly 10; 64 calls with one key write once and
 //     return equal results; random operations from 8 goroutines keep every
-//     invariant and conserve money.
+//     invariant and conserve money. Each goroutine has a Ledger of its own,
+//     as separate processes would: one Ledger's operations on an account
+//     take turns in memory, and these scenarios test the store's checks.
 //   - A state machine (pgregory.net/rapid) that drives random sequences of
 //     purchases, debits, credits, reimbursements and their edits, explicit
 //     and policy applies, previews, unapplies, adjustments, voids, refunds,

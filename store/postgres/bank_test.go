@@ -67,7 +67,8 @@ func refusal(err error) bool {
 }
 
 // TestBankUnderFaults: 16 workers make random calls (issue, apply, unapply,
-// refund, reverse) over 20 accounts while another connection terminates
+// refund, reverse) over 20 accounts, each through a Ledger of its own,
+// while another connection terminates
 // a random backend of the store's pool every 20–50 ms and some calls run
 // with deadlines of a few milliseconds. Afterwards every invariant holds,
 // every acknowledged call is in the journal exactly once, and every failed
@@ -98,10 +99,17 @@ func TestBankUnderFaults(t *testing.T) {
 	})
 	s := postgrestest.NewWith(t, pool, postgres.Options{})
 	cs := &conflictCounter{Store: s}
-	l, err := credit.New(cs, credit.AllowAll, credit.Options{MaxAttempts: 20})
-	if err != nil {
-		t.Fatal(err)
+	// A Ledger per worker, as separate processes would have: operations of
+	// one Ledger on one account take turns in memory, and the test is of
+	// what keeps them apart in the database.
+	ledgers := make([]*credit.Ledger, workers)
+	for w := range ledgers {
+		var err error
+		if ledgers[w], err = credit.New(cs, credit.AllowAll, credit.Options{MaxAttempts: 20}); err != nil {
+			t.Fatal(err)
+		}
 	}
+	l := ledgers[0]
 	p := credit.Principal{ID: "teller", Namespace: "bank"}
 	usd := money.MustCurrency("USD")
 	acctIDs := make([]string, accounts)
@@ -122,6 +130,7 @@ func TestBankUnderFaults(t *testing.T) {
 	}
 	// next makes worker w's i-th call.
 	next := func(r *mrand.Rand, w, i int) *bankCall {
+		l := ledgers[w]
 		acct := acctIDs[r.IntN(accounts)]
 		c := &bankCall{key: fmt.Sprintf("w%02d-%04d", w, i), acct: acct}
 		switch n := r.IntN(100); {

@@ -38,6 +38,17 @@ func newLedger(t *testing.T, s credit.Store) *credit.Ledger {
 	return l
 }
 
+// otherLedger returns another Ledger over s, with the default clock and
+// ids, and many attempts.
+func otherLedger(t *testing.T, s credit.Store) *credit.Ledger {
+	t.Helper()
+	l, err := credit.New(s, credit.AllowAll, credit.Options{MaxAttempts: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 // setup opens an account with a payment of 100.00 and n invoices of
 // 30.00, and returns the ids of the payment and the invoices.
 func setup(t *testing.T, ctx context.Context, l *credit.Ledger, n int) (string, []string) {
@@ -339,8 +350,11 @@ func TestOneKeyManyCallers(t *testing.T) {
 	errs := make([]error, 64)
 	var wg sync.WaitGroup
 	for i := range results {
+		// A Ledger per caller, as separate processes would have: one
+		// Ledger's calls on one account take turns in memory.
+		li := otherLedger(t, s)
 		wg.Go(func() {
-			results[i], errs[i] = l.IssueCredit(ctx, admin, "one-key", credit.CreditRequest{Account: "acct", Amount: m("USD 7.00")})
+			results[i], errs[i] = li.IssueCredit(ctx, admin, "one-key", credit.CreditRequest{Account: "acct", Amount: m("USD 7.00")})
 		})
 	}
 	wg.Wait()
@@ -387,13 +401,16 @@ func TestDoubleSpend(t *testing.T) {
 	var paid, refused atomic.Int64
 	var wg sync.WaitGroup
 	for range 32 {
+		// A Ledger per goroutine, as separate processes would have: one
+		// Ledger's operations on one account take turns in memory.
+		lg := otherLedger(t, s)
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(invs) {
 					return
 				}
-				_, err := l.Apply(ctx, admin, "apply-"+invs[i], credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay.Document.ID, Debit: invs[i]}}})
+				_, err := lg.Apply(ctx, admin, "apply-"+invs[i], credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay.Document.ID, Debit: invs[i]}}})
 				switch {
 				case err == nil:
 					paid.Add(1)
