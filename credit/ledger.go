@@ -95,6 +95,10 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 	return l, nil
 }
 
+// errBusy is why an operation reads again when another operation of its
+// Ledger holds the latch of an account it read (see latches).
+var errBusy = fmt.Errorf("%w: another operation is committing an account read", errStale)
+
 // errReplay stops an operation whose idempotency key is already recorded.
 var errReplay = errors.New("replay")
 
@@ -180,17 +184,19 @@ func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key
 			// Another operation of this Ledger holding one of the accounts
 			// read is about to commit it: what t read is stale, so wait for
 			// it and read again rather than lose in the store.
-			ready, err := l.latches.hold(ctx, &held, t.ns, t.accounts)
-			if err != nil {
-				return wrap(err)
+			ready, herr := l.latches.hold(ctx, &held, t.ns, t.accounts)
+			if herr != nil {
+				return wrap(herr)
 			}
-			stale = !ready
+			if !ready {
+				stale, err = true, errBusy
+			}
 		}
 		if stale {
 			if attempt >= l.attempts {
-				return wrap(fmt.Errorf("%w: %w", ErrConflict, errStale))
+				return wrap(fmt.Errorf("%w: %w", ErrConflict, err))
 			}
-			l.log.DebugContext(ctx, "credit: reading again", "op", op, "attempt", attempt)
+			l.log.DebugContext(ctx, "credit: reading again", "op", op, "attempt", attempt, "err", err)
 			if err := l.latches.wait(ctx, &held, t.ns, t.accounts); err != nil {
 				return wrap(err)
 			}
