@@ -9,11 +9,11 @@
 // compute in memory, commit every write at once with optimistic versions,
 // retry on [ErrConflict]), and appends [Entry] rows to the history of each
 // account it touched. Operations of one Ledger on one account take turns
-// from the moment they commit (a latch per account, held in memory): one
-// that read an account another is committing waits for it and reads again,
-// instead of losing to it in the store, so a hot account costs its callers
-// waiting, not a chain of retries. Replaying a key returns the first result and writes
-// nothing; the same key with another request is [ErrIdempotencyConflict].
+// to commit (a latch per account, held in memory): one that read an
+// account another is committing waits for it and reads again, instead of
+// losing to it in the store, so a hot account costs its callers a wait,
+// not a chain of retries. Replaying a key returns the first result and
+// writes nothing; the same key with another request is [ErrIdempotencyConflict].
 //
 // Balances, per account, in its currency:
 //

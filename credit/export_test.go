@@ -5,7 +5,7 @@ package credit
 func LatchRefs(l *Ledger, ns, account string) int {
 	l.latches.mu.Lock()
 	defer l.latches.mu.Unlock()
-	if e := l.latches.m[ns+"\x00"+account]; e != nil {
+	if e := l.latches.m[latchKey(ns, account)]; e != nil {
 		return e.refs
 	}
 	return 0

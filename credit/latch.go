@@ -40,12 +40,15 @@ func newLatches() *latches {
 	return &latches{m: map[string]*latch{}}
 }
 
+// latchKey is the key of the latch of account in namespace ns.
+func latchKey(ns, account string) string { return ns + "\x00" + account }
+
 // of returns the sorted keys of the latches of the accounts read in
 // namespace ns.
 func of(ns string, read map[string]*Account) []string {
 	keys := make([]string, 0, len(read))
 	for a := range read {
-		keys = append(keys, ns+"\x00"+a)
+		keys = append(keys, latchKey(ns, a))
 	}
 	slices.Sort(keys)
 	return keys

@@ -17,7 +17,8 @@ import (
 // connection, and costs the server one statement however large the batch.
 
 // accountRows are the columns of the accounts a batch writes, with the
-// version each one will have (the one before: 0, absent).
+// version each one will have: the one stored must be the version before
+// (none for version 1).
 type accountRows struct {
 	id, currency, kind, company, person []string
 	limit, credit, debit                []*string
@@ -63,7 +64,8 @@ func (r *accountRows) args() []any {
 }
 
 // documentRows are the columns of the documents a batch writes, with the
-// version each one will have (the one before: 0, absent).
+// version each one will have: the one stored must be the version before
+// (none for version 1).
 type documentRows struct {
 	id, account, kind, currency                          []string
 	amount, open                                         []*string

@@ -208,7 +208,7 @@ func run() error {
 	// plan the reads of those tables for empty ones. So a warm-up of
 	// uniform Applies writes a history before ANALYZE, as autovacuum
 	// would in a running system.
-	if *flagWarmup > 0 {
+	if *flagWarmup > 0 && len(ds.uniform) > 0 {
 		if _, err := measureFor(ctx, cs, "warm-up", maxClients, *flagWarmup, ds.uniformOp(cs)); err != nil {
 			return err
 		}
