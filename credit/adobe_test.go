@@ -136,7 +136,7 @@ func TestPurchaseOverTheLimitIsRefusedAndWritesNothing(t *testing.T) {
 	key := f.key()
 	_, err := f.l.Purchase(ctx, admin, key, credit.PurchaseRequest{Account: "acme", ID: "too-much", Amount: m("USD 400.01")})
 	wantErr(t, err, credit.ErrCreditLimitExceeded)
-	if e, _ := err.(*credit.Error); e == nil || e.Op != credit.OpPurchased || e.Account != "acme" {
+	if e, _ := err.(*credit.Error); e == nil || e.Op != "Purchase" || e.Account != "acme" {
 		t.Errorf("error %#v does not name the purchase on acme", err)
 	}
 	f.wantUnchanged("acme", before)

@@ -10,3 +10,10 @@ func LatchRefs(l *Ledger, ns, account string) int {
 	}
 	return 0
 }
+
+// Sentinels lists every sentinel of the package, for tests that check an
+// error wraps exactly one.
+var Sentinels = sentinels
+
+// Words spells a method name as error messages do.
+var Words = words

@@ -100,28 +100,42 @@ func (o outcome[T]) must(tb testing.TB) T {
 // hm parses "USD 12.30"; for fixtures only.
 func hm(s string) money.Money { return money.MustParse(s) }
 
-// sentinels are the errors a refusal may wrap: the credit sentinels and a
-// cancelled or expired context.
-var sentinels = []error{
-	credit.ErrNotFound, credit.ErrConflict, credit.ErrInsufficientCredit, credit.ErrCreditLimitExceeded,
-	credit.ErrIdempotencyConflict, credit.ErrNotAuthorized, credit.ErrInvalidRequest, credit.ErrBadState,
-	credit.ErrInvalidAmount, credit.ErrCurrencyMismatch, credit.ErrRecurring, credit.ErrBillToMismatch,
-	credit.ErrInvalidPlan, credit.ErrInvalidDocument, context.Canceled, context.DeadlineExceeded,
-}
-
 // typedError reports why err is not a typed refusal ("" when it is): an
-// *credit.Error that wraps one of the sentinels.
+// *credit.Error that wraps exactly one of the package's sentinels, has its
+// code, and whose message names the package once, then the method.
 func typedError(err error) string {
 	var e *credit.Error
 	if !errors.As(err, &e) {
 		return fmt.Sprintf("error %q (%T) is not a *credit.Error", err, err)
 	}
-	for _, s := range sentinels {
+	var matched []error
+	for _, s := range credit.Sentinels {
 		if errors.Is(err, s) {
-			return ""
+			matched = append(matched, s)
 		}
 	}
-	return fmt.Sprintf("error %q wraps no sentinel", err)
+	if len(matched) != 1 {
+		return fmt.Sprintf("error %q wraps %d sentinels %v, want exactly one", err, len(matched), matched)
+	}
+	if credit.Code(err) == "" {
+		return fmt.Sprintf("error %q has no code", err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "credit: ") || strings.Contains(msg[len("credit: "):], ": credit: ") {
+		return fmt.Sprintf("error %q does not name the package exactly once, first", err)
+	}
+	for _, pkg := range []string{"money: ", "allocate: ", "invoice: "} {
+		if strings.Contains(msg, pkg) {
+			return fmt.Sprintf("error %q names package %q", err, pkg)
+		}
+	}
+	if e.Op == "" || !strings.HasPrefix(msg, "credit: "+credit.Words(e.Op)) {
+		return fmt.Sprintf("error %q does not name the method %q after the package", err, e.Op)
+	}
+	if (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && !errors.Is(err, credit.ErrCanceled) {
+		return fmt.Sprintf("error %q of an ended context is not ErrCanceled", err)
+	}
+	return ""
 }
 
 // nsState is everything a namespace holds, as the Store's reads show it.
@@ -1126,7 +1140,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 			{Credit: "pay1", Debit: "inv1", Amount: hm("USD 50")}, {Credit: "pay1", Debit: "inv2", Amount: hm("USD 50")}}, Partial: true})
 		return err
 	})
-	add("pair paying more than the debit owes", credit.ErrInvalidPlan, func(w *hostileWorld, key string) error {
+	add("pair paying more than the debit owes", credit.ErrOverpaid, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "inv2", Amount: hm("USD 50.01")}}, Partial: true})
 		return err
 	})

@@ -144,11 +144,7 @@ func fingerprint(op Operation, req any) (string, error) {
 func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key string, req any, fn func(t *txn) (R, error)) (R, error) {
 	var zero R
 	wrap := func(err error) (R, error) {
-		var e *Error
-		if errors.As(err, &e) {
-			return zero, err
-		}
-		return zero, &Error{Op: op, Err: err}
+		return zero, finish(methodOf(op), err)
 	}
 	if err := checkPrincipal(p); err != nil {
 		return wrap(err)
@@ -227,10 +223,10 @@ func write[R any](l *Ledger, ctx context.Context, p Principal, op Operation, key
 func replay[R any](rec *Idempotency, op Operation, fp string) (R, error) {
 	var r R
 	if rec.Op != op || rec.Fingerprint != fp {
-		return r, &Error{Op: op, Err: fail(ErrIdempotencyConflict, "key %q was used for another %s request", rec.Key, rec.Op)}
+		return r, &Error{Op: methodOf(op), Err: fail(ErrIdempotencyConflict, "key %q was used for another %s request", rec.Key, rec.Op)}
 	}
 	if err := json.Unmarshal(rec.Result, &r); err != nil {
-		return r, &Error{Op: op, Err: err}
+		return r, &Error{Op: methodOf(op), Err: err}
 	}
 	return r, nil
 }
@@ -253,16 +249,65 @@ func sleep(ctx context.Context, attempt int) error {
 func read[R any](l *Ledger, ctx context.Context, p Principal, op Operation, fn func(t *txn) (R, error)) (R, error) {
 	var zero R
 	if err := checkPrincipal(p); err != nil {
-		return zero, &Error{Op: op, Err: err}
+		return zero, finish(methodOf(op), err)
 	}
 	t := l.newTxn(ctx, p, op, "")
 	r, err := fn(t)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			return zero, err
-		}
-		return zero, &Error{Op: op, Err: err}
+		return zero, finish(methodOf(op), err)
 	}
 	return r, nil
+}
+
+// methodOf names the Ledger method that journals op, for errors.
+func methodOf(op Operation) string {
+	switch op {
+	case OpAllocated:
+		return "OpenAccount"
+	case OpUpdated:
+		return "UpdateAccount"
+	case OpInvoiced, OpDebitMemo:
+		return "IssueDebit"
+	case OpPurchased:
+		return "Purchase"
+	case OpPaymentRecorded, OpCreditIssued, OpCreditMemo, OpRefunded:
+		return "IssueCredit"
+	case OpReimbursed:
+		return "Reimburse"
+	case OpReimburseEdited:
+		return "EditReimbursement"
+	case OpApplied:
+		return "Apply"
+	case OpPreviewed:
+		return "Preview"
+	case OpUnapplied:
+		return "Unapply"
+	case OpAdjusted:
+		return "Adjust"
+	case OpReverted:
+		return "Void"
+	case OpPaidOut:
+		return "Refund"
+	case OpChargedBack, OpPaymentCancelled:
+		return "ReversePayment"
+	case OpTransferredOut, OpTransferredIn:
+		return "Transfer"
+	case OpConsolidated:
+		return "Consolidate"
+	case OpExpired:
+		return "Expire"
+	}
+	return string(op)
+}
+
+// finish makes err the *Error a Ledger method returns: named for method,
+// with a cause that wraps exactly one sentinel.
+func finish(method string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		c := *e
+		c.Op, c.Err = method, classify(e.Err)
+		return &c
+	}
+	return &Error{Op: method, Err: classify(err)}
 }

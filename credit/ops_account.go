@@ -73,7 +73,7 @@ func (l *Ledger) OpenAccount(ctx context.Context, p Principal, key string, req O
 			return Account{}, err
 		}
 		if _, exists := t.accounts[id]; exists {
-			return Account{}, &Error{Op: t.op, Account: id, Err: fail(ErrInvalidRequest, "account %q already exists", id)}
+			return Account{}, &Error{Op: t.method, Account: id, Err: fail(ErrInvalidRequest, "account %q already exists", id)}
 		}
 		zero := money.Zero(req.Currency)
 		t.addAccount(Account{ID: id, Currency: req.Currency, Kind: kind, Party: req.Party, Limit: limit,

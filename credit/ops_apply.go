@@ -3,7 +3,6 @@ package credit
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/arcredit/arcredit/allocate"
@@ -67,7 +66,7 @@ type ApplyResult struct {
 func (l *Ledger) Apply(ctx context.Context, p Principal, key string, req ApplyRequest) (ApplyResult, error) {
 	req.PolicyName = l.policyName(req)
 	if err := req.checkSize(); err != nil {
-		return ApplyResult{}, &Error{Op: OpApplied, Err: err}
+		return ApplyResult{}, &Error{Op: "Apply", Err: err}
 	}
 	return write(l, ctx, p, OpApplied, key, req, func(t *txn) (ApplyResult, error) {
 		return t.apply(req, true)
@@ -79,7 +78,7 @@ func (l *Ledger) Apply(ctx context.Context, p Principal, key string, req ApplyRe
 func (l *Ledger) Preview(ctx context.Context, p Principal, req ApplyRequest) (ApplyResult, error) {
 	req.PolicyName = l.policyName(req)
 	if err := req.checkSize(); err != nil {
-		return ApplyResult{}, &Error{Op: OpPreviewed, Err: err}
+		return ApplyResult{}, &Error{Op: "Preview", Err: err}
 	}
 	return read(l, ctx, p, OpPreviewed, func(t *txn) (ApplyResult, error) {
 		return t.apply(req, false)
@@ -171,10 +170,10 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 			return nil, err
 		}
 		if debit && !d.IsDebit() {
-			return nil, &Error{Op: t.op, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a debit", id, d.Kind)}
+			return nil, &Error{Op: t.method, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a debit", id, d.Kind)}
 		}
 		if !debit && !d.IsCredit() {
-			return nil, &Error{Op: t.op, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a credit", id, d.Kind)}
+			return nil, &Error{Op: t.method, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a credit", id, d.Kind)}
 		}
 		return d, nil
 	}
@@ -207,7 +206,7 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 			// only an unnamed one, found among the account's open debits,
 			// is skipped.
 			if d.Recurring {
-				return ApplyResult{}, &Error{Op: t.op, Document: id, Err: fail(ErrRecurring, "%q is recurring", id)}
+				return ApplyResult{}, &Error{Op: t.method, Document: id, Err: fail(ErrRecurring, "%q is recurring", id)}
 			}
 			debits = addUnique(debits, d)
 		}
@@ -281,7 +280,7 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 			if !amt.IsValid() {
 				m, err := c.Open.Min(d.Open)
 				if err != nil {
-					return ApplyResult{}, &Error{Op: t.op, Document: pr.Credit, Err: err}
+					return ApplyResult{}, &Error{Op: t.method, Document: pr.Credit, Err: err}
 				}
 				amt = m
 			}
@@ -301,7 +300,7 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 		}
 	}
 	if err := allocate.Validate(ar, plan); err != nil {
-		return ApplyResult{}, classify(err)
+		return ApplyResult{}, planned(err, explicit)
 	}
 	res.Plan = plan
 	res.Available = t.available(credits)
@@ -319,13 +318,13 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 // maxDocs bounds the documents one request may name.
 const maxDocs = 10000
 
-// classify adds ErrInsufficientCredit to a plan refused for spending more
-// than a credit holds, so callers can branch on it.
-func classify(err error) error {
-	if errors.Is(err, allocate.ErrOverspend) {
-		return fmt.Errorf("%w: %w", ErrInsufficientCredit, err)
+// planned classifies a plan that Validate refused; see planSentinel.
+func planned(err error, explicit bool) error {
+	var pe *allocate.PlanError
+	if !errors.As(err, &pe) {
+		return err
 	}
-	return err
+	return &wrapped{sentinel: planSentinel(pe, explicit), cause: err}
 }
 
 func (t *txn) available(all []*invoice.Document) money.Money {
@@ -470,7 +469,7 @@ func (t *txn) plan(pol allocate.Policy, req allocate.Request) ([]Application, er
 		return nil, err
 	}
 	if err := allocate.Validate(req, plan); err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
 	var apps []Application
 	for _, ln := range plan.Lines {

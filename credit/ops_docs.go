@@ -137,7 +137,7 @@ func (t *txn) issueDebit(req DebitRequest, n note, original money.Money, rate mo
 			return DebitResult{}, err
 		}
 		if avail.IsNegative() {
-			return DebitResult{}, &Error{Op: t.op, Account: a.ID, Err: fail(ErrCreditLimitExceeded,
+			return DebitResult{}, &Error{Op: t.method, Account: a.ID, Err: fail(ErrCreditLimitExceeded,
 				"purchase of %s exceeds the available credit %s", amount, a.Balances().Available)}
 		}
 	}
@@ -348,7 +348,7 @@ func (t *txn) issueCredit(req CreditRequest, n note, act Action) (CreditResult, 
 			return CreditResult{}, err
 		}
 		if !against.IsDebit() || against.Account != a.ID {
-			return CreditResult{}, &Error{Op: t.op, Document: req.Against, Err: fail(ErrInvalidRequest, "%q is not a debit of account %q", req.Against, a.ID)}
+			return CreditResult{}, &Error{Op: t.method, Document: req.Against, Err: fail(ErrInvalidRequest, "%q is not a debit of account %q", req.Against, a.ID)}
 		}
 	}
 	issued := orNow(req.Issued, t.now)
@@ -478,7 +478,7 @@ func (l *Ledger) EditReimbursement(ctx context.Context, p Principal, key string,
 			return CreditResult{}, err
 		}
 		if orig.Original != "" || (orig.Kind != invoice.Payment && orig.Kind != invoice.DebitMemo) {
-			return CreditResult{}, &Error{Op: t.op, Document: orig.ID, Err: fail(ErrInvalidRequest, "%q is not a reimbursement", orig.ID)}
+			return CreditResult{}, &Error{Op: t.method, Document: orig.ID, Err: fail(ErrInvalidRequest, "%q is not a reimbursement", orig.ID)}
 		}
 		if err := t.load(Query{Accounts: []string{orig.Account}}); err != nil {
 			return CreditResult{}, err
@@ -486,7 +486,7 @@ func (l *Ledger) EditReimbursement(ctx context.Context, p Principal, key string,
 		if a, err := t.account(orig.Account); err != nil {
 			return CreditResult{}, err
 		} else if a.Currency != orig.Amount.Currency() {
-			return CreditResult{}, &Error{Op: t.op, Document: orig.ID, Err: fail(ErrBadState,
+			return CreditResult{}, &Error{Op: t.method, Document: orig.ID, Err: fail(ErrBadState,
 				"the account changed its currency from %s to %s after %q was recorded", orig.Amount.Currency(), a.Currency, orig.ID)}
 		}
 		edits, err := t.l.store.Documents(t.ctx, t.ns, DocumentFilter{Account: orig.Account, Original: orig.ID})

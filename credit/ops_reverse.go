@@ -266,10 +266,10 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 		return AdjustResult{}, err
 	}
 	if !d.IsDebit() {
-		return AdjustResult{}, &Error{Op: t.op, Document: d.ID, Err: fail(ErrInvalidRequest, "%q is a %s, not a debit", d.ID, d.Kind)}
+		return AdjustResult{}, &Error{Op: t.method, Document: d.ID, Err: fail(ErrInvalidRequest, "%q is a %s, not a debit", d.ID, d.Kind)}
 	}
 	if d.Status == invoice.Void {
-		return AdjustResult{}, &Error{Op: t.op, Document: d.ID, Err: fail(ErrBadState, "%q is void", d.ID)}
+		return AdjustResult{}, &Error{Op: t.method, Document: d.ID, Err: fail(ErrBadState, "%q is void", d.ID)}
 	}
 	active := t.active(d.ID)
 	docs := []*invoice.Document{d}
@@ -422,16 +422,16 @@ func (t *txn) openCredit(id string) (*invoice.Document, error) {
 		return nil, err
 	}
 	if !c.IsCredit() {
-		return nil, &Error{Op: t.op, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a credit", id, c.Kind)}
+		return nil, &Error{Op: t.method, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a credit", id, c.Kind)}
 	}
 	if err := t.loadAccountsOf([]*invoice.Document{c}); err != nil {
 		return nil, err
 	}
 	if c.Status != invoice.Open {
-		return nil, &Error{Op: t.op, Document: id, Err: fail(ErrInsufficientCredit, "%q is %s with no open credit", id, c.Status)}
+		return nil, &Error{Op: t.method, Document: id, Err: fail(ErrInsufficientCredit, "%q is %s with no open credit", id, c.Status)}
 	}
 	if c.ExpiredAt(t.now) {
-		return nil, &Error{Op: t.op, Document: id, Err: fail(ErrBadState, "%q expired on %s", id, c.Expires.Format("2006-01-02"))}
+		return nil, &Error{Op: t.method, Document: id, Err: fail(ErrBadState, "%q expired on %s", id, c.Expires.Format("2006-01-02"))}
 	}
 	return c, nil
 }
@@ -463,7 +463,7 @@ func (t *txn) upToOpen(c *invoice.Document, amt money.Money) (money.Money, error
 		return money.Money{}, err
 	}
 	if cmp > 0 {
-		return money.Money{}, &Error{Op: t.op, Document: c.ID, Err: fail(ErrInsufficientCredit, "%s is more than the open %s", amt, c.Open)}
+		return money.Money{}, &Error{Op: t.method, Document: c.ID, Err: fail(ErrInsufficientCredit, "%s is more than the open %s", amt, c.Open)}
 	}
 	return amt, nil
 }
@@ -508,7 +508,7 @@ func (l *Ledger) ReversePayment(ctx context.Context, p Principal, key string, re
 			return ReverseResult{}, err
 		}
 		if pay.Kind != invoice.Payment && pay.Kind != invoice.Prepayment {
-			return ReverseResult{}, &Error{Op: t.op, Document: pay.ID, Err: fail(ErrInvalidRequest, "%q is a %s, not a payment", pay.ID, pay.Kind)}
+			return ReverseResult{}, &Error{Op: t.method, Document: pay.ID, Err: fail(ErrInvalidRequest, "%q is a %s, not a payment", pay.ID, pay.Kind)}
 		}
 		active := t.active(pay.ID)
 		docs := []*invoice.Document{pay}
@@ -535,7 +535,7 @@ func (l *Ledger) ReversePayment(ctx context.Context, p Principal, key string, re
 			return ReverseResult{}, err
 		}
 		if len(active) == 0 && pay.Status != invoice.Open {
-			return ReverseResult{}, &Error{Op: t.op, Document: pay.ID, Err: fail(ErrBadState, "%q is %s with nothing to reverse", pay.ID, pay.Status)}
+			return ReverseResult{}, &Error{Op: t.method, Document: pay.ID, Err: fail(ErrBadState, "%q is %s with nothing to reverse", pay.ID, pay.Status)}
 		}
 		res := ReverseResult{}
 		for i := len(active) - 1; i >= 0; i-- {
@@ -688,7 +688,7 @@ func (l *Ledger) Consolidate(ctx context.Context, p Principal, key string, req C
 	if len(req.Accounts) > maxDocs {
 		// Refused before the request is fingerprinted, so that its size
 		// costs nothing.
-		return ConsolidateResult{}, &Error{Op: OpConsolidated, Err: fail(ErrInvalidRequest, "name 1 to %d accounts", maxDocs)}
+		return ConsolidateResult{}, &Error{Op: "Consolidate", Err: fail(ErrInvalidRequest, "name 1 to %d accounts", maxDocs)}
 	}
 	return write(l, ctx, p, OpConsolidated, key, req, func(t *txn) (ConsolidateResult, error) {
 		if len(req.Accounts) == 0 || len(req.Accounts) > maxDocs {
@@ -749,7 +749,7 @@ func (t *txn) consolidateOne(id string, req ConsolidateRequest) (apps []Applicat
 		return nil, money.Money{}, err, nil
 	}
 	if err := allocate.Validate(ar, plan); err != nil {
-		return nil, money.Money{}, classify(err), nil
+		return nil, money.Money{}, err, nil
 	}
 	if len(plan.Lines) == 0 {
 		return nil, money.Zero(a.Currency), nil, nil

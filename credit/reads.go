@@ -63,7 +63,7 @@ func (l *Ledger) BalancesAt(ctx context.Context, p Principal, id string, at time
 			return Balances{}, err
 		}
 		if !ok {
-			return Balances{}, &Error{Op: OpRead, Account: id, Err: fail(ErrNotFound, "account %q had no history at %s", id, at.Format(time.RFC3339))}
+			return Balances{}, &Error{Op: "Read", Account: id, Err: fail(ErrNotFound, "account %q had no history at %s", id, at.Format(time.RFC3339))}
 		}
 		return e.After, nil
 	})

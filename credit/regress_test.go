@@ -443,8 +443,8 @@ func regressPartialResiduals(t *testing.T, r *rig) {
 	// The last cent cannot be overpaid, and is paid exactly.
 	res(r.l.IssueCredit(hBG, p, r.key(), credit.CreditRequest{Account: "c", ID: "last", Amount: hm("USD 1.00")})).must(t)
 	_, err := r.l.Apply(hBG, p, r.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "last", Debit: "inv", Amount: hm("USD 0.02")}}, Partial: true})
-	if !errors.Is(err, credit.ErrInvalidPlan) {
-		t.Errorf("overpaying the last cent: %v, want ErrInvalidPlan", err)
+	if !errors.Is(err, credit.ErrOverpaid) {
+		t.Errorf("overpaying the last cent: %v, want ErrOverpaid", err)
 	}
 	res(r.l.Apply(hBG, p, r.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "last", Debit: "inv"}}, Partial: true})).must(t)
 	wantOpen(t, r, "inv", "USD 0", invoice.Paid)

@@ -21,6 +21,7 @@ type txn struct {
 	p      Principal
 	ns     string
 	op     Operation
+	method string // the Ledger method, for errors
 	opID   string
 	key    string
 	now    time.Time
@@ -41,7 +42,7 @@ type txn struct {
 }
 
 func (l *Ledger) newTxn(ctx context.Context, p Principal, op Operation, key string) *txn {
-	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, key: key, now: l.clock().UTC().Truncate(time.Microsecond),
+	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, method: methodOf(op), key: key, now: l.clock().UTC().Truncate(time.Microsecond),
 		opID: l.newID(), accounts: map[string]*Account{}, docs: map[string]*invoice.Document{},
 		apps: map[string]Application{}, recorded: map[string]Account{}}
 }
@@ -92,19 +93,19 @@ func (t *txn) account(id string) (*Account, error) {
 	if a, ok := t.accounts[id]; ok {
 		return a, nil
 	}
-	return nil, &Error{Op: t.op, Account: id, Err: fail(ErrNotFound, "no account %q", id)}
+	return nil, &Error{Op: t.method, Account: id, Err: fail(ErrNotFound, "no account %q", id)}
 }
 
 func (t *txn) doc(id string) (*invoice.Document, error) {
 	if d, ok := t.docs[id]; ok {
 		return d, nil
 	}
-	return nil, &Error{Op: t.op, Document: id, Err: fail(ErrNotFound, "no document %q", id)}
+	return nil, &Error{Op: t.method, Document: id, Err: fail(ErrNotFound, "no document %q", id)}
 }
 
 func (t *txn) authorize(a Action, account string) error {
 	if err := t.l.auth.Authorize(t.ctx, t.p, a, account); err != nil {
-		return &Error{Op: t.op, Account: account, Err: err}
+		return &Error{Op: t.method, Account: account, Err: err}
 	}
 	return nil
 }
@@ -142,7 +143,7 @@ func (t *txn) shift(d *invoice.Document, delta money.Money) error {
 		a.Debit, err = a.Debit.Add(delta)
 	}
 	if err != nil {
-		return &Error{Op: t.op, Document: d.ID, Err: err}
+		return &Error{Op: t.method, Document: d.ID, Err: err}
 	}
 	t.touchAccount(a.ID)
 	return nil
@@ -153,10 +154,10 @@ func (t *txn) shift(d *invoice.Document, delta money.Money) error {
 func (t *txn) issue(d invoice.Document) (*invoice.Document, error) {
 	d.Version = 0
 	if err := d.Validate(); err != nil {
-		return nil, &Error{Op: t.op, Document: d.ID, Err: err}
+		return nil, &Error{Op: t.method, Document: d.ID, Err: err}
 	}
 	if _, exists := t.docs[d.ID]; exists {
-		return nil, &Error{Op: t.op, Document: d.ID, Err: fail(ErrInvalidRequest, "document %q already exists", d.ID)}
+		return nil, &Error{Op: t.method, Document: d.ID, Err: fail(ErrInvalidRequest, "document %q already exists", d.ID)}
 	}
 	t.docs[d.ID] = &d
 	t.touchDoc(d.ID)
@@ -211,7 +212,7 @@ func (t *txn) stale(id string, err error) error {
 	if t.loads > 1 {
 		err = fmt.Errorf("%w: %w", errStale, err)
 	}
-	return &Error{Op: t.op, Document: id, Err: err}
+	return &Error{Op: t.method, Document: id, Err: err}
 }
 
 // link applies amount of credit c to debit d and records the application.
@@ -318,7 +319,7 @@ func (t *txn) record(account string, n note) error {
 		_, err = a.Limit.Add(out)
 	}
 	if err != nil {
-		return &Error{Op: t.op, Account: account, Err: err}
+		return &Error{Op: t.method, Account: account, Err: err}
 	}
 	at := t.now
 	if at.Before(a.Updated) {

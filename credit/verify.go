@@ -97,7 +97,7 @@ func (l *Ledger) Verify(ctx context.Context, p Principal, account string) error 
 func (l *Ledger) VerifyNamespace(ctx context.Context, p Principal) error {
 	lister, ok := l.store.(AccountLister)
 	if !ok {
-		return &Error{Op: OpRead, Err: fail(ErrInvalidRequest, "the store cannot list accounts")}
+		return &Error{Op: "Read", Err: fail(ErrInvalidRequest, "the store cannot list accounts")}
 	}
 	after := ""
 	for {

@@ -527,7 +527,7 @@ func ledgerErrors(t tb, s credit.Store) {
 		}},
 		{"apply a credit twice in one request", credit.ErrInsufficientCredit, func() error {
 			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{
-				{Credit: small, Debit: inv, Amount: cents(100)}, {Credit: small, Debit: rec.Document.ID, Amount: cents(100)}}, Partial: true})
+				{Credit: small, Debit: inv, Amount: cents(100)}, {Credit: small, Debit: bInv, Amount: cents(100)}}, Partial: true})
 			return err
 		}},
 		{"apply without full cover", allocate.ErrNotCovered, func() error {

@@ -405,8 +405,10 @@ func (mc *machine) applyPair(t *rapid.T) {
 		mc.fails(t, "Apply a closed document", credit.ErrInvalidPlan, call)
 	case d.recurring:
 		mc.fails(t, "Apply to a recurring debit", credit.ErrRecurring, call)
-	case amt > c.open || amt > d.open:
-		mc.fails(t, "Apply more than open", credit.ErrInsufficientCredit, call)
+	case amt > c.open:
+		mc.fails(t, "Apply more than the credit holds", credit.ErrInsufficientCredit, call)
+	case amt > d.open:
+		mc.fails(t, "Apply more than the debit owes", credit.ErrOverpaid, call)
 	default:
 		r := mc.succeeds(t, "Apply", call).(credit.ApplyResult)
 		if len(r.Applications) != 1 || r.Applications[0].Credit != c.id || r.Applications[0].Debit != d.id || minor(r.Applications[0].Amount) != amt {

@@ -148,8 +148,8 @@ func run(w io.Writer) error {
 	_, err = ledger.Apply(ctx, clerk, "pay-11-cm-1-600", credit.ApplyRequest{
 		Pairs: []credit.Pair{{Credit: "CM-1", Debit: "ORD-11", Amount: usd("600.00")}}, BillTo: true, Partial: true,
 	})
-	if !errors.Is(err, credit.ErrInvalidPlan) {
-		return fmt.Errorf("bad payment: got %v, want ErrInvalidPlan", err)
+	if !errors.Is(err, allocate.ErrInvalidPlan) {
+		return fmt.Errorf("bad payment: got %v, want a refused plan", err)
 	}
 	if err := show(contoso, "Pay USD 600.00 of CM-1 on ORD-11: every rule it breaks is reported", violations(err)...); err != nil {
 		return err
