@@ -226,3 +226,62 @@ func sum(ms ...money.Money) money.Money {
 	}
 	return t
 }
+
+// AccountsRequest pages through the accounts of the principal's namespace
+// in id order: those after the id After ("" for the first page), at most
+// Limit (100 when 0, at most MaxPage).
+type AccountsRequest struct {
+	After string
+	Limit int
+}
+
+// Accounts returns a page of the accounts of the principal's namespace that
+// the principal may read, in id order; the next page starts after the last
+// one's ID. A page may hold fewer than Limit accounts when some are not the
+// principal's to read; an empty page is the end. The store must implement
+// AccountLister (both stores of this module do).
+func (l *Ledger) Accounts(ctx context.Context, p Principal, req AccountsRequest) ([]Account, error) {
+	return read(l, ctx, p, OpRead, func(t *txn) ([]Account, error) {
+		if err := checkID("after", req.After, false); err != nil {
+			return nil, err
+		}
+		if req.Limit < 0 || req.Limit > MaxPage {
+			return nil, fail(ErrInvalidRequest, "limit must be 0 to %d", MaxPage)
+		}
+		lister, ok := l.store.(AccountLister)
+		if !ok {
+			return nil, fail(ErrInvalidRequest, "the store cannot list accounts")
+		}
+		limit := req.Limit
+		if limit == 0 {
+			limit = 100
+		}
+		for {
+			ids, err := lister.AccountIDs(ctx, p.Namespace, req.After, limit)
+			if err != nil {
+				return nil, err
+			}
+			var mine []string
+			for _, id := range ids {
+				if l.auth.Authorize(ctx, p, ActRead, id) == nil {
+					mine = append(mine, id)
+				}
+			}
+			if len(mine) > 0 || len(ids) < limit {
+				if err := t.load(Query{Accounts: mine}); err != nil {
+					return nil, err
+				}
+				out := make([]Account, 0, len(mine))
+				for _, id := range mine {
+					if a, ok := t.accounts[id]; ok {
+						out = append(out, *a)
+					}
+				}
+				return out, nil
+			}
+			// A page of accounts the principal may not read: go on, so
+			// that an empty page always means the end.
+			req.After = ids[len(ids)-1]
+		}
+	})
+}
