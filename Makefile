@@ -4,11 +4,14 @@ FUZZTIME ?= 30s
 
 .PHONY: test test-short bench bench-go bench-pg fuzz tour
 
-# Formatting, vet, then every test, against a throwaway PostgreSQL.
+# go.mod and go.sum tidy, formatting, vet, staticcheck (a tool dependency in
+# go.mod), then every test, against a throwaway PostgreSQL.
 test:
+	go mod tidy -diff
 	@unformatted=$$(gofmt -l .); \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need formatting:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	go tool staticcheck ./...
 	scripts/with-postgres.sh go test -race -count=1 -timeout 40m ./...
 
 # Quick run without PostgreSQL: the tests that need it skip.
