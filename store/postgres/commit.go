@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -34,8 +35,12 @@ import (
 // database reports a serialization failure or deadlock (SQLSTATE 40001,
 // 40P01): the Ledger then reloads and retries the operation with backoff.
 //
-// When the connection fails after the batch was sent (the COMMIT may or
-// may not have happened), Commit looks the batch's idempotency record up
+// A COMMIT that completed is a success, whatever follows it on the
+// connection: a backend terminated during COMMIT sends COMMIT's completion
+// and then FATAL 57P01 where the batch's final ReadyForQuery was due.
+// When the connection fails after the batch was sent and before COMMIT's
+// result was read, or COMMIT's result is the server ending the session
+// (FATAL, PANIC), the COMMIT may or may not have happened: Commit looks the batch's idempotency record up
 // on another connection. If the record is there with the same operation,
 // fingerprint and result, the batch was written and Commit returns nil. If
 // it is absent or differs, Commit returns ErrConflict: the Ledger reloads
@@ -51,24 +56,46 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	if err != nil {
 		return err
 	}
-	failed := -1
+	failed, committed := -1, false
 	err = s.sendBatch(ctx, batch, func(br pgx.BatchResults) error {
 		for i := range what {
-			if _, err := br.Exec(); err != nil {
+			tag, err := br.Exec()
+			if err != nil {
 				failed = i
 				return err
+			}
+			if i == len(what)-1 {
+				// COMMIT's own result: "COMMIT" once the transaction is
+				// written, "ROLLBACK" for one that had failed.
+				committed = tag.String() == "COMMIT"
+				if !committed {
+					failed = i
+					return fmt.Errorf("%w: postgres: commit: rolled back (%s)", credit.ErrConflict, tag)
+				}
 			}
 		}
 		return nil
 	})
-	if err == nil {
+	if err == nil || committed {
+		// COMMIT completed: whatever came after it (the server
+		// terminating the connection before the batch's final
+		// ReadyForQuery) does not undo the write.
 		return nil
+	}
+	if errors.Is(err, credit.ErrConflict) {
+		return err
 	}
 	stmt := "commit"
 	if failed >= 0 {
 		stmt = what[failed]
 	}
+	// A statement's own error result says that statement failed, and with
+	// it the transaction, unless it is the COMMIT's and the server gave up
+	// on the connection (FATAL, PANIC): the COMMIT may have been written
+	// before the backend ended.
+	definite := failed >= 0 && (failed < len(what)-1 || !fatal(err))
 	switch code := sqlState(err); {
+	case !definite:
 	case code == codeDivisionByZero:
 		return fmt.Errorf("%w: postgres: %s: failed", credit.ErrConflict, stmt)
 	case code == codeUniqueViolated:

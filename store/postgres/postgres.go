@@ -92,6 +92,13 @@ func sqlState(err error) string {
 	return ""
 }
 
+// fatal reports whether err is a server error that ended the session
+// (severity FATAL or PANIC): the backend is gone, whatever it was doing.
+func fatal(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Severity == "FATAL" || pe.Severity == "PANIC")
+}
+
 // transient reports whether err is a serialization failure or a deadlock:
 // the transaction was rolled back and may simply be run again.
 func transient(err error) bool {
