@@ -9,5 +9,5 @@ import (
 )
 
 func TestMemory(t *testing.T) {
-	storetest.Run(t, func(*testing.T) credit.Store { return store.NewMemory() })
+	storetest.RunWith(t, func(*testing.T) credit.Store { return store.NewMemory() }, storetest.Options{AccountLister: true})
 }

@@ -2,6 +2,11 @@ package storetest
 
 import (
 	"errors"
+	"flag"
+	"os"
+	"strconv"
+	"sync"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
@@ -150,9 +155,59 @@ type machine struct {
 	lastName   string
 }
 
-func runMachine(t tb, s credit.Store) {
+// rapidMu serialises the runs of the state machine: rapid's settings are
+// package flags, set for the length of one run.
+var rapidMu sync.Mutex
+
+// withRapid sets rapid's flags for one run of the state machine from opts
+// and returns the function that restores them. A flag the author gave on
+// the command line, or through rapid's environment variable, is left as
+// it is.
+func withRapid(opts Options) func() {
+	rapidMu.Lock()
+	given := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var restore []func()
+	put := func(name, envName, value string) {
+		if _, ok := os.LookupEnv(envName); ok || given[name] {
+			return
+		}
+		f := flag.Lookup(name)
+		if f == nil {
+			return
+		}
+		old := f.Value.String()
+		// Value.Set, not flag.Set: the flag must still read as not given.
+		if err := f.Value.Set(value); err == nil {
+			restore = append(restore, func() { f.Value.Set(old) })
+		}
+	}
+	if opts.Checks > 0 {
+		put("rapid.checks", "RAPID_CHECKS", strconv.Itoa(opts.Checks))
+	}
+	if opts.Steps > 0 {
+		put("rapid.steps", "RAPID_STEPS", strconv.Itoa(opts.Steps))
+	}
+	shrink := opts.ShrinkTime
+	if shrink <= 0 {
+		shrink = 5 * time.Second
+	}
+	put("rapid.shrinktime", "RAPID_SHRINKTIME", shrink.String())
+	if !opts.FailFiles {
+		put("rapid.nofailfile", "RAPID_NOFAILFILE", "true")
+	}
+	return func() {
+		for _, r := range restore {
+			r()
+		}
+		rapidMu.Unlock()
+	}
+}
+
+func runMachine(t tb, e *env) {
+	defer withRapid(e.opts)()
 	rapid.Check(t, func(rt *rapid.T) {
-		mc := &machine{f: newFixture(rt, s), m: newModel()}
+		mc := &machine{f: newFixture(rt, e), m: newModel()}
 		mc.init(rt)
 		rt.Repeat(map[string]func(*rapid.T){
 			"":                  mc.check,

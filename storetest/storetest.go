@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,30 +17,84 @@ import (
 	"github.com/arcredit/arcredit/money"
 )
 
-// tb is what the kit's checks need of a test: *testing.T, *rapid.T and the
-// recorder of the kit's own tests all have it.
-type tb = rapid.TB
-
-// scenario is one named check of the kit, run on a fresh store.
-type scenario struct {
-	name string
-	run  func(t tb, s credit.Store)
+// Options declares what a store supports and how hard the kit works.
+// The zero Options is what Run uses.
+type Options struct {
+	// AccountLister declares that the store implements
+	// credit.AccountLister. A store that implements it is checked whether
+	// or not it is declared; a store that declares it and does not
+	// implement it fails the AccountLister clause.
+	AccountLister bool
+	// Records is how many records the clauses that page write: entries of
+	// one history, documents of one account, accounts of one namespace
+	// (default 40).
+	Records int
+	// Checks and Steps size the state machine: how many runs, and how
+	// many steps a run takes on average. Zero takes rapid's -rapid.checks
+	// and -rapid.steps (100 and 30 unless set). Flags given on the command
+	// line win over these.
+	Checks, Steps int
+	// ShrinkTime bounds how long rapid shrinks a failing run of the state
+	// machine (default 5 s; -rapid.shrinktime on the command line wins).
+	ShrinkTime time.Duration
+	// FailFiles lets rapid write its failure files under testdata/rapid of
+	// the package under test, as rapid does by default. Without it the kit
+	// writes none, and a failure prints the -rapid.seed that replays it;
+	// -rapid.nofailfile or RAPID_NOFAILFILE set by the author also wins.
+	FailFiles bool
 }
 
-// scenarios lists every check of the kit, in the order Run runs them.
+func (o Options) records() int {
+	if o.Records <= 0 {
+		return 40
+	}
+	return max(o.Records, 12)
+}
+
+// tb is what the kit's checks need of a test: *testing.T, *rapid.T and the
+// recorder that Check uses all have it.
+type tb = rapid.TB
+
+// env is what a scenario runs with: the store under test, the context of
+// the run, and the options.
+type env struct {
+	s    credit.Store
+	ctx  context.Context
+	opts Options
+}
+
+// scenario is one named check of the kit, run on a fresh store. promise is
+// the clause of the contract it checks, said once when it fails.
+type scenario struct {
+	name    string
+	promise string
+	run     func(t tb, e *env)
+}
+
+// scenarios lists every check of the kit, in the order Run runs them: the
+// clauses of the Store contract first, each fast, then the Ledger over the
+// store, concurrency, and the state machine.
 func scenarios() []scenario {
 	var all []scenario
 	all = append(all, contractScenarios()...)
 	all = append(all, ledgerScenarios()...)
 	all = append(all, concurrencyScenarios()...)
-	all = append(all, scenario{"StateMachine", runMachine})
+	all = append(all, scenario{"StateMachine", "random operations keep every invariant of the Ledger", runMachine})
 	return all
 }
 
-// Run runs the whole kit against the stores newStore makes: one fresh store
-// per subtest. It fails t for every contract, operation, error path or
-// invariant the store breaks. See the package documentation.
+// Run runs the whole kit against the stores newStore makes, one fresh
+// store per subtest, each subtest named for the clause it checks. It fails
+// t for every clause, operation or invariant the store breaks. See the
+// package documentation.
 func Run(t *testing.T, newStore func(t *testing.T) credit.Store) {
+	t.Helper()
+	RunWith(t, newStore, Options{})
+}
+
+// RunWith is Run with options: what the store declares it supports, and
+// the scale of the run.
+func RunWith(t *testing.T, newStore func(t *testing.T) credit.Store, opts Options) {
 	t.Helper()
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -46,9 +102,99 @@ func Run(t *testing.T, newStore func(t *testing.T) credit.Store) {
 			if s == nil {
 				t.Fatal("newStore returned nil")
 			}
-			sc.run(t, s)
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("the store breaks the clause %s: %s", sc.name, sc.promise)
+				}
+			})
+			sc.run(t, &env{s: s, ctx: t.Context(), opts: opts})
 		})
 	}
+}
+
+// Check runs the kit against the stores newStore makes, one fresh store per
+// clause, and returns nil, or a *CheckError that lists every clause the
+// store broke with what the kit saw. Unlike Run it needs no *testing.T, as
+// testing/fstest.TestFS does not: a program can check a store it is
+// given. The state machine needs the testing package's flags, so it runs
+// only inside a test binary and is left out elsewhere. ctx bounds the
+// whole run.
+func Check(ctx context.Context, newStore func() (credit.Store, error), opts Options) error {
+	all := scenarios()
+	if !testing.Testing() {
+		all = all[:len(all)-1]
+	}
+	return check(ctx, newStore, opts, all)
+}
+
+// check runs the scenarios with a recorder each and gathers the failures.
+func check(ctx context.Context, newStore func() (credit.Store, error), opts Options, list []scenario) error {
+	var ce CheckError
+	for _, sc := range list {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s, err := newStore()
+		if err != nil {
+			return fmt.Errorf("storetest: newStore: %w", err)
+		}
+		if s == nil {
+			return errors.New("storetest: newStore returned nil")
+		}
+		r := record(sc.name, func(t tb) { sc.run(t, &env{s: s, ctx: ctx, opts: opts}) })
+		if r.Failed() {
+			ce.Failures = append(ce.Failures, Failure{Clause: sc.name, Promise: sc.promise, Log: r.logs})
+		}
+	}
+	if len(ce.Failures) == 0 {
+		return nil
+	}
+	return &ce
+}
+
+// CheckError is what Check returns for a store that breaks the contract:
+// every clause it broke, in the kit's order.
+type CheckError struct {
+	Failures []Failure
+}
+
+// Failure is one clause a store broke: its name (as Run names its
+// subtest), the promise it makes, and what the kit logged while checking it.
+type Failure struct {
+	Clause  string
+	Promise string
+	Log     []string
+}
+
+// Error names every broken clause and the first thing the kit saw break.
+func (e *CheckError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "storetest: the store breaks %d clause(s):", len(e.Failures))
+	for _, f := range e.Failures {
+		fmt.Fprintf(&b, "\n%s (%s): %s", f.Clause, f.Promise, firstLine(f.Log))
+	}
+	return b.String()
+}
+
+// Clauses returns the names of the broken clauses.
+func (e *CheckError) Clauses() []string {
+	var out []string
+	for _, f := range e.Failures {
+		out = append(out, f.Clause)
+	}
+	return out
+}
+
+// firstLine returns the first line of the first message that is not
+// rapid's record of a draw.
+func firstLine(logs []string) string {
+	for _, l := range logs {
+		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "[rapid] draw") {
+			l, _, _ = strings.Cut(strings.TrimSpace(l), "\n")
+			return l
+		}
+	}
+	return ""
 }
 
 var usd = money.MustCurrency("USD")
@@ -77,11 +223,14 @@ func minor(m money.Money) int64 {
 // epoch is the kit's fixed start of time.
 var epoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// clock is a fake clock that moves on by one second every time it is read,
-// so that every operation has its own time and histories are in order.
+// clock is a fake clock that moves on by 1.000137 seconds every time it is
+// read, so that every operation has its own time, histories are in order,
+// and times carry microseconds.
 type clock struct{ n atomic.Int64 }
 
-func (c *clock) now() time.Time { return epoch.Add(time.Duration(c.n.Add(1)) * time.Second) }
+func (c *clock) now() time.Time {
+	return epoch.Add(time.Duration(c.n.Add(1)) * (time.Second + 137*time.Microsecond))
+}
 
 func randomHex(n int) string {
 	b := make([]byte, n)
@@ -102,6 +251,17 @@ func newIDGen() *idGen { return &idGen{prefix: randomHex(4)} }
 
 func (g *idGen) next() string { return fmt.Sprintf("%s-%08d", g.prefix, g.n.Add(1)) }
 
+// Attempts of the kit's Ledgers. One Ledger never conflicts with itself on
+// a sound store (its operations on an account take turns), so a few
+// attempts are plenty, and a store that answers ErrConflict wrongly fails
+// at once instead of after minutes of backing off. Ledgers racing each
+// other in the concurrency scenarios lose at most once per commit another
+// wins, so they get more.
+const (
+	soloAttempts       = 3
+	concurrentAttempts = 32
+)
+
 // fixture is a Ledger over the store under test, in a namespace of its own.
 type fixture struct {
 	t     tb
@@ -115,17 +275,17 @@ type fixture struct {
 	keys  atomic.Int64
 }
 
-func newFixture(t tb, s credit.Store) *fixture {
+func newFixture(t tb, e *env) *fixture {
 	t.Helper()
-	f := &fixture{t: t, s: s, ctx: context.Background(), ns: "ns-" + randomHex(6), clock: &clock{}, ids: newIDGen()}
+	f := &fixture{t: t, s: e.s, ctx: e.ctx, ns: "ns-" + randomHex(6), clock: &clock{}, ids: newIDGen()}
 	f.p = credit.Principal{ID: "storetest", Namespace: f.ns, Roles: []string{credit.RoleAdmin}}
-	f.l = f.ledger(credit.AllowAll)
+	f.l = f.ledger(credit.AllowAll, soloAttempts)
 	return f
 }
 
 // ledger returns another Ledger over the fixture's store, clock and ids.
-func (f *fixture) ledger(auth credit.Authorizer) *credit.Ledger {
-	l, err := credit.New(f.s, auth, credit.Options{Clock: f.clock.now, NewID: f.ids.next, MaxAttempts: 1000})
+func (f *fixture) ledger(auth credit.Authorizer, attempts int) *credit.Ledger {
+	l, err := credit.New(f.s, auth, credit.Options{Clock: f.clock.now, NewID: f.ids.next, MaxAttempts: attempts})
 	if err != nil {
 		f.t.Fatalf("credit.New: %v", err)
 	}

@@ -12,5 +12,5 @@ import (
 // fresh schema.
 func TestConformance(t *testing.T) {
 	postgrestest.URL(t)
-	storetest.Run(t, func(t *testing.T) credit.Store { return postgrestest.New(t) })
+	storetest.RunWith(t, func(t *testing.T) credit.Store { return postgrestest.New(t) }, storetest.Options{AccountLister: true})
 }

@@ -6,9 +6,10 @@ import (
 	"sync"
 )
 
-// recorder is a tb that records failures instead of reporting them, so that
-// the kit's own tests can show that a broken store fails a check. It is safe
-// for concurrent use; Fatal ends the calling goroutine as testing.T does.
+// recorder is a tb that records failures instead of reporting them: Check
+// runs each clause with one, and the kit's own tests use it to show that a
+// broken store fails a clause. It is safe for concurrent use; Fatal ends the
+// calling goroutine as testing.T does.
 type recorder struct {
 	name string
 	mu   sync.Mutex
