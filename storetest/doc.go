@@ -1,5 +1,5 @@
-// Package storetest is the conformance kit every credit.Store must pass,
-// and the property tests that prove the Ledger's invariants on it.
+// Package storetest is the conformance kit every credit.Store must pass:
+// pass it and the Ledger's invariants hold on your database.
 //
 // # Using it
 //
@@ -28,54 +28,110 @@
 //
 // Run calls newStore once per subtest. The kit works in namespaces of its
 // own, with random names, so a store may be shared or reused between
-// subtests; it need not be empty.
+// subtests; it need not be empty. RunWith takes Options: whether the store
+// implements credit.AccountLister (it is checked whenever it does; declared,
+// it must), how many records the paging clauses write, and the size of the
+// state machine. Check runs the same kit without a *testing.T and returns a
+// *CheckError that names every broken clause, as testing/fstest.TestFS
+// does for a file system.
 //
-// # What it covers
+// # The clauses of the Store contract
 //
-//   - The Store contract, called directly: records read back as written;
-//     Load of unknown ids is empty, not an error; a stale version, a new
-//     record (Version 1) that exists, a duplicate application id,
-//     idempotency key or (account, Seq), and an entry Seq that is not the
-//     next are ErrConflict; a batch is written all or nothing; History pages;
-//     EntryAt at, before, between and after entries; Documents filters
-//     (OpenOnly, Kinds, Original, After, Limit) and orders by (Issued, ID);
-//     namespaces do not see each other; a cancelled context is an error.
-//   - Every Ledger operation through the store, with expected balances,
-//     and every error path: unknown ids, zero and negative amounts, wrong
-//     currency, recurring debits, bill-to mismatch, expired credit, the
-//     credit limit, insufficient credit, authorization (credit.DefaultRoles),
-//     empty idempotency keys. Each refused operation must leave the store
-//     exactly as it was (compared with go-cmp) and return a *credit.Error.
-//   - Idempotency (a replay returns the first result and writes nothing; a
-//     key reused for another request is ErrIdempotencyConflict; keys are per
-//     namespace) and tenancy (another namespace's ids are ErrNotFound).
-//   - Concurrency: 32 goroutines spending one credit of 100.00 on 50
-//     invoices of 10.00 pay exactly 10; 64 calls with one key write once and
-//     return equal results; random operations from 8 goroutines keep every
-//     invariant and conserve money. Each goroutine has a Ledger of its own,
-//     as separate processes would: one Ledger's operations on an account
-//     take turns in memory, and these scenarios test the store's checks.
-//   - A state machine (pgregory.net/rapid) that drives random sequences of
-//     purchases, debits, credits, reimbursements and their edits, explicit
-//     and policy applies, previews, unapplies, adjustments, voids, refunds,
-//     payment reversals, transfers, consolidations, account updates, replays
-//     and operations on unknown ids, against a reference model of plain
-//     maps in cents. After every step it checks the invariants of the
-//     design (1–6): available = limit + outstanding; for every document,
-//     amount = open + applied − unapplied + what left it otherwise, with
-//     0 ≤ open ≤ amount and no application reversed twice; balances are the
-//     sums of the open documents; money is conserved; replaying each history
-//     from zero gives every entry's balances and the account's, with Seq
-//     1..n and time never going back; history is append-only; and a refused
-//     operation changes nothing.
+// Each clause is one subtest, called on the Store directly with hand-made
+// records, and fails only for what it promises; a failure names the call and
+// the record ("Load(OpenOf ["a"]) in namespace B returned document d1 of
+// namespace A") and ends with the clause. They are the promises of
+// credit.Store's documentation:
+//
+//   - Store/Load: Load reads the records a Query names, each field on its
+//     own or together; ids that do not exist are absent, never an error;
+//     OpenOf reads the documents with status Open only; an application is
+//     returned once however many fields name it; what Load returns is the
+//     caller's to change.
+//   - Store/Namespaces: no read returns a record of another namespace, and
+//     no write touches one. It is checked from a namespace that has records
+//     of its own under the same ids and key, for every field of Query
+//     (Accounts, Documents, DocumentAccounts, OpenOf, ApplicationsOf,
+//     Applications, Operation, Idempotency), History, EntryAt, Documents and
+//     AccountIDs, in both directions.
+//   - Store/Versions: Commit refuses, with an error wrapping
+//     credit.ErrConflict, an account or document whose version is not the
+//     stored one plus one: stale, ahead, new (version 1) but existing, or an
+//     update of a record that does not exist.
+//   - Store/Uniqueness: Commit refuses, with ErrConflict, an application id,
+//     an entry (account, Seq) or an idempotency key that exists, and an
+//     entry whose Seq is not the account's next; the first record stays.
+//   - Store/AllOrNothing: a refused Commit writes nothing of its batch,
+//     wherever in the batch the refused record is.
+//   - Store/History: History returns the account's entries with Seq >
+//     afterSeq (from the first when afterSeq ≤ 0) in Seq order, at most
+//     limit of them, all when limit ≤ 0; paging with the last Seq read gives
+//     every entry once.
+//   - Store/EntryAt: EntryAt returns the last entry with At ≤ t, at
+//     microsecond precision: several entries inside one second, and several
+//     at one instant (the one with the highest Seq wins); false when none.
+//   - Store/Documents: Documents filters by account, Kinds, OpenOnly and
+//     Original, orders by (Issued, ID) with ids in byte order, returns at
+//     most Limit (all when Limit ≤ 0), and starts after the document named
+//     by the cursor After; paging gives every document once.
+//   - Store/RoundTrip: every field of every record reads back as written
+//     through every read (Load, History, EntryAt, Documents): the hash chain
+//     (Entry.Prev, Entry.Hash, Account.Head), times with microseconds, text
+//     of invoice.MaxTextLen bytes in several scripts, amounts of
+//     money.MaxDigits digits in currencies of 0, 2 and 3 decimals, a
+//     converted entry's original amount, rate and residual, and an update
+//     that sets fields back to zero.
+//   - Store/Context: every method returns an error for a cancelled context,
+//     and a cancelled Commit writes nothing.
+//   - Store/AccountLister (optional): AccountIDs lists the namespace's
+//     account ids in byte order, after the cursor, at most limit (all when
+//     limit ≤ 0). Skipped for a store that neither implements nor declares it.
+//
+// Times are compared to the microsecond: a store may keep no finer.
+//
+// # Through the Ledger
+//
+// After the clauses the kit runs a Ledger over the store, as an application
+// would, for what depends on the store:
+//
+//   - Ledger/Operations, Ledger/Reads: every kind of operation, and the
+//     reads (balances as of a time, documents, applications), read back with
+//     the balances written.
+//   - Ledger/Idempotency: a replay returns the first result and writes
+//     nothing; keys are per namespace.
+//   - Ledger/Tenancy: another namespace's ids are not found and stay as
+//     they were.
+//   - Ledger/Verify: Verify and VerifyNamespace (with an AccountLister)
+//     accept the hash chain and balances the store kept.
+//   - Concurrent/DoubleSpend, Concurrent/SameKey, Concurrent/RandomOperations:
+//     goroutines with a Ledger each, as separate processes would, racing to
+//     spend one credit, to use one key, or at random; the store's checks
+//     alone keep every invariant.
+//   - StateMachine: random sequences of every operation (pgregory.net/rapid)
+//     against a model of plain maps in cents; after every step the
+//     invariants of the design (1–6) hold and a refused operation changes
+//     nothing.
+//
+// The Ledger's own checks of its input, authorization and planning never
+// reach a store; credit's tests prove them once, on the memory store.
+//
+// # Failing fast
+//
+// The kit's Ledgers try an operation at most a few times (a sound store
+// never makes one Ledger conflict with itself), and racing goroutines stop
+// at the first unexpected error, so a broken store fails its subtest in
+// seconds, not after minutes of backing off. rapid shrinks a failing run of
+// the state machine for 5 s (Options.ShrinkTime) and writes no failure
+// files into the package under test unless Options.FailFiles says so
+// (rapid v1.3 has no setting for their directory); a failure prints the
+// -rapid.seed that replays it.
 //
 // # Time and knobs
 //
-// On the memory store the whole kit takes about 15 seconds with -race,
-// nearly all of it the state machine. Its size is rapid's: -rapid.checks
-// (default 100 runs) and -rapid.steps (default 30 steps a run), also read
-// from RAPID_CHECKS and RAPID_STEPS; -short divides both. A failure prints
-// the seed and the steps that led to it (-rapid.seed to replay, and
-// -rapid.nofailfile to keep rapid from writing testdata/rapid files). A
-// networked store may want -rapid.checks=20 in CI and more in a nightly run.
+// On the memory store the whole kit takes about 3 seconds, nearly all of it
+// the state machine. Its size is rapid's: -rapid.checks (default 100 runs)
+// and -rapid.steps (default 30 steps a run), also read from RAPID_CHECKS and
+// RAPID_STEPS, or Options.Checks and Options.Steps when those are not
+// given; -short divides the runs by 5. A networked store may want 20 runs
+// in CI and more in a nightly run.
 package storetest
