@@ -2,7 +2,7 @@
 
 FUZZTIME ?= 30s
 
-.PHONY: test test-short bench bench-go bench-pg fuzz tour
+.PHONY: test test-short bench bench-go bench-pg bench-scale fuzz tour
 
 # go.mod and go.sum tidy, formatting, vet, staticcheck (a tool dependency in
 # go.mod), then every test, against a throwaway PostgreSQL.
@@ -27,6 +27,11 @@ bench-go:
 # pgbench tpcb-like and the Ledger's Apply at 1, 4 and 8 clients on one throwaway server.
 bench-pg:
 	scripts/with-postgres.sh scripts/bench.sh
+
+# The stores' reads with a small and a large account, and a small and a large
+# namespace: medians and their ratios (README: Cost at scale). A few minutes.
+bench-scale:
+	scripts/with-postgres.sh go run ./internal/scalebench
 
 # Runs every Fuzz target for FUZZTIME each (make fuzz FUZZTIME=5m).
 fuzz:
