@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/arcredit/arcredit/credit"
@@ -358,13 +360,14 @@ func ageAccount(ctx context.Context, r Reader, p credit.Principal, a credit.Acco
 func ageOnce(ctx context.Context, r Reader, p credit.Principal, a credit.Account, asOf time.Time, bs []Bucket, keepLines bool, page int) (AccountAging, []AgingLine, bool, error) {
 	var (
 		want   credit.Balances
+		cut    int64
 		past   = a.Updated.After(asOf)
 		t      = tail{issued: map[string]bool{}, removed: map[string]money.Money{}}
 		filter = credit.DocumentFilter{Account: a.ID, Limit: page, OpenOnly: !past}
 	)
 	if past {
-		cut, err := seqAt(ctx, r, p, a.ID, a.Seq, asOf)
-		if err != nil {
+		var err error
+		if cut, err = seqAt(ctx, r, p, a.ID, a.Seq, asOf); err != nil {
 			return AccountAging{}, nil, false, err
 		}
 		if cut == 0 {
@@ -387,51 +390,102 @@ func ageOnce(ctx context.Context, r Reader, p credit.Principal, a credit.Account
 		Debit: money.Zero(cur), Credit: money.Zero(cur)}
 	var lines []AgingLine
 	day := civilDay(asOf)
+	count := func(d invoice.Document, open money.Money) error {
+		if !open.IsValid() || open.IsZero() {
+			return nil
+		}
+		if open.IsNegative() {
+			return fmt.Errorf("%w: document %q rebuilt with open balance %s", ErrNotReconciled, d.ID, open)
+		}
+		l := AgingLine{Account: a.ID, Document: d.ID, Side: Debit, Kind: d.Kind.String(), Issued: d.Issued,
+			Due: d.Due, Amount: d.Amount, Open: open}
+		from := d.Due
+		if !d.IsDebit() {
+			l.Side, from = Credit, d.Issued
+		} else if from.IsZero() {
+			from = d.Issued
+		}
+		l.Days = day - civilDay(from)
+		i := bucketOf(bs, l.Days)
+		l.Bucket = bs[i].Label
+		tot, sub := &ag.Debit, &ag.Debits[i]
+		if l.Side == Credit {
+			tot, sub = &ag.Credit, &ag.Credits[i]
+		}
+		var err error
+		if *tot, err = tot.Add(open); err != nil {
+			return err
+		}
+		if *sub, err = sub.Add(open); err != nil {
+			return err
+		}
+		if keepLines {
+			lines = append(lines, l)
+		}
+		return nil
+	}
+	// pending are the documents to rebuild forward (see openAt), from the
+	// history up to asOf.
+	var pending []*replay
 	for {
 		docs, err := r.Documents(ctx, p, filter)
 		if err != nil {
 			return AccountAging{}, nil, false, err
 		}
 		for _, d := range docs {
-			open, err := openAt(ctx, r, p, d, asOf, cur, past, &t)
+			open, apps, forward, err := openAt(ctx, r, p, d, asOf, cur, past, &t)
 			if err != nil {
 				return AccountAging{}, nil, false, err
 			}
-			if !open.IsValid() || open.IsZero() {
+			if forward {
+				zero := money.Zero(d.Amount.Currency())
+				pending = append(pending, &replay{d: d, apps: apps, open: zero},
+					&replay{d: d, apps: apps, open: zero, copy: true})
 				continue
 			}
-			if open.IsNegative() {
-				return AccountAging{}, nil, false, fmt.Errorf("%w: document %q rebuilt with open balance %s", ErrNotReconciled, d.ID, open)
-			}
-			l := AgingLine{Account: a.ID, Document: d.ID, Side: Debit, Kind: d.Kind.String(), Issued: d.Issued,
-				Due: d.Due, Amount: d.Amount, Open: open}
-			from := d.Due
-			if !d.IsDebit() {
-				l.Side, from = Credit, d.Issued
-			} else if from.IsZero() {
-				from = d.Issued
-			}
-			l.Days = day - civilDay(from)
-			i := bucketOf(bs, l.Days)
-			l.Bucket = bs[i].Label
-			tot, sub := &ag.Debit, &ag.Debits[i]
-			if l.Side == Credit {
-				tot, sub = &ag.Credit, &ag.Credits[i]
-			}
-			if *tot, err = tot.Add(open); err != nil {
+			if err := count(d, open); err != nil {
 				return AccountAging{}, nil, false, err
-			}
-			if *sub, err = sub.Add(open); err != nil {
-				return AccountAging{}, nil, false, err
-			}
-			if keepLines {
-				lines = append(lines, l)
 			}
 		}
 		if len(docs) < filter.Limit {
 			break
 		}
 		filter.After = docs[len(docs)-1].ID
+	}
+	if len(pending) > 0 {
+		// The only case that reads the history before asOf: once for the
+		// account, whatever the number of such documents.
+		if err := entriesBetween(ctx, r, p, a.ID, 0, cut, func(e credit.Entry) error {
+			for _, rp := range pending {
+				if err := rp.entry(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return AccountAging{}, nil, false, err
+		}
+		// Each document was replayed twice, as born of the entry that names
+		// it and as a copy born of a currency change; the first applies
+		// when such an entry was seen.
+		for i := 0; i < len(pending); i += 2 {
+			rp := pending[i]
+			if !rp.issued {
+				rp = pending[i+1]
+			}
+			if err := rp.until(asOf, true); err != nil {
+				return AccountAging{}, nil, false, err
+			}
+			if err := count(rp.d, rp.open); err != nil {
+				return AccountAging{}, nil, false, err
+			}
+		}
+		slices.SortStableFunc(lines, func(x, y AgingLine) int {
+			if c := x.Issued.Compare(y.Issued); c != 0 {
+				return c
+			}
+			return strings.Compare(x.Document, y.Document)
+		})
 	}
 	if !ag.Debit.Equal(want.Debit) || !ag.Credit.Equal(want.Credit) {
 		return AccountAging{}, nil, false, fmt.Errorf("%w: account %q as of %s: debits %s and credits %s, the ledger has %s and %s",
@@ -452,70 +506,134 @@ func civilDay(t time.Time) int {
 
 // openAt returns document d's open balance at asOf; an invalid Money when
 // the document was not part of the ledger then. cur is the account's
-// currency at asOf.
-func openAt(ctx context.Context, r Reader, p credit.Principal, d invoice.Document, asOf time.Time, cur money.Currency, past bool, t *tail) (money.Money, error) {
+// currency at asOf. Most documents are rebuilt backward, from their current
+// state and what happened after asOf. A document that an expiry or a
+// currency change may have emptied after asOf, which the history does not
+// name, is to be rebuilt forward instead: forward is then true and apps are
+// its applications, for a replay.
+func openAt(ctx context.Context, r Reader, p credit.Principal, d invoice.Document, asOf time.Time, cur money.Currency, past bool, t *tail) (open money.Money, apps []credit.Application, forward bool, err error) {
 	if !past {
 		if d.Status != invoice.Open {
-			return money.Money{}, nil
+			return money.Money{}, nil, false, nil
 		}
-		return d.Open, nil
+		return d.Open, nil, false, nil
 	}
 	if t.issued[d.ID] || d.Amount.Currency() != cur {
-		return money.Money{}, nil
+		return money.Money{}, nil, false, nil
 	}
 	removed, named := t.removed[d.ID]
 	if d.Version == 1 && !named {
 		// Unchanged since the transaction that issued it, before asOf.
-		return d.Open, nil
+		return d.Open, nil, false, nil
 	}
-	silent := false
-	if d.IsCredit() && !d.Expires.IsZero() && d.Expires.After(asOf) {
+	if d.IsCredit() && !d.Expires.IsZero() {
 		for _, e := range t.expiries {
 			if !e.Before(d.Expires) {
-				silent = true
+				forward = true
 				break
 			}
 		}
 	}
-	if t.converted && !silent {
+	if t.converted && !forward {
 		copies, err := r.Documents(ctx, p, credit.DocumentFilter{Account: d.Account, Original: d.ID, Limit: 1})
 		if err != nil {
-			return money.Money{}, err
+			return money.Money{}, nil, false, err
 		}
-		silent = len(copies) > 0 && copies[0].Amount.Currency() != cur
+		forward = len(copies) > 0 && copies[0].Amount.Currency() != cur
 	}
-	apps, err := r.Applications(ctx, p, d.ID)
-	if err != nil {
-		return money.Money{}, err
+	if apps, err = r.Applications(ctx, p, d.ID); err != nil {
+		return money.Money{}, nil, false, err
 	}
-	open := d.Open
-	if silent {
-		// Forward from the amount: what the history does not name.
-		open = d.Amount
+	if forward {
+		return money.Money{}, apps, true, nil
 	}
+	// Backward: an application after asOf had taken its amount off, so it is
+	// added back; a reversal after asOf gave its amount back, so it is taken
+	// off; what entries after asOf removed is added back.
+	open = d.Open
 	for _, a := range apps {
-		after := a.At.After(asOf)
-		if silent == after {
-			continue // backward: only what came after; forward: only up to asOf
+		if !a.At.After(asOf) {
+			continue
 		}
-		// Backward, an application after asOf had taken its amount off, so
-		// it is added back, and a reversal after asOf is taken off again.
-		// Forward, an application up to asOf takes its amount off and a
-		// reversal gives it back.
 		m := a.Amount
-		if (a.Reverses != "") != silent {
+		if a.Reverses != "" {
 			m = m.Neg()
 		}
 		if open, err = open.Add(m); err != nil {
-			return money.Money{}, err
+			return money.Money{}, nil, false, err
 		}
 	}
-	if named && !silent {
+	if named {
 		if open, err = open.Add(removed); err != nil {
-			return money.Money{}, err
+			return money.Money{}, nil, false, err
 		}
 	}
-	return open, nil
+	return open, nil, false, nil
+}
+
+// replay rebuilds one document's open balance forward, from the history
+// and its applications, in time order: issued for its amount (by the entry
+// that names it, or by a currency change for a copy), less its
+// applications, plus their reversals, less what entries naming it removed;
+// emptied by an "expired" entry at or after its expiry date, and by a
+// currency change, if it was open then (Expire and a currency change take
+// all of every open document they concern).
+type replay struct {
+	d      invoice.Document
+	apps   []credit.Application // oldest first, as Applications returns them
+	next   int
+	issued bool
+	open   money.Money
+	// copy replays the document as a copy that a currency change issued
+	// (no entry names it); otherwise only the entry naming it issues it.
+	copy bool
+}
+
+// until applies the applications up to t (at t too when inclusive).
+func (rp *replay) until(t time.Time, inclusive bool) error {
+	for ; rp.next < len(rp.apps); rp.next++ {
+		a := rp.apps[rp.next]
+		if a.At.After(t) || (!inclusive && a.At.Equal(t)) {
+			return nil
+		}
+		var err error
+		if a.Reverses != "" {
+			rp.open, err = rp.open.Add(a.Amount)
+		} else {
+			rp.open, err = rp.open.Sub(a.Amount)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entry takes one history entry into account. Applications written by the
+// same operation as the entry carry its time and are applied first.
+func (rp *replay) entry(e credit.Entry) error {
+	if err := rp.until(e.At, true); err != nil {
+		return err
+	}
+	var err error
+	switch {
+	case issuing[e.Op] && e.Document == rp.d.ID && !rp.copy:
+		rp.issued = true
+		rp.open, err = rp.open.Add(rp.d.Amount)
+	case removing[e.Op] && e.Document == rp.d.ID:
+		rp.open, err = rp.open.Sub(e.Amount)
+	case e.Op == credit.OpExpired && rp.issued && rp.d.IsCredit() && !rp.d.Expires.IsZero() && !e.At.Before(rp.d.Expires):
+		rp.open = money.Zero(rp.d.Amount.Currency())
+	case e.Op == credit.OpCurrencyConverted && e.Original.IsValid():
+		switch {
+		case rp.issued && e.Original.Currency() == rp.d.Amount.Currency():
+			rp.open = money.Zero(rp.d.Amount.Currency()) // closed and issued again in the new currency
+		case rp.copy && !rp.issued && rp.d.Original != "" && e.Amount.Currency() == rp.d.Amount.Currency():
+			rp.issued = true // a copy made by this change
+			rp.open, err = rp.open.Add(rp.d.Amount)
+		}
+	}
+	return err
 }
 
 // WriteAging prints the aging as text: one table of open debits and one of

@@ -29,18 +29,20 @@
 // Two operations remove open balance without naming the documents in the
 // history: Expire (one "expired" entry for all the credits it ends) and a
 // currency change of the account (every open document closed and issued
-// again in the new currency). After the as-of moment they are handled as
-// follows: a credit whose expiry date is after the moment and that ended
-// expired was open at the moment for its amount less its applications up to
-// the moment and the removals named after it; a document in the account's
-// currency at the moment that a later currency change closed is rebuilt the
-// same way, and the copies issued in the new currency are left out. The
-// rebuilt figure misses what a refund, transfer or reversal named before the
-// moment removed from such a document (the public reads do not give the
-// entries naming a document without reading the whole history); when that
-// happened the reconciliation with BalancesAt fails with ErrNotReconciled.
-// A second currency change after the moment back to the currency of the
-// moment is not recognised either, and fails the same way.
+// again in the new currency). A document they emptied after the moment is
+// rebuilt forward instead: its amount, less its applications up to the
+// moment (net of reversals), less what the entries up to the moment that
+// name it removed; only then is the history before the moment read, once
+// for the account. A credit is taken as expired after the moment when its
+// expiry date is after the moment and an "expired" entry after the moment
+// is at or after its expiry date (Expire only ends credits whose date has
+// passed, so it cannot have ended it before). A document is taken as
+// closed by a later currency change when a copy of it (Original naming it)
+// is in another currency; the copies, in the new currency, are left out. A
+// second currency change after the moment back to the currency of the
+// moment is not recognised, nor a document whose conversion rounded its
+// copy to nothing: the reconciliation with BalancesAt then fails with
+// ErrNotReconciled.
 //
 // # Memory
 //

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/arcredit/arcredit/credit"
@@ -37,10 +36,17 @@ func (c *clock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// tb is what the fixture needs of a *testing.T, *testing.B or *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // fixture is a ledger on the memory store with a clock the test moves and
 // counted ids.
 type fixture struct {
-	t     testing.TB
+	t     tb
 	ctx   context.Context
 	l     *credit.Ledger
 	clock *clock
@@ -48,7 +54,7 @@ type fixture struct {
 	n     int
 }
 
-func newFixture(t testing.TB, auth credit.Authorizer, start time.Time) *fixture {
+func newFixture(t tb, auth credit.Authorizer, start time.Time) *fixture {
 	t.Helper()
 	c := &clock{now: start}
 	n := 0
