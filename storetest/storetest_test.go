@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -716,4 +717,29 @@ func TestRecorderSeesFatal(t *testing.T) {
 	if r := record("pass", func(t tb) { t.Logf("fine") }); r.Failed() {
 		t.Errorf("recorder failed without an error")
 	}
+}
+
+// TestStateMachineFailsFast: the store of the issue that made the kit
+// (Load of open documents across namespaces) used to pass every clause and
+// fail the state machine only after minutes of retries. The clause
+// Store/Namespaces now names it at once; the state machine too must fail
+// it in seconds, shrinking included, and write no failure file.
+func TestStateMachineFailsFast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("shrinks a failing run for up to 2 s")
+	}
+	start := time.Now()
+	err := check(t.Context(), func() (credit.Store, error) { return &leaks{Memory: store.NewMemory(), what: "OpenOf"}, nil },
+		Options{ShrinkTime: 2 * time.Second}, []scenario{{"StateMachine", "", runMachine}})
+	took := time.Since(start)
+	if err == nil {
+		t.Fatalf("the state machine passed a store that leaks open documents of other namespaces")
+	}
+	if took > 30*time.Second {
+		t.Errorf("the state machine took %s to fail a broken store, want seconds", took)
+	}
+	if _, err := os.Stat("testdata/rapid"); err == nil {
+		t.Errorf("the state machine wrote rapid failure files into testdata/rapid")
+	}
+	t.Logf("%s (%s)", firstLine(err.(*CheckError).Failures[0].Log), took.Round(time.Millisecond))
 }
