@@ -2,7 +2,10 @@ package credit
 
 import (
 	"context"
+	"fmt"
 	"slices"
+
+	"github.com/arcredit/arcredit/invoice"
 )
 
 // Principal is who acts: an id recorded as "updated by", the namespace
@@ -113,4 +116,52 @@ func (r *RoleBased) Authorize(_ context.Context, p Principal, a Action, account 
 		return nil
 	}
 	return fail(ErrNotAuthorized, "%q may not %s on account %q", p.ID, a, account)
+}
+
+// allow asks the Authorizer whether the principal may do a on account,
+// whose existence the operation has established. A principal who may not
+// even read the account learns nothing about it: it is told what it would
+// be told of an account that does not exist (hidden).
+func (t *txn) allow(a Action, account string, hidden error) error {
+	err := t.l.auth.Authorize(t.ctx, t.p, a, account)
+	if err == nil {
+		return nil
+	}
+	if a != ActRead && t.l.auth.Authorize(t.ctx, t.p, ActRead, account) == nil {
+		if sentinelOf(err) == nil {
+			err = fmt.Errorf("%w: %w", ErrNotAuthorized, err)
+		}
+		return acctErr(account, err)
+	}
+	return hidden
+}
+
+// seeAccount resolves an account id the caller named, for action a: the
+// account must exist and the principal be allowed a on it. An account the
+// principal may not read answers as one that does not exist.
+func (t *txn) seeAccount(a Action, id string) (*Account, error) {
+	acct, ok := t.accounts[id]
+	if !ok {
+		return nil, notFoundAccount(id)
+	}
+	return acct, t.allow(a, id, notFoundAccount(id))
+}
+
+// seeDoc resolves a document id the caller named, for action a on its
+// account: the document must exist and the principal be allowed a on its
+// account. A document of an account the principal may not read answers as
+// one that does not exist, and the error names only the id given.
+func (t *txn) seeDoc(a Action, id string) (*invoice.Document, error) {
+	d, ok := t.docs[id]
+	if !ok {
+		return nil, notFoundDoc(id)
+	}
+	if err := t.allow(a, d.Account, notFoundDoc(id)); err != nil {
+		return nil, err
+	}
+	if _, ok := t.accounts[d.Account]; !ok {
+		// A document is never stored without its account.
+		return nil, docErr(id, fail(ErrStoreFailure, "the account of document %q is missing", id))
+	}
+	return d, nil
 }

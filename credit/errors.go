@@ -78,6 +78,9 @@ var (
 	ErrInvalidPlan = newSentinel("invalid_plan", "invalid plan", allocate.ErrInvalidPlan)
 	// ErrInvalidDocument: a document that breaks a rule of invoice.Validate.
 	ErrInvalidDocument = newSentinel("invalid_document", "invalid document", invoice.ErrInvalid)
+	// ErrBrokenHistory: Verify found an entry whose hash, link, sequence
+	// or balances do not match (see VerifyError).
+	ErrBrokenHistory = newSentinel("broken_history", "broken history", nil)
 	// ErrCanceled: the caller's context was cancelled or its deadline
 	// passed before the operation committed; nothing was written. The
 	// error also matches context.Canceled or context.DeadlineExceeded.
@@ -103,7 +106,7 @@ var sentinels = []error{
 	ErrNotFound, ErrAlreadyExists, ErrConflict, ErrInsufficientCredit, ErrOverpaid, ErrCreditLimitExceeded,
 	ErrIdempotencyConflict, ErrNotAuthorized, ErrInvalidRequest, ErrBadState, ErrInvalidAmount,
 	ErrCurrencyMismatch, ErrRecurring, ErrBillToMismatch, ErrInvalidPlan, ErrInvalidDocument,
-	ErrCanceled, ErrUnavailable, ErrCommitUnknown, ErrStoreFailure,
+	ErrBrokenHistory, ErrCanceled, ErrUnavailable, ErrCommitUnknown, ErrStoreFailure,
 }
 
 // Code returns the stable code of the sentinel err wraps

@@ -995,11 +995,11 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.IssueDebit(hBG, credit.Principal{Namespace: hNS}, key, credit.DebitRequest{Account: "usd", Amount: hm("USD 1")})
 		return err
 	})
-	add("document id already taken", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("document id already taken", credit.ErrAlreadyExists, func(w *hostileWorld, key string) error {
 		_, err := w.l.IssueDebit(hBG, p, key, credit.DebitRequest{Account: "usd", ID: "pay1", Amount: hm("USD 1")})
 		return err
 	})
-	add("account id already taken", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("account id already taken", credit.ErrAlreadyExists, func(w *hostileWorld, key string) error {
 		_, err := w.l.OpenAccount(hBG, p, key, credit.OpenAccountRequest{ID: "usd", Currency: hUSD})
 		return err
 	})
@@ -1284,7 +1284,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 	})
 	// Authorization: a member acts only on its own account.
 	member := credit.Principal{ID: "m1", Namespace: hNS, Roles: []string{credit.RoleMember}, Account: "usd2"}
-	add("a member applies another account's credit", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {
+	add("a member applies another account's credit", credit.ErrNotFound, func(w *hostileWorld, key string) error {
 		_, err := w.roles.Apply(hBG, member, key, credit.ApplyRequest{Credits: []string{"pay1"}, Debits: []string{"inv-b"}, Partial: true})
 		return err
 	})
@@ -1292,7 +1292,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.roles.Refund(hBG, member, key, credit.RefundRequest{All: true, Credit: "pay-b"})
 		return err
 	})
-	add("a principal without roles issues", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {
+	add("a principal without roles issues", credit.ErrNotFound, func(w *hostileWorld, key string) error {
 		_, err := w.roles.IssueDebit(hBG, credit.Principal{ID: "x", Namespace: hNS}, key, credit.DebitRequest{Account: "usd", Amount: hm("USD 1")})
 		return err
 	})
@@ -1326,6 +1326,9 @@ func hostileRows(w *hostileWorld) []hostileRow {
 // one minor unit, whatever they are: the Ledger must refuse what is wrong
 // with its plan.
 type pairAll struct{}
+
+// Name names the policy, as a keyed Apply needs.
+func (pairAll) Name() string { return "pair_all" }
 
 func (pairAll) Plan(req allocate.Request) (allocate.Plan, error) {
 	var p allocate.Plan

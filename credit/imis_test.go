@@ -42,12 +42,13 @@ func TestCompanyMembersShareTheCompanyCredit(t *testing.T) {
 		row{credit.OpApplied, "USD 30.00", "USD 20.00", "USD 20.00", "USD 0.00", "ann", "", ""},
 		row{credit.OpApplied, "USD 50.00", "USD 20.00", "USD 20.00", "USD 0.00", "bob", "", ""})
 	f.wantDoc("pay-1", "USD 20.00", invoice.Open)
-	// A member of another company cannot use it, nor see it.
+	// A member of another company cannot use it, nor see it: to her the
+	// account does not exist.
 	f.invoice("acme", "reg-cy", "USD 10.00")
 	_, err = f.l.Apply(ctx, eve, f.key(), credit.ApplyRequest{Account: "acme"})
-	wantErr(t, err, credit.ErrNotAuthorized)
+	wantErr(t, err, credit.ErrNotFound)
 	_, err = f.l.Balances(ctx, eve, "acme")
-	wantErr(t, err, credit.ErrNotAuthorized)
+	wantErr(t, err, credit.ErrNotFound)
 	if _, err := f.l.Balances(ctx, bob, "acme"); err != nil {
 		t.Errorf("bob reading his company's balances: %v", err)
 	}
@@ -174,13 +175,18 @@ func TestStaffAppliesAnotherAccountsCreditWithApplyOtherCredit(t *testing.T) {
 	f.payment("ann", "ann-credit", "USD 80.00")
 	f.invoice("bob", "bob-reg", "USD 50.00")
 	req := credit.ApplyRequest{Debits: []string{"bob-reg"}, Credits: []string{"ann-credit"}}
-	for _, p := range []credit.Principal{
-		{ID: "bob", Namespace: ns, Roles: []string{credit.RoleMember}, Account: "bob"},
-		{ID: "ann", Namespace: ns, Roles: []string{credit.RoleMember}, Account: "ann"},
-		{ID: "prov", Namespace: ns, Roles: []string{credit.RoleProvider}}, // may apply, not another's credit
+	// A member does not see the other account's document at all; the
+	// provider sees both and may apply, but not another's credit.
+	for _, c := range []struct {
+		p    credit.Principal
+		want error
+	}{
+		{credit.Principal{ID: "bob", Namespace: ns, Roles: []string{credit.RoleMember}, Account: "bob"}, credit.ErrNotFound},
+		{credit.Principal{ID: "ann", Namespace: ns, Roles: []string{credit.RoleMember}, Account: "ann"}, credit.ErrNotFound},
+		{credit.Principal{ID: "prov", Namespace: ns, Roles: []string{credit.RoleProvider}}, credit.ErrNotAuthorized},
 	} {
-		_, err := f.l.Apply(ctx, p, f.key(), req)
-		wantErr(t, err, credit.ErrNotAuthorized)
+		_, err := f.l.Apply(ctx, c.p, f.key(), req)
+		wantErr(t, err, c.want)
 	}
 	staff := credit.Principal{ID: "staff-1", Namespace: ns, Roles: []string{credit.RoleStaff}}
 	r, err := f.l.Apply(ctx, staff, f.key(), req)

@@ -168,8 +168,8 @@ func TestHistoryPagesInOrder(t *testing.T) {
 		_, err := f.l.History(ctx, admin, bad)
 		wantErr(t, err, credit.ErrInvalidRequest)
 	}
-	if page, err := f.l.History(ctx, admin, credit.HistoryRequest{Account: "nobody"}); err != nil || len(page) != 0 {
-		t.Errorf("unknown account: %v %v", page, err)
+	if page, err := f.l.History(ctx, admin, credit.HistoryRequest{Account: "nobody"}); !errors.Is(err, credit.ErrNotFound) {
+		t.Errorf("unknown account: %v %v, want ErrNotFound", page, err)
 	}
 }
 
@@ -256,10 +256,37 @@ func TestACustomPolicyPlanIsValidatedBeforeWriting(t *testing.T) {
 	f.payment("acct", "pay-1", "USD 30.00")
 	f.invoice("acct", "inv-1", "USD 100.00")
 	before := f.snapshot("acct")
-	greedy := allocate.PolicyFunc(func(req allocate.Request) (allocate.Plan, error) {
+	greedy := namedFunc{"greedy", func(req allocate.Request) (allocate.Plan, error) {
 		return allocate.Plan{Lines: []allocate.Line{{Credit: "pay-1", Debit: "inv-1", Amount: m("USD 100.00")}}}, nil
-	})
+	}}
 	_, err := f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Account: "acct", Policy: greedy, Partial: true})
 	wantErr(t, err, credit.ErrInvalidPlan) // a policy that overspends is at fault, not the caller
 	f.wantUnchanged("acct", before)
+}
+
+// namedFunc is a policy from a function, with the name a keyed Apply needs.
+type namedFunc struct {
+	name string
+	fn   func(allocate.Request) (allocate.Plan, error)
+}
+
+func (p namedFunc) Name() string                                     { return p.name }
+func (p namedFunc) Plan(req allocate.Request) (allocate.Plan, error) { return p.fn(req) }
+
+func TestAKeyedApplyRefusesAPolicyWithoutAName(t *testing.T) {
+	f := newFixture(t)
+	f.open("acct", "USD", credit.Term, "")
+	f.payment("acct", "pay-1", "USD 30.00")
+	f.invoice("acct", "inv-1", "USD 10.00")
+	anon := allocate.PolicyFunc(allocate.OldestFirst().Plan)
+	before := f.snapshot("acct")
+	for _, pol := range []allocate.Policy{anon, allocate.Partial(anon)} {
+		_, err := f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Account: "acct", Policy: pol})
+		wantErr(t, err, credit.ErrInvalidRequest)
+	}
+	f.wantUnchanged("acct", before)
+	// Preview takes no key: any policy will do.
+	if _, err := f.l.Preview(ctx, admin, credit.ApplyRequest{Account: "acct", Policy: anon}); err != nil {
+		t.Errorf("preview with an unnamed policy: %v", err)
+	}
 }

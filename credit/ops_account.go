@@ -2,12 +2,10 @@ package credit
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"github.com/cockroachdb/apd/v3"
-	"slices"
-	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
@@ -31,58 +29,85 @@ type OpenAccountRequest struct {
 // OpenAccount opens an account and records an "allocated" entry with its
 // credit line (Adobe Commerce: Allocated).
 func (l *Ledger) OpenAccount(ctx context.Context, p Principal, key string, req OpenAccountRequest) (Account, error) {
-	return write(l, ctx, p, OpAllocated, key, req, func(t *txn) (Account, error) {
+	return run(l, ctx, p, key, req, openAccount)
+}
+
+var openAccount = &spec[OpenAccountRequest, Account]{
+	method: "OpenAccount",
+	entry:  func(OpenAccountRequest) Operation { return OpAllocated },
+	check: func(l *Ledger, req *OpenAccountRequest) error {
 		if err := checkID("account id", req.ID, false); err != nil {
-			return Account{}, err
+			return err
 		}
 		if len(req.ID) > invoice.MaxIDLen {
 			// Every document names its account, in at most MaxIDLen bytes.
-			return Account{}, fail(ErrInvalidRequest, "account id must be at most %d bytes", invoice.MaxIDLen)
+			return fail(ErrInvalidRequest, "account id must be at most %d bytes", invoice.MaxIDLen)
 		}
 		if req.Currency.IsZero() {
-			return Account{}, fail(ErrInvalidRequest, "account currency is required")
+			return fail(ErrInvalidRequest, "account currency is required")
 		}
 		if err := checkText(req.Reason, req.Party.Company, req.Party.Person); err != nil {
-			return Account{}, err
+			return err
 		}
-		kind := req.Kind
-		if kind == 0 {
-			kind = Term
+		if req.Kind == 0 {
+			req.Kind = Term
 		}
-		if kind != Term && kind != Prepaid {
-			return Account{}, fail(ErrInvalidRequest, "unknown account kind %d", req.Kind)
+		if req.Kind != Term && req.Kind != Prepaid {
+			return fail(ErrInvalidRequest, "unknown account kind %d", req.Kind)
 		}
-		limit := money.Zero(req.Currency)
 		if req.Limit.IsValid() {
 			if err := sameCurrency(req.Limit, req.Currency); err != nil {
-				return Account{}, err
+				return err
 			}
 			if req.Limit.IsNegative() {
-				return Account{}, fail(ErrInvalidAmount, "credit limit %s is negative", req.Limit)
+				return fail(ErrInvalidAmount, "credit limit %s is negative", req.Limit)
 			}
-			limit = req.Limit
 		}
+		return nil
+	},
+	fingerprint: func(fp *print, req OpenAccountRequest) {
+		fp.str(req.ID, req.Currency.Code(), req.Party.Company, req.Party.Person, req.Reason)
+		fp.int(int64(req.Kind))
+		fp.money(req.Limit)
+		fp.bool(req.AllowExceed)
+	},
+	load: func(t *txn, req OpenAccountRequest) error {
+		return t.load(Query{Accounts: nonEmpty(req.ID)})
+	},
+	authorize: func(t *txn, req OpenAccountRequest) error {
+		if req.ID == "" {
+			return nil // asked in compute, on the new id
+		}
+		// Asked before the id is looked up, so that a principal who may
+		// not open it learns nothing of whether it exists.
+		if err := t.l.auth.Authorize(t.ctx, t.p, ActManageAccount, req.ID); err != nil {
+			return acctErr(req.ID, err)
+		}
+		if _, exists := t.accounts[req.ID]; exists {
+			return acctErr(req.ID, fail(ErrAlreadyExists, "account %q already exists", req.ID))
+		}
+		return nil
+	},
+	compute: func(t *txn, req OpenAccountRequest) (Account, error) {
 		id := req.ID
 		if id == "" {
 			id = t.l.newID()
+			if err := t.l.auth.Authorize(t.ctx, t.p, ActManageAccount, id); err != nil {
+				return Account{}, err
+			}
 		}
-		if err := t.authorize(ActManageAccount, id); err != nil {
-			return Account{}, err
-		}
-		if err := t.load(Query{Accounts: []string{id}}); err != nil {
-			return Account{}, err
-		}
-		if _, exists := t.accounts[id]; exists {
-			return Account{}, &Error{Op: t.method, Account: id, Err: fail(ErrInvalidRequest, "account %q already exists", id)}
+		limit := money.Zero(req.Currency)
+		if req.Limit.IsValid() {
+			limit = req.Limit
 		}
 		zero := money.Zero(req.Currency)
-		t.addAccount(Account{ID: id, Currency: req.Currency, Kind: kind, Party: req.Party, Limit: limit,
+		t.addAccount(Account{ID: id, Currency: req.Currency, Kind: req.Kind, Party: req.Party, Limit: limit,
 			AllowExceed: req.AllowExceed, Credit: zero, Debit: zero, Created: t.now})
 		if err := t.record(id, note{Op: OpAllocated, Amount: limit, Comment: req.Reason}); err != nil {
 			return Account{}, err
 		}
 		return t.final(id), nil
-	})
+	},
 }
 
 // UpdateAccountRequest changes an account's credit line or settings. Nil
@@ -107,32 +132,72 @@ type UpdateAccountRequest struct {
 // UpdateAccount changes an account's credit line, kind, party or currency
 // and records an "updated" entry.
 func (l *Ledger) UpdateAccount(ctx context.Context, p Principal, key string, req UpdateAccountRequest) (Account, error) {
-	return write(l, ctx, p, OpUpdated, key, req, func(t *txn) (Account, error) {
+	return run(l, ctx, p, key, req, updateAccount)
+}
+
+var updateAccount = &spec[UpdateAccountRequest, Account]{
+	method: "UpdateAccount",
+	entry:  func(UpdateAccountRequest) Operation { return OpUpdated },
+	check: func(l *Ledger, req *UpdateAccountRequest) error {
 		if err := checkID("account", req.Account, true); err != nil {
-			return Account{}, err
+			return err
 		}
 		if err := checkText(req.Reason); err != nil {
-			return Account{}, err
+			return err
 		}
 		if req.Party != nil {
 			if err := checkText(req.Party.Company, req.Party.Person); err != nil {
-				return Account{}, err
+				return err
 			}
 		}
-		if err := t.authorize(ActManageAccount, req.Account); err != nil {
-			return Account{}, err
+		if req.Limit != nil {
+			if !req.Limit.IsValid() {
+				return fail(ErrInvalidAmount, "amount is required")
+			}
+			if req.Limit.IsNegative() {
+				return fail(ErrInvalidAmount, "credit limit %s is negative", *req.Limit)
+			}
 		}
+		if req.Kind != nil && *req.Kind != Term && *req.Kind != Prepaid {
+			return fail(ErrInvalidRequest, "unknown account kind %d", *req.Kind)
+		}
+		return nil
+	},
+	fingerprint: func(fp *print, req UpdateAccountRequest) {
+		fp.str(req.Account, req.Reason)
+		fp.bool(req.Limit != nil)
+		if req.Limit != nil {
+			fp.money(*req.Limit)
+		}
+		fp.bool(req.AllowExceed != nil)
+		fp.bool(req.AllowExceed != nil && *req.AllowExceed)
+		fp.bool(req.Kind != nil)
+		if req.Kind != nil {
+			fp.int(int64(*req.Kind))
+		}
+		fp.bool(req.Party != nil)
+		if req.Party != nil {
+			fp.str(req.Party.Company, req.Party.Person)
+		}
+		fp.bool(req.Currency != nil)
+		if req.Currency != nil {
+			fp.str(req.Currency.Code())
+		}
+		fp.rate(req.Rate)
+	},
+	load: func(t *txn, req UpdateAccountRequest) error {
 		q := Query{Accounts: []string{req.Account}}
 		if req.Currency != nil {
 			q.OpenOf = []string{req.Account}
 		}
-		if err := t.load(q); err != nil {
-			return Account{}, err
-		}
-		a, err := t.account(req.Account)
-		if err != nil {
-			return Account{}, err
-		}
+		return t.load(q)
+	},
+	authorize: func(t *txn, req UpdateAccountRequest) error {
+		_, err := t.seeAccount(ActManageAccount, req.Account)
+		return err
+	},
+	compute: func(t *txn, req UpdateAccountRequest) (Account, error) {
+		a := t.accounts[req.Account]
 		n := note{Op: OpUpdated, Comment: req.Reason}
 		if req.Currency != nil && *req.Currency != a.Currency {
 			if err := t.convertAccount(a, *req.Currency, req.Rate, &n); err != nil {
@@ -143,18 +208,12 @@ func (l *Ledger) UpdateAccount(ctx context.Context, p Principal, key string, req
 			if err := sameCurrency(*req.Limit, a.Currency); err != nil {
 				return Account{}, err
 			}
-			if req.Limit.IsNegative() {
-				return Account{}, fail(ErrInvalidAmount, "credit limit %s is negative", *req.Limit)
-			}
 			a.Limit = *req.Limit
 		}
 		if req.AllowExceed != nil {
 			a.AllowExceed = *req.AllowExceed
 		}
 		if req.Kind != nil {
-			if *req.Kind != Term && *req.Kind != Prepaid {
-				return Account{}, fail(ErrInvalidRequest, "unknown account kind %d", *req.Kind)
-			}
 			a.Kind = *req.Kind
 		}
 		if req.Party != nil {
@@ -170,7 +229,7 @@ func (l *Ledger) UpdateAccount(ctx context.Context, p Principal, key string, req
 			return Account{}, err
 		}
 		return t.final(a.ID), nil
-	})
+	},
 }
 
 // convertAccount re-denominates an account: the limit is converted, and
@@ -248,30 +307,6 @@ func (t *txn) final(id string) Account {
 	a := *t.accounts[id]
 	a.Version++
 	return a
-}
-
-func sameCurrency(m money.Money, c money.Currency) error {
-	if !m.IsValid() {
-		return fail(ErrInvalidAmount, "amount is required")
-	}
-	if m.Currency() != c {
-		return fail(ErrCurrencyMismatch, "%s amount on a %s account", m.Currency(), c)
-	}
-	return nil
-}
-
-// checkText bounds free text (references, comments, reasons, names): valid
-// UTF-8 (it is recorded as JSON and in text columns), without NUL bytes.
-func checkText(ss ...string) error {
-	for _, s := range ss {
-		if len(s) > invoice.MaxTextLen {
-			return fail(ErrInvalidRequest, "text longer than %d bytes", invoice.MaxTextLen)
-		}
-		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-			return fail(ErrInvalidRequest, "text must be UTF-8 without NUL")
-		}
-	}
-	return nil
 }
 
 func sortDocs(ds []*invoice.Document) {

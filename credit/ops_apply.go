@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/arcredit/arcredit/allocate"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
 )
+
+// Applying credit: Apply and Preview, and the planning and writing of plans
+// that every operation applying credit shares.
 
 // Pair names one credit to apply to one debit. Amount is optional: without
 // it the credit pays as much of the debit as it can (min of the two open
@@ -39,11 +43,12 @@ type ApplyRequest struct {
 	// or not at all (Aptify's CreditMemoValidation).
 	Partial bool `json:"partial,omitempty"`
 	// BillTo allows only credits whose bill-to party matches the debit's.
-	BillTo bool            `json:"bill_to,omitempty"`
-	Policy allocate.Policy `json:"-"`
-	// PolicyName is filled in by the ledger for the idempotency fingerprint.
-	PolicyName string `json:"policy,omitempty"`
-	Comment    string `json:"comment,omitempty"`
+	BillTo bool `json:"bill_to,omitempty"`
+	// Policy plans the request; the ledger's default (Options.Policy) when
+	// nil. With an idempotency key (Apply) it must have a name
+	// (allocate.Named), which is part of the request's fingerprint.
+	Policy  allocate.Policy `json:"-"`
+	Comment string          `json:"comment,omitempty"`
 }
 
 // ApplyResult is the plan and, for Apply, the applications written.
@@ -64,180 +69,244 @@ type ApplyResult struct {
 // a built-in policy, a custom one or explicit pairs, is checked by
 // allocate.Validate before anything is written.
 func (l *Ledger) Apply(ctx context.Context, p Principal, key string, req ApplyRequest) (ApplyResult, error) {
-	req.PolicyName = l.policyName(req)
-	if err := req.checkSize(); err != nil {
-		return ApplyResult{}, &Error{Op: "Apply", Err: err}
-	}
-	return write(l, ctx, p, OpApplied, key, req, func(t *txn) (ApplyResult, error) {
-		return t.apply(req, true)
-	})
+	return run(l, ctx, p, key, req, apply)
 }
 
 // Preview returns the plan Apply would write for req, writing nothing (iMIS:
 // View details; Ingram: the available credit shown before paying).
 func (l *Ledger) Preview(ctx context.Context, p Principal, req ApplyRequest) (ApplyResult, error) {
-	req.PolicyName = l.policyName(req)
-	if err := req.checkSize(); err != nil {
-		return ApplyResult{}, &Error{Op: "Preview", Err: err}
-	}
-	return read(l, ctx, p, OpPreviewed, func(t *txn) (ApplyResult, error) {
-		return t.apply(req, false)
-	})
+	return run(l, ctx, p, "", req, preview)
 }
 
-// checkSize refuses a request naming more than maxDocs documents before
-// any work proportional to its size (fingerprinting, copying, checking
-// each id), so an oversized request costs no more than a small one.
-func (req ApplyRequest) checkSize() error {
+var apply = &spec[ApplyRequest, ApplyResult]{
+	method: "Apply",
+	entry:  func(ApplyRequest) Operation { return OpApplied },
+	check: func(l *Ledger, req *ApplyRequest) error {
+		if err := checkApply(l, req); err != nil {
+			return err
+		}
+		return namedPolicy(req.Policy)
+	},
+	fingerprint: func(fp *print, req ApplyRequest) {
+		fp.str(req.Account, req.Comment)
+		fp.int(int64(len(req.Pairs)))
+		for _, pr := range req.Pairs {
+			fp.str(pr.Credit, pr.Debit)
+			fp.money(pr.Amount)
+		}
+		fp.strs(req.Debits)
+		fp.strs(req.Credits)
+		fp.money(req.Cap)
+		fp.bool(req.Partial)
+		fp.bool(req.BillTo)
+		if req.Policy != nil {
+			fp.str(allocate.NameOf(req.Policy))
+		}
+	},
+	load:      loadApply,
+	authorize: authorizeApply,
+	compute:   func(t *txn, req ApplyRequest) (ApplyResult, error) { return t.apply(req, true) },
+}
+
+var preview = &spec[ApplyRequest, ApplyResult]{
+	method:    "Preview",
+	check:     checkApply,
+	load:      loadApply,
+	authorize: authorizeApply,
+	compute:   func(t *txn, req ApplyRequest) (ApplyResult, error) { return t.apply(req, false) },
+}
+
+// checkApply checks the shape of an apply request and gives a planned one
+// the ledger's policy when it names none.
+func checkApply(l *Ledger, req *ApplyRequest) error {
+	// The size first, before any work proportional to it.
 	if 2*len(req.Pairs)+len(req.Debits)+len(req.Credits) > maxDocs {
 		return fail(ErrInvalidRequest, "more than %d documents in one request", maxDocs)
+	}
+	explicit := len(req.Pairs) > 0
+	if explicit && (len(req.Debits) > 0 || len(req.Credits) > 0 || req.Policy != nil) {
+		return fail(ErrInvalidRequest, "give either pairs or debits/credits with a policy, not both")
+	}
+	if !explicit && req.Account == "" && (len(req.Debits) == 0 || len(req.Credits) == 0) {
+		return fail(ErrInvalidRequest, "name the account whose credit to use, or both debits and credits")
+	}
+	if err := checkID("account", req.Account, false); err != nil {
+		return err
+	}
+	if err := checkText(req.Comment); err != nil {
+		return err
+	}
+	for _, pr := range req.Pairs {
+		if err := checkIDs("credit", []string{pr.Credit}); err != nil {
+			return err
+		}
+		if err := checkIDs("debit", []string{pr.Debit}); err != nil {
+			return err
+		}
+		if pr.Credit == pr.Debit {
+			return fail(ErrInvalidRequest, "document %q cannot pay itself", pr.Credit)
+		}
+		if pr.Amount.IsValid() && !pr.Amount.IsPositive() {
+			return fail(ErrInvalidAmount, "amount %s is not positive", pr.Amount)
+		}
+	}
+	if err := checkIDs("document", req.Debits); err != nil {
+		return err
+	}
+	if err := checkIDs("document", req.Credits); err != nil {
+		return err
+	}
+	if req.Cap.IsValid() && !req.Cap.IsPositive() {
+		return fail(ErrInvalidAmount, "cap %s is not positive", req.Cap)
+	}
+	if !explicit && req.Policy == nil {
+		req.Policy = l.policy
 	}
 	return nil
 }
 
-func (l *Ledger) policyName(req ApplyRequest) string {
-	if len(req.Pairs) > 0 {
-		return "explicit"
+// namedPolicy refuses a policy without a name for a keyed request: its
+// identity could not be part of the fingerprint, and a key reused with
+// another such policy would replay a result it did not plan.
+func namedPolicy(p allocate.Policy) error {
+	if p == nil {
+		return nil
 	}
-	if req.Policy != nil {
-		return allocate.NameOf(req.Policy)
+	if name := allocate.NameOf(p); name == "custom" || strings.Contains(name, "(custom)") {
+		return fail(ErrInvalidRequest, "a policy used with an idempotency key needs a name: implement allocate.Named")
 	}
-	return allocate.NameOf(l.policy)
+	return nil
 }
 
-func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
-	explicit := len(req.Pairs) > 0
-	if explicit && (len(req.Debits) > 0 || len(req.Credits) > 0 || req.Policy != nil) {
-		return ApplyResult{}, fail(ErrInvalidRequest, "give either pairs or debits/credits with a policy, not both")
-	}
-	if !explicit && req.Account == "" && (len(req.Debits) == 0 || len(req.Credits) == 0) {
-		return ApplyResult{}, fail(ErrInvalidRequest, "name the account whose credit to use, or both debits and credits")
-	}
-	if err := checkID("account", req.Account, false); err != nil {
-		return ApplyResult{}, err
-	}
-	if err := checkText(req.Comment); err != nil {
-		return ApplyResult{}, err
-	}
-	var ids []string
+// applyIDs lists the documents an apply request names.
+func applyIDs(req ApplyRequest) []string {
+	ids := make([]string, 0, 2*len(req.Pairs)+len(req.Debits)+len(req.Credits))
 	for _, pr := range req.Pairs {
-		if err := checkID("credit", pr.Credit, true); err != nil {
-			return ApplyResult{}, err
-		}
-		if err := checkID("debit", pr.Debit, true); err != nil {
-			return ApplyResult{}, err
-		}
-		if pr.Credit == pr.Debit {
-			return ApplyResult{}, fail(ErrInvalidRequest, "document %q cannot pay itself", pr.Credit)
-		}
-		if pr.Amount.IsValid() && !pr.Amount.IsPositive() {
-			return ApplyResult{}, fail(ErrInvalidAmount, "amount %s is not positive", pr.Amount)
-		}
 		ids = append(ids, pr.Credit, pr.Debit)
 	}
-	for _, id := range append(append([]string{}, req.Debits...), req.Credits...) {
-		if err := checkID("document", id, true); err != nil {
-			return ApplyResult{}, err
-		}
-		ids = append(ids, id)
-	}
-	if req.Cap.IsValid() && !req.Cap.IsPositive() {
-		return ApplyResult{}, fail(ErrInvalidAmount, "cap %s is not positive", req.Cap)
-	}
-	if len(ids) > maxDocs {
-		return ApplyResult{}, fail(ErrInvalidRequest, "more than %d documents in one request", maxDocs)
-	}
-	q := Query{Accounts: nonEmpty(req.Account), Documents: ids, DocumentAccounts: true}
-	if !explicit && (len(req.Debits) == 0 || len(req.Credits) == 0) {
+	ids = append(ids, req.Debits...)
+	return append(ids, req.Credits...)
+}
+
+func loadApply(t *txn, req ApplyRequest) error {
+	q := Query{Accounts: nonEmpty(req.Account), Documents: applyIDs(req)}
+	if len(req.Pairs) == 0 && (len(req.Debits) == 0 || len(req.Credits) == 0) {
 		q.OpenOf = nonEmpty(req.Account)
 	}
 	// Applications of the credits show pairs already applied.
-	if explicit {
-		for _, pr := range req.Pairs {
-			q.ApplicationsOf = append(q.ApplicationsOf, pr.Credit)
-		}
-	} else {
-		q.ApplicationsOf = req.Credits
+	q.ApplicationsOf = req.Credits
+	for _, pr := range req.Pairs {
+		q.ApplicationsOf = append(q.ApplicationsOf, pr.Credit)
 	}
-	if err := t.load(q); err != nil {
-		return ApplyResult{}, err
+	return t.loadDocs(q)
+}
+
+// authorizeApply resolves every document named and asks for the base
+// action (link for explicit pairs, apply for a planned request) on every
+// account involved, and for ActApplyOtherCredit on each debit's account
+// when a credit of another account may pay it (iMIS: Orders: 4).
+func authorizeApply(t *txn, req ApplyRequest) error {
+	base := ActApply
+	if len(req.Pairs) > 0 {
+		base = ActLink
 	}
-	// Gather the request's documents.
-	var debits, credits []*invoice.Document
-	get := func(id string, debit bool) (*invoice.Document, error) {
-		d, err := t.doc(id)
+	var accts []string
+	for _, id := range applyIDs(req) {
+		d, err := t.seeDoc(base, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		accts = append(accts, d.Account)
+	}
+	if req.Account != "" {
+		if _, err := t.seeAccount(base, req.Account); err != nil {
+			return err
+		}
+		accts = append(accts, req.Account)
+	}
+	slices.Sort(accts)
+	accts = slices.Compact(accts)
+	if len(accts) < 2 {
+		return nil
+	}
+	// Credit of one account paying another's debit.
+	debits, credits, err := t.applyDocs(req)
+	if err != nil {
+		return nil // compute reports it
+	}
+	for _, d := range debits {
+		if slices.ContainsFunc(credits, func(c *invoice.Document) bool { return c.Account != d.Account }) {
+			if err := t.allow(ActApplyOtherCredit, d.Account, notFoundDoc(d.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// applyDocs gathers the debits and credits of an apply request: the named
+// ones, and the account's open ones where a side is not named.
+func (t *txn) applyDocs(req ApplyRequest) (debits, credits []*invoice.Document, err error) {
+	add := func(list []*invoice.Document, id string, debit bool) ([]*invoice.Document, error) {
+		d := t.docs[id]
 		if debit && !d.IsDebit() {
-			return nil, &Error{Op: t.method, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a debit", id, d.Kind)}
+			return nil, docErr(id, fail(ErrInvalidRequest, "%q is a %s, not a debit", id, d.Kind))
 		}
 		if !debit && !d.IsCredit() {
-			return nil, &Error{Op: t.method, Document: id, Err: fail(ErrInvalidRequest, "%q is a %s, not a credit", id, d.Kind)}
+			return nil, docErr(id, fail(ErrInvalidRequest, "%q is a %s, not a credit", id, d.Kind))
 		}
-		return d, nil
-	}
-	addUnique := func(list []*invoice.Document, d *invoice.Document) []*invoice.Document {
 		if slices.Contains(list, d) {
-			return list
+			return list, nil
 		}
-		return append(list, d)
+		return append(list, d), nil
 	}
 	for _, pr := range req.Pairs {
-		c, err := get(pr.Credit, false)
-		if err != nil {
-			return ApplyResult{}, err
+		if credits, err = add(credits, pr.Credit, false); err != nil {
+			return nil, nil, err
 		}
-		d, err := get(pr.Debit, true)
-		if err != nil {
-			return ApplyResult{}, err
+		if debits, err = add(debits, pr.Debit, true); err != nil {
+			return nil, nil, err
 		}
-		credits, debits = addUnique(credits, c), addUnique(debits, d)
 	}
-	if !explicit {
-		for _, id := range req.Debits {
-			d, err := get(id, true)
-			if err != nil {
-				return ApplyResult{}, err
-			}
-			// A recurring document named in the request (in the cart) stops
-			// the whole request, as a named pair does (iMIS: open credits
-			// cannot be applied if a recurring transaction is in the cart);
-			// only an unnamed one, found among the account's open debits,
-			// is skipped.
-			if d.Recurring {
-				return ApplyResult{}, &Error{Op: t.method, Document: id, Err: fail(ErrRecurring, "%q is recurring", id)}
-			}
-			debits = addUnique(debits, d)
+	for _, id := range req.Debits {
+		if debits, err = add(debits, id, true); err != nil {
+			return nil, nil, err
 		}
-		for _, id := range req.Credits {
-			c, err := get(id, false)
-			if err != nil {
-				return ApplyResult{}, err
-			}
-			credits = addUnique(credits, c)
+	}
+	for _, id := range req.Credits {
+		if credits, err = add(credits, id, false); err != nil {
+			return nil, nil, err
 		}
-		if len(req.Debits) == 0 || len(req.Credits) == 0 {
-			if _, err := t.account(req.Account); err != nil {
-				return ApplyResult{}, err
+	}
+	if len(req.Pairs) == 0 && (len(req.Debits) == 0 || len(req.Credits) == 0) {
+		for _, d := range t.openDocs(req.Account) {
+			if d.IsDebit() && len(req.Debits) == 0 {
+				debits = append(debits, d)
 			}
-			for _, d := range t.openDocs(req.Account) {
-				if d.IsDebit() && len(req.Debits) == 0 {
-					debits = append(debits, d)
-				}
-				if d.IsCredit() && len(req.Credits) == 0 {
-					credits = append(credits, d)
-				}
+			if d.IsCredit() && len(req.Credits) == 0 {
+				credits = append(credits, d)
 			}
 		}
 	}
-	// Every account involved must be loaded (their balances change) and
-	// the principal allowed to act on it.
-	if err := t.loadAccountsOf(append(append([]*invoice.Document{}, debits...), credits...)); err != nil {
+	return debits, credits, nil
+}
+
+// apply plans req and, when commit is set, writes the plan.
+func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
+	explicit := len(req.Pairs) > 0
+	debits, credits, err := t.applyDocs(req)
+	if err != nil {
 		return ApplyResult{}, err
 	}
-	if err := t.authorizeApply(explicit, debits, credits); err != nil {
-		return ApplyResult{}, err
+	for _, id := range req.Debits {
+		// A recurring document named in the request (in the cart) stops
+		// the whole request, as a named pair does (iMIS: open credits
+		// cannot be applied if a recurring transaction is in the cart);
+		// only an unnamed one, found among the account's open debits, is
+		// skipped.
+		if t.docs[id].Recurring {
+			return ApplyResult{}, docErr(id, fail(ErrRecurring, "%q is recurring", id))
+		}
 	}
 	// A credit already applied to a debit of the request stays as it is.
 	applied := map[[2]string]bool{}
@@ -246,77 +315,89 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 			applied[[2]string{a.Credit, a.Debit}] = true
 		}
 	}
+	res := ApplyResult{Operation: t.opID, Available: t.available(credits)}
 	ar := allocate.Request{Cap: req.Cap, Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
-	res := ApplyResult{Operation: t.opID}
 	for _, d := range debits {
 		ar.Debits = append(ar.Debits, *d)
 	}
 	for _, c := range credits {
 		skip := false
-		if !explicit {
-			for _, d := range debits {
-				if applied[[2]string{c.ID, d.ID}] {
-					res.Unchanged = append(res.Unchanged, Pair{Credit: c.ID, Debit: d.ID})
-					skip = true
-				}
+		for _, d := range debits {
+			if !explicit && applied[[2]string{c.ID, d.ID}] {
+				res.Unchanged = append(res.Unchanged, Pair{Credit: c.ID, Debit: d.ID})
+				skip = true
 			}
 		}
 		if !skip {
 			ar.Credits = append(ar.Credits, *c)
 		}
 	}
-	if err := t.checkCap(req.Cap, ar.Debits); err != nil {
+	if err := checkCap(req.Cap, ar.Debits); err != nil {
 		return ApplyResult{}, err
 	}
 	var plan allocate.Plan
 	if explicit {
-		for _, pr := range req.Pairs {
-			if applied[[2]string{pr.Credit, pr.Debit}] {
-				res.Unchanged = append(res.Unchanged, Pair{Credit: pr.Credit, Debit: pr.Debit})
-				continue
-			}
-			c, d := t.docs[pr.Credit], t.docs[pr.Debit]
-			amt := pr.Amount
-			if !amt.IsValid() {
-				m, err := c.Open.Min(d.Open)
-				if err != nil {
-					return ApplyResult{}, &Error{Op: t.method, Document: pr.Credit, Err: err}
-				}
-				amt = m
-			}
-			plan.Lines = append(plan.Lines, allocate.Line{Credit: pr.Credit, Debit: pr.Debit, Amount: amt, Reason: "explicit pair"})
-		}
+		plan, res.Unchanged, err = t.pairPlan(req.Pairs, ar, applied)
 	} else {
-		pol := req.Policy
-		if pol == nil {
-			pol = t.l.policy
-		}
-		// Plan and validate under the policy's own rules (Partial,
-		// BillToMatch), as allocate.Effective says.
-		ar = allocate.Effective(pol, ar)
-		var err error
-		if plan, err = pol.Plan(ar); err != nil {
-			return ApplyResult{}, err
-		}
+		plan, err = t.planWith(req.Policy, ar)
 	}
-	if err := allocate.Validate(ar, plan); err != nil {
-		return ApplyResult{}, planned(err, explicit)
-	}
-	res.Plan = plan
-	res.Available = t.available(credits)
-	if !commit || len(plan.Lines) == 0 {
-		return res, nil
-	}
-	apps, err := t.writePlan(plan, req.PolicyName, OpApplied, req.Comment)
 	if err != nil {
 		return ApplyResult{}, err
 	}
-	res.Applications = apps
+	res.Plan = plan
+	if !commit || len(plan.Lines) == 0 {
+		return res, nil
+	}
+	name := "explicit"
+	if !explicit {
+		name = allocate.NameOf(req.Policy)
+	}
+	if res.Applications, err = t.writePlan(plan, name, OpApplied, req.Comment); err != nil {
+		return ApplyResult{}, err
+	}
 	return res, nil
 }
 
-// maxDocs bounds the documents one request may name.
-const maxDocs = 10000
+// pairPlan makes the plan of explicit pairs, leaving out the pairs already
+// applied (unchanged), and validates it against ar.
+func (t *txn) pairPlan(pairs []Pair, ar allocate.Request, applied map[[2]string]bool) (allocate.Plan, []Pair, error) {
+	var plan allocate.Plan
+	var unchanged []Pair
+	for _, pr := range pairs {
+		if applied[[2]string{pr.Credit, pr.Debit}] {
+			unchanged = append(unchanged, Pair{Credit: pr.Credit, Debit: pr.Debit})
+			continue
+		}
+		amt := pr.Amount
+		if !amt.IsValid() {
+			m, err := t.docs[pr.Credit].Open.Min(t.docs[pr.Debit].Open)
+			if err != nil {
+				return allocate.Plan{}, nil, docErr(pr.Credit, err)
+			}
+			amt = m
+		}
+		plan.Lines = append(plan.Lines, allocate.Line{Credit: pr.Credit, Debit: pr.Debit, Amount: amt, Reason: "explicit pair"})
+	}
+	if err := allocate.Validate(ar, plan); err != nil {
+		return allocate.Plan{}, nil, planned(err, true)
+	}
+	return plan, unchanged, nil
+}
+
+// planWith plans ar with pol, under the policy's own rules (Partial,
+// BillToMatch) as allocate.Effective says, and validates the plan. Every
+// plan a policy makes goes through it.
+func (t *txn) planWith(pol allocate.Policy, ar allocate.Request) (allocate.Plan, error) {
+	ar = allocate.Effective(pol, ar)
+	plan, err := pol.Plan(ar)
+	if err != nil {
+		return allocate.Plan{}, err
+	}
+	if err := allocate.Validate(ar, plan); err != nil {
+		return allocate.Plan{}, planned(err, false)
+	}
+	return plan, nil
+}
 
 // planned classifies a plan that Validate refused; see planSentinel.
 func planned(err error, explicit bool) error {
@@ -327,29 +408,23 @@ func planned(err error, explicit bool) error {
 	return &wrapped{sentinel: planSentinel(pe, explicit), cause: err}
 }
 
+// available is the open credit of the credits an apply could draw on.
 func (t *txn) available(all []*invoice.Document) money.Money {
-	var total money.Money
+	var open []money.Money
 	for _, c := range all {
-		if !c.IsCredit() || c.Status != invoice.Open {
-			continue
-		}
-		if !total.IsValid() {
-			total = c.Open
-			continue
-		}
-		if s, err := total.Add(c.Open); err == nil {
-			total = s
+		if c.IsCredit() && c.Status == invoice.Open {
+			open = append(open, c.Open)
 		}
 	}
-	return total
+	return sum(open...)
 }
 
 // checkCap refuses a cap in another currency or above what the debits owe.
-func (t *txn) checkCap(cap money.Money, debits []invoice.Document) error {
+func checkCap(cap money.Money, debits []invoice.Document) error {
 	if !cap.IsValid() {
 		return nil
 	}
-	var owed money.Money
+	var owed []money.Money
 	for _, d := range debits {
 		if d.Status != invoice.Open {
 			continue
@@ -357,80 +432,42 @@ func (t *txn) checkCap(cap money.Money, debits []invoice.Document) error {
 		if d.Open.Currency() != cap.Currency() {
 			return fail(ErrCurrencyMismatch, "cap %s for %s documents", cap, d.Open.Currency())
 		}
-		if !owed.IsValid() {
-			owed = d.Open
-		} else if s, err := owed.Add(d.Open); err == nil {
-			owed = s
-		}
+		owed = append(owed, d.Open)
 	}
-	if owed.IsValid() {
-		if c, _ := cap.Cmp(owed); c > 0 {
-			return fail(ErrInvalidAmount, "cap %s is above the %s the documents owe", cap, owed)
+	if total := sum(owed...); total.IsValid() {
+		if c, _ := cap.Cmp(total); c > 0 {
+			return fail(ErrInvalidAmount, "cap %s is above the %s the documents owe", cap, total)
 		}
 	}
 	return nil
 }
 
-// loadAccountsOf loads the accounts of docs that are not loaded yet.
-func (t *txn) loadAccountsOf(docs []*invoice.Document) error {
-	var missing []string
-	for _, d := range docs {
-		if _, ok := t.accounts[d.Account]; !ok && !slices.Contains(missing, d.Account) {
-			missing = append(missing, d.Account)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	if err := t.load(Query{Accounts: missing}); err != nil {
-		return err
-	}
-	for _, id := range missing {
-		if _, err := t.account(id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// authorizeApply asks for the base action (link for explicit pairs, apply
-// for a planned request) on every account involved, and for
-// ActApplyOtherCredit on each debit's account when a credit of another
-// account may pay it (iMIS: Orders: 4).
-func (t *txn) authorizeApply(explicit bool, debits, credits []*invoice.Document) error {
-	base := ActApply
-	if explicit {
-		base = ActLink
-	}
-	var accts []string
-	for _, d := range append(append([]*invoice.Document{}, debits...), credits...) {
-		if !slices.Contains(accts, d.Account) {
-			accts = append(accts, d.Account)
-		}
-	}
-	slices.Sort(accts)
-	for _, a := range accts {
-		if err := t.authorize(base, a); err != nil {
-			return err
-		}
-	}
-	for _, d := range debits {
-		for _, c := range credits {
-			if c.Account != d.Account {
-				if err := t.authorize(ActApplyOtherCredit, d.Account); err != nil {
-					return err
-				}
-				break
-			}
-		}
-	}
-	return nil
-}
-
-// writePlan writes the plan's applications and one "applied" entry for each
-// account they touch.
+// writePlan writes the plan's applications, recorded as op (one entry per
+// account they touch).
 func (t *txn) writePlan(plan allocate.Plan, policy string, op Operation, comment string) ([]Application, error) {
-	var apps []Application
+	apps, err := t.linkPlan(plan, policy)
+	if err != nil {
+		return nil, err
+	}
+	return apps, t.recordPerAccount(apps, op, comment, "")
+}
+
+// linkPlan writes the plan's applications, made by policy.
+func (t *txn) linkPlan(plan allocate.Plan, policy string) ([]Application, error) {
+	apps := make([]Application, 0, len(plan.Lines))
+	for _, ln := range plan.Lines {
+		app, err := t.link(ln.Credit, ln.Debit, ln.Amount, policy)
+		if err != nil {
+			return nil, err
+		}
+		apps = append(apps, app)
+	}
+	return apps, nil
+}
+
+// recordPerAccount writes one entry of op per account that apps touch, for
+// the total they moved on it.
+func (t *txn) recordPerAccount(apps []Application, op Operation, comment, ref string) error {
 	totals := map[string]money.Money{}
 	var order []string
 	add := func(acct string, m money.Money) {
@@ -441,43 +478,16 @@ func (t *txn) writePlan(plan allocate.Plan, policy string, op Operation, comment
 		totals[acct] = m
 		order = append(order, acct)
 	}
-	for _, ln := range plan.Lines {
-		app, err := t.link(ln.Credit, ln.Debit, ln.Amount, policy)
-		if err != nil {
-			return nil, err
-		}
-		apps = append(apps, app)
-		add(app.CreditAccount, app.Amount)
-		if app.DebitAccount != app.CreditAccount {
-			add(app.DebitAccount, app.Amount)
+	for _, a := range apps {
+		add(a.CreditAccount, a.Amount)
+		if a.DebitAccount != a.CreditAccount {
+			add(a.DebitAccount, a.Amount)
 		}
 	}
 	for _, acct := range order {
-		if err := t.record(acct, note{Op: op, Amount: totals[acct], Comment: comment}); err != nil {
-			return nil, err
+		if err := t.record(acct, note{Op: op, Amount: totals[acct], Comment: comment, Reference: ref}); err != nil {
+			return err
 		}
 	}
-	return apps, nil
-}
-
-// plan runs a policy over req, validates the plan and writes it, without
-// entries (the caller records them).
-func (t *txn) plan(pol allocate.Policy, req allocate.Request) ([]Application, error) {
-	req = allocate.Effective(pol, req)
-	plan, err := pol.Plan(req)
-	if err != nil {
-		return nil, err
-	}
-	if err := allocate.Validate(req, plan); err != nil {
-		return nil, err
-	}
-	var apps []Application
-	for _, ln := range plan.Lines {
-		app, err := t.link(ln.Credit, ln.Debit, ln.Amount, allocate.NameOf(pol))
-		if err != nil {
-			return nil, err
-		}
-		apps = append(apps, app)
-	}
-	return apps, nil
+	return nil
 }

@@ -27,23 +27,28 @@ type ExpireResult struct {
 // expired credit is never applied even before Expire runs (policies and
 // Validate refuse it); Expire makes the balances say so too.
 func (l *Ledger) Expire(ctx context.Context, p Principal, key string, req ExpireRequest) (ExpireResult, error) {
-	return write(l, ctx, p, OpExpired, key, req, func(t *txn) (ExpireResult, error) {
+	return run(l, ctx, p, key, req, expire)
+}
+
+var expire = &spec[ExpireRequest, ExpireResult]{
+	method: "Expire",
+	entry:  func(ExpireRequest) Operation { return OpExpired },
+	check: func(l *Ledger, req *ExpireRequest) error {
 		if err := checkID("account", req.Account, true); err != nil {
-			return ExpireResult{}, err
+			return err
 		}
-		if err := checkText(req.Comment); err != nil {
-			return ExpireResult{}, err
-		}
-		if err := t.authorize(ActAdjust, req.Account); err != nil {
-			return ExpireResult{}, err
-		}
-		if err := t.load(Query{Accounts: []string{req.Account}, OpenOf: []string{req.Account}}); err != nil {
-			return ExpireResult{}, err
-		}
-		a, err := t.account(req.Account)
-		if err != nil {
-			return ExpireResult{}, err
-		}
+		return checkText(req.Comment)
+	},
+	fingerprint: func(fp *print, req ExpireRequest) { fp.str(req.Account, req.Comment) },
+	load: func(t *txn, req ExpireRequest) error {
+		return t.load(Query{Accounts: []string{req.Account}, OpenOf: []string{req.Account}})
+	},
+	authorize: func(t *txn, req ExpireRequest) error {
+		_, err := t.seeAccount(ActAdjust, req.Account)
+		return err
+	},
+	compute: func(t *txn, req ExpireRequest) (ExpireResult, error) {
+		a := t.accounts[req.Account]
 		res := ExpireResult{Removed: money.Zero(a.Currency)}
 		for _, d := range t.openDocs(a.ID) {
 			if !d.IsCredit() || !d.ExpiredAt(t.now) {
@@ -63,5 +68,5 @@ func (l *Ledger) Expire(ctx context.Context, p Principal, key string, req Expire
 			return ExpireResult{}, err
 		}
 		return res, nil
-	})
+	},
 }

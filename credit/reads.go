@@ -10,63 +10,58 @@ import (
 	"github.com/arcredit/arcredit/money"
 )
 
-// MaxPage bounds one page of history or documents.
+// The reads. They run through the same executor as the writes (check →
+// load → authorize → compute), so that an id the principal may not see
+// answers as one that does not exist.
+
+// MaxPage bounds one page of history, documents or accounts.
 const MaxPage = 1000
 
-func (t *txn) readAccount(id string) (*Account, error) {
-	if err := checkID("account", id, true); err != nil {
-		return nil, err
+// accountRead is a read of one account's records by its id.
+func accountRead[Res any](method string, compute func(t *txn, id string) (Res, error)) *spec[string, Res] {
+	return &spec[string, Res]{
+		method:    method,
+		check:     func(_ *Ledger, id *string) error { return checkID("account", *id, true) },
+		load:      func(t *txn, id string) error { return t.load(Query{Accounts: []string{id}}) },
+		authorize: func(t *txn, id string) error { _, err := t.seeAccount(ActRead, id); return err },
+		compute:   compute,
 	}
-	if err := t.authorize(ActRead, id); err != nil {
-		return nil, err
-	}
-	if err := t.load(Query{Accounts: []string{id}}); err != nil {
-		return nil, err
-	}
-	return t.account(id)
 }
 
 // Account returns an account with its settings and balances.
 func (l *Ledger) Account(ctx context.Context, p Principal, id string) (Account, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) (Account, error) {
-		a, err := t.readAccount(id)
-		if err != nil {
-			return Account{}, err
-		}
-		return *a, nil
-	})
+	return run(l, ctx, p, "", id, readAccount)
 }
+
+var readAccount = accountRead("Account", func(t *txn, id string) (Account, error) {
+	return *t.accounts[id], nil
+})
 
 // Balances returns an account's balances now: credit balance, open debits,
 // outstanding, limit and available credit. They are kept up to date by every
 // operation, so reading them costs the same whatever the history's length.
 func (l *Ledger) Balances(ctx context.Context, p Principal, id string) (Balances, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) (Balances, error) {
-		a, err := t.readAccount(id)
-		if err != nil {
-			return Balances{}, err
-		}
-		return a.Balances(), nil
-	})
+	return run(l, ctx, p, "", id, readBalances)
 }
+
+var readBalances = accountRead("Balances", func(t *txn, id string) (Balances, error) {
+	return t.accounts[id].Balances(), nil
+})
 
 // BalancesAt returns an account's balances as they stood at time at: those
 // after the last history entry at or before it (found by a search, not a
 // scan). Before the account was opened it has none: ErrNotFound.
 func (l *Ledger) BalancesAt(ctx context.Context, p Principal, id string, at time.Time) (Balances, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) (Balances, error) {
-		if _, err := t.readAccount(id); err != nil {
-			return Balances{}, err
-		}
-		e, ok, err := l.store.EntryAt(ctx, p.Namespace, id, at)
+	return run(l, ctx, p, "", id, accountRead("BalancesAt", func(t *txn, id string) (Balances, error) {
+		e, ok, err := t.l.store.EntryAt(t.ctx, t.ns, id, at)
 		if err != nil {
 			return Balances{}, err
 		}
 		if !ok {
-			return Balances{}, &Error{Op: "Read", Account: id, Err: fail(ErrNotFound, "account %q had no history at %s", id, at.Format(time.RFC3339))}
+			return Balances{}, acctErr(id, fail(ErrNotFound, "account %q had no history at %s", id, at.Format(time.RFC3339)))
 		}
 		return e.After, nil
-	})
+	}))
 }
 
 // HistoryRequest pages through an account's history: entries after AfterSeq
@@ -80,89 +75,98 @@ type HistoryRequest struct {
 // History returns a page of an account's history, oldest first. The next
 // page starts after the last entry's Seq.
 func (l *Ledger) History(ctx context.Context, p Principal, req HistoryRequest) ([]Entry, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) ([]Entry, error) {
+	return run(l, ctx, p, "", req, history)
+}
+
+var history = &spec[HistoryRequest, []Entry]{
+	method: "History",
+	check: func(_ *Ledger, req *HistoryRequest) error {
 		if err := checkID("account", req.Account, true); err != nil {
-			return nil, err
+			return err
 		}
 		if req.Limit < 0 || req.Limit > MaxPage || req.AfterSeq < 0 {
-			return nil, fail(ErrInvalidRequest, "limit must be 0 to %d and after ≥ 0", MaxPage)
+			return fail(ErrInvalidRequest, "limit must be 0 to %d and after ≥ 0", MaxPage)
 		}
-		if err := t.authorize(ActRead, req.Account); err != nil {
-			return nil, err
+		if req.Limit == 0 {
+			req.Limit = 100
 		}
-		limit := req.Limit
-		if limit == 0 {
-			limit = 100
-		}
-		return l.store.History(ctx, p.Namespace, req.Account, req.AfterSeq, limit)
-	})
+		return nil
+	},
+	load: func(t *txn, req HistoryRequest) error { return t.load(Query{Accounts: []string{req.Account}}) },
+	authorize: func(t *txn, req HistoryRequest) error {
+		_, err := t.seeAccount(ActRead, req.Account)
+		return err
+	},
+	compute: func(t *txn, req HistoryRequest) ([]Entry, error) {
+		return t.l.store.History(t.ctx, t.ns, req.Account, req.AfterSeq, req.Limit)
+	},
 }
 
 // Document returns one document.
 func (l *Ledger) Document(ctx context.Context, p Principal, id string) (invoice.Document, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) (invoice.Document, error) {
-		if err := checkID("document", id, true); err != nil {
-			return invoice.Document{}, err
-		}
-		if err := t.load(Query{Documents: []string{id}}); err != nil {
-			return invoice.Document{}, err
-		}
-		d, err := t.doc(id)
-		if err != nil {
-			return invoice.Document{}, err
-		}
-		if err := t.authorize(ActRead, d.Account); err != nil {
-			return invoice.Document{}, err
-		}
-		return *d, nil
-	})
+	return run(l, ctx, p, "", id, document)
+}
+
+var document = &spec[string, invoice.Document]{
+	method:    "Document",
+	check:     func(_ *Ledger, id *string) error { return checkID("document", *id, true) },
+	load:      func(t *txn, id string) error { return t.loadDocs(Query{Documents: []string{id}}) },
+	authorize: func(t *txn, id string) error { _, err := t.seeDoc(ActRead, id); return err },
+	compute:   func(t *txn, id string) (invoice.Document, error) { return *t.docs[id], nil },
 }
 
 // Documents lists an account's documents, filtered (open only, by kind) and
 // paged, ordered by issue date then id. The unpaid documents of Ingram's
 // list are DocumentFilter{Account: id, OpenOnly: true, Kinds: debits}.
 func (l *Ledger) Documents(ctx context.Context, p Principal, f DocumentFilter) ([]invoice.Document, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) ([]invoice.Document, error) {
+	return run(l, ctx, p, "", f, documents)
+}
+
+var documents = &spec[DocumentFilter, []invoice.Document]{
+	method: "Documents",
+	check: func(_ *Ledger, f *DocumentFilter) error {
 		if err := checkID("account", f.Account, true); err != nil {
-			return nil, err
+			return err
 		}
 		if err := checkID("after", f.After, false); err != nil {
-			return nil, err
+			return err
 		}
 		if err := checkID("original", f.Original, false); err != nil {
-			return nil, err
+			return err
 		}
 		if f.Limit < 0 || f.Limit > MaxPage {
-			return nil, fail(ErrInvalidRequest, "limit must be 0 to %d", MaxPage)
-		}
-		if err := t.authorize(ActRead, f.Account); err != nil {
-			return nil, err
+			return fail(ErrInvalidRequest, "limit must be 0 to %d", MaxPage)
 		}
 		if f.Limit == 0 {
 			f.Limit = MaxPage
 		}
-		return l.store.Documents(ctx, p.Namespace, f)
-	})
+		return nil
+	},
+	load: func(t *txn, f DocumentFilter) error { return t.load(Query{Accounts: []string{f.Account}}) },
+	authorize: func(t *txn, f DocumentFilter) error {
+		_, err := t.seeAccount(ActRead, f.Account)
+		return err
+	},
+	compute: func(t *txn, f DocumentFilter) ([]invoice.Document, error) {
+		return t.l.store.Documents(t.ctx, t.ns, f)
+	},
 }
 
 // Applications returns every application and reversal touching a document,
 // oldest first: which credit paid what, for which account, by whom.
 func (l *Ledger) Applications(ctx context.Context, p Principal, document string) ([]Application, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) ([]Application, error) {
-		if err := checkID("document", document, true); err != nil {
-			return nil, err
-		}
-		if err := t.load(Query{Documents: []string{document}, ApplicationsOf: []string{document}}); err != nil {
-			return nil, err
-		}
-		d, err := t.doc(document)
-		if err != nil {
-			return nil, err
-		}
-		if err := t.authorize(ActRead, d.Account); err != nil {
-			return nil, err
-		}
-		var out []Application
+	return run(l, ctx, p, "", document, applications)
+}
+
+var applications = &spec[string, []Application]{
+	method: "Applications",
+	check:  func(_ *Ledger, id *string) error { return checkID("document", *id, true) },
+	load: func(t *txn, id string) error {
+		return t.loadDocs(Query{Documents: []string{id}, ApplicationsOf: []string{id}})
+	},
+	authorize: func(t *txn, id string) error { _, err := t.seeDoc(ActRead, id); return err },
+	compute: func(t *txn, id string) ([]Application, error) {
+		out := make([]Application, 0, len(t.appOrder))
 		for _, id := range t.appOrder {
 			out = append(out, t.apps[id])
 		}
@@ -173,7 +177,7 @@ func (l *Ledger) Applications(ctx context.Context, p Principal, document string)
 			return cmpStr(x.ID, y.ID)
 		})
 		return out, nil
-	})
+	},
 }
 
 // EligibleCredits returns the open credits of the debit's account that may
@@ -181,50 +185,34 @@ func (l *Ledger) Applications(ctx context.Context, p Principal, document string)
 // bill-to party matches (Aptify: the Credit Order lookup returns only orders
 // with a credit balance whose Bill To matches). A recurring debit has none.
 func (l *Ledger) EligibleCredits(ctx context.Context, p Principal, debit string, billTo bool) ([]invoice.Document, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) ([]invoice.Document, error) {
-		if err := checkID("debit", debit, true); err != nil {
-			return nil, err
-		}
-		if err := t.load(Query{Documents: []string{debit}}); err != nil {
-			return nil, err
-		}
-		d, err := t.doc(debit)
-		if err != nil {
-			return nil, err
-		}
-		if !d.IsDebit() {
-			return nil, fail(ErrInvalidRequest, "%q is a %s, not a debit", debit, d.Kind)
-		}
-		if err := t.authorize(ActRead, d.Account); err != nil {
-			return nil, err
-		}
-		if err := t.load(Query{OpenOf: []string{d.Account}}); err != nil {
-			return nil, err
-		}
-		req := allocate.Request{BillTo: billTo, AsOf: t.now}
-		var out []invoice.Document
-		for _, c := range t.openDocs(d.Account) {
-			if c.IsCredit() && req.PairEligible(*c, *d) {
-				out = append(out, *c)
+	return run(l, ctx, p, "", debit, &spec[string, []invoice.Document]{
+		method: "EligibleCredits",
+		check:  func(_ *Ledger, id *string) error { return checkID("debit", *id, true) },
+		load: func(t *txn, id string) error {
+			if err := t.loadDocs(Query{Documents: []string{id}}); err != nil {
+				return err
 			}
-		}
-		return out, nil
+			if d, ok := t.docs[id]; ok {
+				return t.load(Query{OpenOf: []string{d.Account}})
+			}
+			return nil
+		},
+		authorize: func(t *txn, id string) error { _, err := t.seeDoc(ActRead, id); return err },
+		compute: func(t *txn, id string) ([]invoice.Document, error) {
+			d := t.docs[id]
+			if !d.IsDebit() {
+				return nil, docErr(id, fail(ErrInvalidRequest, "%q is a %s, not a debit", id, d.Kind))
+			}
+			req := allocate.Request{BillTo: billTo, AsOf: t.now}
+			var out []invoice.Document
+			for _, c := range t.openDocs(d.Account) {
+				if c.IsCredit() && req.PairEligible(*c, *d) {
+					out = append(out, *c)
+				}
+			}
+			return out, nil
+		},
 	})
-}
-
-// sum adds amounts of one currency; the zero Money for none.
-func sum(ms ...money.Money) money.Money {
-	var t money.Money
-	for _, m := range ms {
-		if !t.IsValid() {
-			t = m
-			continue
-		}
-		if s, err := t.Add(m); err == nil {
-			t = s
-		}
-	}
-	return t
 }
 
 // AccountsRequest pages through the accounts of the principal's namespace
@@ -241,33 +229,40 @@ type AccountsRequest struct {
 // principal's to read; an empty page is the end. The store must implement
 // AccountLister (both stores of this module do).
 func (l *Ledger) Accounts(ctx context.Context, p Principal, req AccountsRequest) ([]Account, error) {
-	return read(l, ctx, p, OpRead, func(t *txn) ([]Account, error) {
+	return run(l, ctx, p, "", req, listAccounts)
+}
+
+var listAccounts = &spec[AccountsRequest, []Account]{
+	method: "Accounts",
+	check: func(l *Ledger, req *AccountsRequest) error {
 		if err := checkID("after", req.After, false); err != nil {
-			return nil, err
+			return err
 		}
 		if req.Limit < 0 || req.Limit > MaxPage {
-			return nil, fail(ErrInvalidRequest, "limit must be 0 to %d", MaxPage)
+			return fail(ErrInvalidRequest, "limit must be 0 to %d", MaxPage)
 		}
-		lister, ok := l.store.(AccountLister)
-		if !ok {
-			return nil, fail(ErrInvalidRequest, "the store cannot list accounts")
+		if _, ok := l.store.(AccountLister); !ok {
+			return fail(ErrInvalidRequest, "the store cannot list accounts")
 		}
-		limit := req.Limit
-		if limit == 0 {
-			limit = 100
+		if req.Limit == 0 {
+			req.Limit = 100
 		}
+		return nil
+	},
+	compute: func(t *txn, req AccountsRequest) ([]Account, error) {
+		lister := t.l.store.(AccountLister)
 		for {
-			ids, err := lister.AccountIDs(ctx, p.Namespace, req.After, limit)
+			ids, err := lister.AccountIDs(t.ctx, t.ns, req.After, req.Limit)
 			if err != nil {
 				return nil, err
 			}
 			var mine []string
 			for _, id := range ids {
-				if l.auth.Authorize(ctx, p, ActRead, id) == nil {
+				if t.l.auth.Authorize(t.ctx, t.p, ActRead, id) == nil {
 					mine = append(mine, id)
 				}
 			}
-			if len(mine) > 0 || len(ids) < limit {
+			if len(mine) > 0 || len(ids) < req.Limit {
 				if err := t.load(Query{Accounts: mine}); err != nil {
 					return nil, err
 				}
@@ -283,5 +278,20 @@ func (l *Ledger) Accounts(ctx context.Context, p Principal, req AccountsRequest)
 			// that an empty page always means the end.
 			req.After = ids[len(ids)-1]
 		}
-	})
+	},
+}
+
+// sum adds amounts of one currency; the zero Money for none.
+func sum(ms ...money.Money) money.Money {
+	var t money.Money
+	for _, m := range ms {
+		if !t.IsValid() {
+			t = m
+			continue
+		}
+		if s, err := t.Add(m); err == nil {
+			t = s
+		}
+	}
+	return t
 }

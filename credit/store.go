@@ -108,3 +108,9 @@ type DocumentFilter struct {
 	// Limit bounds the count (0: no bound).
 	Limit int
 }
+
+// AccountLister is implemented by stores that can list the accounts of a
+// namespace, in id order, after a cursor. Verify of a whole namespace needs it.
+type AccountLister interface {
+	AccountIDs(ctx context.Context, namespace, after string, limit int) ([]string, error)
+}

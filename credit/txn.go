@@ -2,7 +2,6 @@ package credit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -41,10 +40,10 @@ type txn struct {
 	recorded      map[string]Account // the account as of its last entry in this txn
 }
 
-func (l *Ledger) newTxn(ctx context.Context, p Principal, op Operation, key string) *txn {
-	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, method: methodOf(op), key: key, now: l.clock().UTC().Truncate(time.Microsecond),
-		opID: l.newID(), accounts: map[string]*Account{}, docs: map[string]*invoice.Document{},
-		apps: map[string]Application{}, recorded: map[string]Account{}}
+func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op Operation, key string) *txn {
+	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, method: method, key: key,
+		now: l.clock().UTC().Truncate(time.Microsecond), opID: l.newID(), accounts: map[string]*Account{},
+		docs: map[string]*invoice.Document{}, apps: map[string]Application{}, recorded: map[string]Account{}}
 }
 
 // load reads q (in the txn's namespace) and merges what it found. Records
@@ -89,26 +88,25 @@ func (t *txn) load(q Query) error {
 	return nil
 }
 
+// account returns a loaded account the operation has already resolved.
 func (t *txn) account(id string) (*Account, error) {
 	if a, ok := t.accounts[id]; ok {
 		return a, nil
 	}
-	return nil, &Error{Op: t.method, Account: id, Err: fail(ErrNotFound, "no account %q", id)}
+	return nil, notFoundAccount(id)
 }
 
+// doc returns a loaded document the operation has already resolved.
 func (t *txn) doc(id string) (*invoice.Document, error) {
 	if d, ok := t.docs[id]; ok {
 		return d, nil
 	}
-	return nil, &Error{Op: t.method, Document: id, Err: fail(ErrNotFound, "no document %q", id)}
+	return nil, notFoundDoc(id)
 }
 
-func (t *txn) authorize(a Action, account string) error {
-	if err := t.l.auth.Authorize(t.ctx, t.p, a, account); err != nil {
-		return &Error{Op: t.method, Account: account, Err: err}
-	}
-	return nil
-}
+func notFoundAccount(id string) error { return acctErr(id, fail(ErrNotFound, "no account %q", id)) }
+
+func notFoundDoc(id string) error { return docErr(id, fail(ErrNotFound, "no document %q", id)) }
 
 func (t *txn) touchAccount(id string) {
 	if !slices.Contains(t.dirtyAccounts, id) {
@@ -143,7 +141,7 @@ func (t *txn) shift(d *invoice.Document, delta money.Money) error {
 		a.Debit, err = a.Debit.Add(delta)
 	}
 	if err != nil {
-		return &Error{Op: t.method, Document: d.ID, Err: err}
+		return docErr(d.ID, err)
 	}
 	t.touchAccount(a.ID)
 	return nil
@@ -154,10 +152,10 @@ func (t *txn) shift(d *invoice.Document, delta money.Money) error {
 func (t *txn) issue(d invoice.Document) (*invoice.Document, error) {
 	d.Version = 0
 	if err := d.Validate(); err != nil {
-		return nil, &Error{Op: t.method, Document: d.ID, Err: err}
+		return nil, docErr(d.ID, err)
 	}
 	if _, exists := t.docs[d.ID]; exists {
-		return nil, &Error{Op: t.method, Document: d.ID, Err: fail(ErrInvalidRequest, "document %q already exists", d.ID)}
+		return nil, docErr(d.ID, fail(ErrAlreadyExists, "document %q already exists", d.ID))
 	}
 	t.docs[d.ID] = &d
 	t.touchDoc(d.ID)
@@ -200,19 +198,11 @@ func (t *txn) restore(id string, amount money.Money) error {
 	return t.shift(d, amount)
 }
 
-// errStale marks a document change refused because the records came from
-// more than one Load and disagree: a concurrent operation changed some
-// between the reads (an application read as active whose debit was already
-// given its amount back). The operation is retried from fresh reads, as on
-// ErrConflict; its checks run before any change, so a refused change never
-// comes from the caller's input.
-var errStale = errors.New("credit: records changed between the reads of one operation")
-
 func (t *txn) stale(id string, err error) error {
 	if t.loads > 1 {
 		err = fmt.Errorf("%w: %w", errStale, err)
 	}
-	return &Error{Op: t.method, Document: id, Err: err}
+	return docErr(id, err)
 }
 
 // link applies amount of credit c to debit d and records the application.
@@ -319,7 +309,7 @@ func (t *txn) record(account string, n note) error {
 		_, err = a.Limit.Add(out)
 	}
 	if err != nil {
-		return &Error{Op: t.method, Account: account, Err: err}
+		return acctErr(account, err)
 	}
 	at := t.now
 	if at.Before(a.Updated) {
@@ -363,4 +353,44 @@ func nonEmpty(ids ...string) []string {
 		}
 	}
 	return out
+}
+
+// loadDocs reads q and then the account of every loaded document that is
+// not loaded yet (a store may ignore the DocumentAccounts hint).
+func (t *txn) loadDocs(q Query) error {
+	q.DocumentAccounts = q.DocumentAccounts || len(q.Documents) > 0
+	if err := t.load(q); err != nil {
+		return err
+	}
+	var missing []string
+	for _, id := range q.Documents {
+		if d, ok := t.docs[id]; ok {
+			if _, ok := t.accounts[d.Account]; !ok && !slices.Contains(missing, d.Account) {
+				missing = append(missing, d.Account)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return t.load(Query{Accounts: missing})
+}
+
+// openDocs returns the loaded open documents of an account, by (Issued, ID).
+func (t *txn) openDocs(account string) []*invoice.Document {
+	var out []*invoice.Document
+	for _, d := range t.docs {
+		if d.Account == account && d.Status == invoice.Open {
+			out = append(out, d)
+		}
+	}
+	sortDocs(out)
+	return out
+}
+
+// finalDoc returns the document as it will be stored.
+func (t *txn) finalDoc(id string) invoice.Document {
+	d := *t.docs[id]
+	d.Version++
+	return d
 }

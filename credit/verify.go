@@ -56,12 +56,6 @@ func EntryHash(e Entry) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// AccountLister is implemented by stores that can list the accounts of a
-// namespace, in id order, after a cursor. Verify of a whole namespace needs it.
-type AccountLister interface {
-	AccountIDs(ctx context.Context, namespace, after string, limit int) ([]string, error)
-}
-
 // VerifyError names the first entry of an account's history that does not
 // match: its hash, its link to the previous entry, its sequence, or the
 // balances that replaying the history up to it gives.
@@ -73,47 +67,43 @@ type VerifyError struct {
 
 // Error names the account, the entry and the problem.
 func (e *VerifyError) Error() string {
-	return fmt.Sprintf("credit: history of account %q does not verify at entry %d: %s", e.Account, e.Seq, e.Problem)
+	return fmt.Sprintf("broken history: account %q does not verify at entry %d: %s", e.Account, e.Seq, e.Problem)
 }
+
+// Unwrap returns ErrBrokenHistory.
+func (e *VerifyError) Unwrap() error { return ErrBrokenHistory }
 
 // Verify walks the history of one account from its first entry: it
 // recomputes every hash and checks each link, replays the balance changes
 // and checks every entry's balances after, and checks that the account's
-// stored balances and head match the last entry. It returns a *VerifyError
-// for the first entry that does not match, or nil.
+// stored balances and head match the last entry. For the first entry that
+// does not match it returns an *Error wrapping a *VerifyError (and
+// ErrBrokenHistory); nil when all match.
 func (l *Ledger) Verify(ctx context.Context, p Principal, account string) error {
-	_, err := read(l, ctx, p, OpRead, func(t *txn) (struct{}, error) {
-		a, err := t.readAccount(account)
-		if err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, l.verifyAccount(ctx, p.Namespace, *a)
-	})
+	_, err := run(l, ctx, p, "", account, accountRead("Verify", func(t *txn, id string) (struct{}, error) {
+		return struct{}{}, l.verifyAccount(ctx, p.Namespace, *t.accounts[id])
+	}))
 	return err
 }
 
-// VerifyNamespace verifies every account of the principal's namespace. The
-// store must implement AccountLister.
+// VerifyNamespace verifies every account of the principal's namespace that
+// the principal may read. The store must implement AccountLister.
 func (l *Ledger) VerifyNamespace(ctx context.Context, p Principal) error {
-	lister, ok := l.store.(AccountLister)
-	if !ok {
-		return &Error{Op: "Read", Err: fail(ErrInvalidRequest, "the store cannot list accounts")}
-	}
 	after := ""
 	for {
-		ids, err := lister.AccountIDs(ctx, p.Namespace, after, MaxPage)
+		page, err := l.Accounts(ctx, p, AccountsRequest{After: after, Limit: MaxPage})
 		if err != nil {
-			return err
+			return finish("VerifyNamespace", err)
 		}
-		for _, id := range ids {
-			if err := l.Verify(ctx, p, id); err != nil {
-				return err
-			}
-		}
-		if len(ids) < MaxPage {
+		if len(page) == 0 {
 			return nil
 		}
-		after = ids[len(ids)-1]
+		for _, a := range page {
+			if err := l.verifyAccount(ctx, p.Namespace, a); err != nil {
+				return finish("VerifyNamespace", acctErr(a.ID, err))
+			}
+		}
+		after = page[len(page)-1].ID
 	}
 }
 

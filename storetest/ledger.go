@@ -447,10 +447,10 @@ func ledgerTenancy(t tb, e *env) {
 	for _, name := range sortedKeys(attempts) {
 		wantErr(t, "another namespace: "+name, attempts[name](), credit.ErrNotFound)
 	}
-	if h, err := l.History(ctx, p, credit.HistoryRequest{Account: "a"}); err != nil || len(h) != 0 {
+	if h, err := l.History(ctx, p, credit.HistoryRequest{Account: "a"}); !errors.Is(err, credit.ErrNotFound) || len(h) != 0 {
 		t.Errorf("another namespace reads the history: %d entries, %v", len(h), err)
 	}
-	if ds, err := l.Documents(ctx, p, credit.DocumentFilter{Account: "a"}); err != nil || len(ds) != 0 {
+	if ds, err := l.Documents(ctx, p, credit.DocumentFilter{Account: "a"}); !errors.Is(err, credit.ErrNotFound) || len(ds) != 0 {
 		t.Errorf("another namespace lists the documents: %d, %v", len(ds), err)
 	}
 	// Consolidate reports the unknown account and writes nothing for it.

@@ -246,8 +246,9 @@ func run(w io.Writer) error {
 	}
 	other := credit.ApplyRequest{Debits: []string{"REG-RAJ"}, Credits: []string{"PAY-JANE"}, Comment: "Jane's credit for Raj's registration"}
 	_, err = ledger.Apply(ctx, rajUser, "raj-apply-jane", other)
-	if !errors.Is(err, credit.ErrNotAuthorized) {
-		return fmt.Errorf("raj applying Jane's credit: got %v, want ErrNotAuthorized", err)
+	// Jane's account is not Raj's to see: to him her credit does not exist.
+	if !errors.Is(err, credit.ErrNotFound) {
+		return fmt.Errorf("raj applying Jane's credit: got %v, want ErrNotFound", err)
 	}
 	if err := show(raj, "Raj registers and tries to use Jane's credit himself: refused", "error: "+err.Error()); err != nil {
 		return err
