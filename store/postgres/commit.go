@@ -40,20 +40,33 @@ import (
 // and then FATAL 57P01 where the batch's final ReadyForQuery was due.
 // When the connection fails after the batch was sent and before COMMIT's
 // result was read, or COMMIT's result is the server ending the session
-// (FATAL, PANIC), the COMMIT may or may not have happened: Commit looks the batch's idempotency record up
-// on another connection. If the record is there with the same operation,
-// fingerprint and result, the batch was written and Commit returns nil. If
-// it is absent or differs, Commit returns ErrConflict: the Ledger reloads
-// and either finds the key (and replays the stored result) or writes the
-// operation afresh, and the key's uniqueness ensures that at most one of
-// the two attempts is ever written. A batch without an idempotency record,
-// or a context that ended, gives an error wrapping ErrCommitUnknown instead.
+// (FATAL, PANIC), the COMMIT may or may not have happened: Commit looks
+// the batch's idempotency record up on another connection. If the record
+// is there with the same operation, fingerprint and result, the batch was
+// written and Commit returns nil. If it is absent or differs, Commit
+// returns ErrConflict: the Ledger reloads and either finds the key (and
+// replays the stored result) or writes the operation afresh, and the key's
+// uniqueness ensures that at most one of the two attempts is ever written.
+// A batch without an idempotency record, a context that ended (the error
+// then matches ctx.Err() too), or a lookup that fails too gives an error
+// wrapping credit.ErrCommitUnknown instead.
+//
+// Every other failure wrote nothing and wraps the sentinel of its class
+// (see the package documentation, Faults): credit.ErrCanceled when ctx
+// ended first, credit.ErrUnavailable when the batch never reached the
+// server (no connection could be had) or a statement before COMMIT was
+// refused for want of the server (shutting down, too many connections),
+// credit.ErrStoreFailure for a permanent fault of the database.
 func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return canceled(ctx, fmt.Errorf("postgres: commit: %w", err))
 	}
 	batch, what, err := s.commitBatch(b)
 	if err != nil {
+		if credit.Code(err) == "" {
+			// A record the schema cannot hold.
+			err = fmt.Errorf("%w: postgres: commit: %w", credit.ErrStoreFailure, err)
+		}
 		return err
 	}
 	failed, committed := -1, false
@@ -85,6 +98,10 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	if errors.Is(err, credit.ErrConflict) {
 		return err
 	}
+	if ns := (*notSent)(nil); errors.As(err, &ns) {
+		// No connection, so nothing was sent.
+		return classify(ctx, fmt.Errorf("postgres: commit: %w", err))
+	}
 	stmt := "commit"
 	if failed >= 0 {
 		stmt = what[failed]
@@ -95,7 +112,7 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	// before the backend ended.
 	definite := failed >= 0 && (failed < len(what)-1 || !fatal(err))
 	switch code := sqlState(err); {
-	case !definite:
+	case !definite || code == codeCompletionUnknown:
 	case code == codeDivisionByZero:
 		return fmt.Errorf("%w: postgres: %s: failed", credit.ErrConflict, stmt)
 	case code == codeUniqueViolated:
@@ -103,11 +120,11 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	case code == codeSerialization || code == codeDeadlock:
 		return fmt.Errorf("%w: postgres: %s: %w", credit.ErrConflict, stmt, err)
 	case code != "":
-		return fmt.Errorf("postgres: commit: %s: %w", stmt, err)
+		return classify(ctx, fmt.Errorf("postgres: commit: %s: %w", stmt, err))
 	}
 	if pgconn.SafeToRetry(err) {
 		// Nothing reached the server.
-		return fmt.Errorf("postgres: commit: %w", err)
+		return classify(ctx, fmt.Errorf("postgres: commit: %w", err))
 	}
 	return s.resolve(ctx, b, err)
 }
@@ -115,11 +132,17 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 // resolve learns whether a batch whose COMMIT may or may not have happened
 // was written, through its idempotency record. See Commit.
 func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error {
-	if b.Idempotency == nil || ctx.Err() != nil {
-		return fmt.Errorf("%w: %w", ErrCommitUnknown, cause)
+	if b.Idempotency == nil {
+		return fmt.Errorf("%w: postgres: commit: %w", credit.ErrCommitUnknown, cause)
+	}
+	if err := ctx.Err(); err != nil {
+		if !errors.Is(cause, err) {
+			cause = fmt.Errorf("%w (%w)", cause, err)
+		}
+		return fmt.Errorf("%w: postgres: commit: %w", credit.ErrCommitUnknown, cause)
 	}
 	var rec *credit.Idempotency
-	err := s.retry(ctx, transient, func() error {
+	err := s.retryRaw(ctx, transient, func() error {
 		rec = nil
 		rows, err := s.pool.Query(ctx, s.sql.findIdempotency, b.Namespace, b.Idempotency.Key)
 		if err != nil {
@@ -128,7 +151,7 @@ func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error
 		return each(rows, scanIdempotency, func(r credit.Idempotency) { rec = &r })
 	})
 	if err != nil {
-		return fmt.Errorf("%w: %w (looking up key %q: %w)", ErrCommitUnknown, cause, b.Idempotency.Key, err)
+		return fmt.Errorf("%w: postgres: commit: %w (looking up key %q: %v)", credit.ErrCommitUnknown, cause, b.Idempotency.Key, err)
 	}
 	want := b.Idempotency
 	if rec != nil && rec.Op == want.Op && rec.Fingerprint == want.Fingerprint && bytes.Equal(rec.Result, want.Result) {

@@ -40,6 +40,46 @@
 // was sent) is resolved through the batch's idempotency key and is never
 // written twice; see Store.Commit and ErrCommitUnknown.
 //
+// # Faults
+//
+// Every error the store returns wraps exactly one sentinel of package
+// credit, so that credit.Code and errors.Is tell a caller what to do:
+//
+//   - credit.ErrUnavailable: nothing was written and retrying is safe.
+//     No connection could be had (refused, no route, connect timeout),
+//     the call never obtained one from the pool, the server is shutting
+//     down, restarting or starting up (SQLSTATE 57P01, 57P02, 57P03),
+//     the connection failed (class 08, EOF, reset) before the batch
+//     reached the server or during a read, too many connections (53300),
+//     a lock or statement timeout (55P03, 57014).
+//   - credit.ErrCommitUnknown (also ErrCommitUnknown here): the
+//     connection failed after a Commit's batch was sent and before
+//     COMMIT's own result arrived, and the idempotency key could not be
+//     looked up (no key, the context ended, the lookup failed too). Send
+//     the operation again with the same key. When the key can be looked
+//     up, the outcome is known: success, or credit.ErrConflict, on which
+//     the Ledger writes the operation afresh.
+//   - credit.ErrCanceled: the context ended before anything was sent,
+//     or the server cancelled the statement before COMMIT; the error also
+//     matches context.Canceled or context.DeadlineExceeded. Nothing was
+//     written.
+//   - credit.ErrStoreFailure: a permanent fault of the database, which
+//     retrying will not cure: permission denied (42501), a read-only
+//     transaction (25006), disk full (53100), a missing table (42P01:
+//     Migrate was not run), a failed login (28P01), a check the schema
+//     refuses, a stored value that does not decode. Nothing was written.
+//   - credit.ErrConflict: a stale version, an existing key, a
+//     serialization failure or a deadlock (40001, 40P01). Nothing was
+//     written; the Ledger retries.
+//
+// A COMMIT whose completion arrived is a success, even when the server
+// then ends the connection (a backend terminated during COMMIT sends
+// COMMIT's completion and then FATAL 57P01). A server error of severity
+// ERROR on any statement of the batch, COMMIT's included, means the
+// transaction was rolled back; FATAL or PANIC on a statement before
+// COMMIT means the server ended before running COMMIT; only FATAL, PANIC
+// or a lost connection where COMMIT's result was due is ambiguous.
+//
 // # What is stored
 //
 // Every key leads with the namespace. Money is a NUMERIC amount (refusing

@@ -335,6 +335,10 @@ func TestAmbiguousCommitWithoutKey(t *testing.T) {
 	if !errors.Is(err, postgres.ErrCommitUnknown) || errors.Is(err, credit.ErrConflict) {
 		t.Fatalf("Commit across a lost connection: %v, want ErrCommitUnknown", err)
 	}
+	wantClass(t, "Commit across a lost connection", err, credit.ErrCommitUnknown)
+	if credit.Code(err) != "commit_unknown" {
+		t.Errorf("Commit across a lost connection: code %q, want commit_unknown", credit.Code(err))
+	}
 }
 
 // TestOneKeyManyCallers: 64 concurrent calls with one idempotency key write

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/arcredit/arcredit/credit"
 )
 
 //go:embed migrations/*.sql
@@ -63,7 +65,7 @@ func migrations() ([]migration, error) {
 func (s *Store) Migrate(ctx context.Context) error {
 	migs, err := migrations()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", credit.ErrStoreFailure, err)
 	}
 	collided := func(err error) bool {
 		switch sqlState(err) {

@@ -42,14 +42,16 @@ var (
 	_ credit.AccountLister = (*Store)(nil)
 )
 
-// ErrCommitUnknown is wrapped by the error of a Commit whose outcome could
-// not be learned: the connection failed after the batch was sent, and the
-// batch had no idempotency record to look for, or the context ended before
-// it could be looked up. The batch may or may not have been written; it was
-// not written twice. A Ledger operation that fails this way can be retried
-// with the same idempotency key, which returns the first result if the
-// write did happen.
-var ErrCommitUnknown = errors.New("postgres: commit outcome unknown")
+// ErrCommitUnknown is credit.ErrCommitUnknown, kept under this name for
+// callers written before the credit package had it. It is wrapped by the
+// error of a Commit whose outcome could not be learned: the connection
+// failed after the batch was sent, and the batch had no idempotency record
+// to look for, the context ended before it could be looked up, or the
+// lookup failed too. The batch may or may not have been written; it was
+// not written twice. A Ledger operation that fails this way can be sent
+// again with the same idempotency key, which returns the first result if
+// the write did happen.
+var ErrCommitUnknown = credit.ErrCommitUnknown
 
 // New returns a Store that keeps its records in pool's database. Call
 // Migrate once before the first use (it is safe to call on every start).
@@ -80,6 +82,12 @@ const (
 	codeDuplicateTable = "42P07"
 	codeDuplicateSch   = "42P06"
 	codeDuplicateObj   = "42710"
+
+	codeTooManyConnections = "53300"
+	codeLockNotAvailable   = "55P03"
+	codeQueryCanceled      = "57014" // a cancel request, or statement_timeout
+	codeIdleInTransaction  = "25P03"
+	codeCompletionUnknown  = "40003"
 )
 
 // sqlState returns the SQLSTATE of a database error, or "" for any other
@@ -108,8 +116,15 @@ func transient(err error) bool {
 
 // retry runs fn until it succeeds, fails with an error for which again is
 // false, the attempts run out or ctx ends, backing off with jitter between
-// tries: up to 2 ms, 4 ms, 8 ms … capped at 100 ms.
+// tries: up to 2 ms, 4 ms, 8 ms … capped at 100 ms. Its error wraps the
+// credit sentinel of its class (see classify): fn must write nothing, or
+// nothing that its failure leaves behind.
 func (s *Store) retry(ctx context.Context, again func(error) bool, fn func() error) error {
+	return classify(ctx, s.retryRaw(ctx, again, fn))
+}
+
+// retryRaw is retry without classifying the error.
+func (s *Store) retryRaw(ctx context.Context, again func(error) bool, fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()
 		if err == nil || !again(err) || attempt >= s.attempts {
@@ -131,10 +146,11 @@ func (s *Store) retry(ctx context.Context, again func(error) bool, fn func() err
 // with read (or just their errors when read is nil). A batch that leaves
 // the connection inside a transaction (one that began with BEGIN and
 // failed before COMMIT) is rolled back so the connection can be reused.
+// A failure to obtain a connection is a *notSent.
 func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, read func(pgx.BatchResults) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return err
+		return &notSent{err}
 	}
 	defer conn.Release()
 	br := conn.SendBatch(ctx, b)

@@ -245,12 +245,14 @@ func TestBadDataIsNotAConflict(t *testing.T) {
 	if err == nil || errors.Is(err, credit.ErrConflict) {
 		t.Fatalf("Commit of a negative open balance: %v, want a non-conflict error", err)
 	}
+	wantClass(t, "Commit of a negative open balance", err, credit.ErrStoreFailure)
 	mixed := entry("a", 1, t0)
 	mixed.CreditChange = m("EUR 1.00")
 	err = s.Commit(ctx, &credit.Batch{Namespace: "ns", Entries: []credit.Entry{mixed}})
 	if err == nil || errors.Is(err, credit.ErrConflict) {
 		t.Fatalf("Commit of an entry in two currencies: %v, want a non-conflict error", err)
 	}
+	wantClass(t, "Commit of an entry in two currencies", err, credit.ErrStoreFailure)
 }
 
 // TestDocumentsOrderAndCursor: documents come in (issued, id) order with ids
@@ -402,9 +404,10 @@ func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	b := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)}}
-	if err := s.Commit(ctx, b); !errors.Is(err, context.Canceled) {
+	if err := s.Commit(ctx, b); !errors.Is(err, context.Canceled) || !errors.Is(err, credit.ErrCanceled) {
 		t.Errorf("Commit: %v", err)
 	}
+	storeCalls(t, ctx, s, credit.ErrCanceled)
 	if _, err := s.Load(ctx, credit.Query{Namespace: "ns", Accounts: []string{"a"}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Load: %v", err)
 	}
