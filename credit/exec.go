@@ -3,7 +3,6 @@ package credit
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -26,7 +25,7 @@ type spec[Req, Res any] struct {
 	check func(l *Ledger, req *Req) error
 	// fingerprint writes every field of req that changes the outcome, so
 	// that a key reused with another request is told apart.
-	fingerprint func(fp *print, req Req)
+	fingerprint func(fp *encoder, req Req)
 	// load reads what the operation needs with t.load, in as few steps as
 	// it can. It never fails on what it finds (or does not find): that is
 	// for authorize and compute, after the principal has been checked.
@@ -72,9 +71,12 @@ func run[Req, Res any](l *Ledger, ctx context.Context, p Principal, key string, 
 		return r, nil
 	}
 	op := s.entry(req)
-	fp := fingerprintOf(s.method, p, func(w *print) {
+	fp := encodeFingerprint(s.method, func(e *encoder) {
+		// The principal is part of it, so that one principal's key is
+		// never replayed to another.
+		e.str(p.ID)
 		if s.fingerprint != nil {
-			s.fingerprint(w, req)
+			s.fingerprint(e, req)
 		}
 	})
 	r, err := s.commit(l, ctx, p, key, op, fp, req)
@@ -146,7 +148,7 @@ func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key
 			}
 			continue
 		}
-		result, err := storeResult(r)
+		result, err := encodeResult(r)
 		if err != nil {
 			return zero, err
 		}
@@ -187,8 +189,8 @@ func replay[R any](rec *Idempotency, op Operation, fp string) (R, error) {
 	if rec.Op != op || rec.Fingerprint != fp {
 		return r, fail(ErrIdempotencyConflict, "key %q was used for another request", rec.Key)
 	}
-	if err := loadResult(rec.Result, &r); err != nil {
-		return r, fmt.Errorf("%w: the result recorded for key %q cannot be read: %w", ErrStoreFailure, rec.Key, err)
+	if err := decodeResult(rec.Result, &r); err != nil {
+		return r, err
 	}
 	return r, nil
 }

@@ -65,8 +65,12 @@ var openAccount = &spec[OpenAccountRequest, Account]{
 		}
 		return nil
 	},
-	fingerprint: func(fp *print, req OpenAccountRequest) {
-		fp.str(req.ID, req.Currency.Code(), req.Party.Company, req.Party.Person, req.Reason)
+	fingerprint: func(fp *encoder, req OpenAccountRequest) {
+		fp.str(req.ID)
+		fp.str(req.Currency.Code())
+		fp.str(req.Party.Company)
+		fp.str(req.Party.Person)
+		fp.str(req.Reason)
 		fp.int(int64(req.Kind))
 		fp.money(req.Limit)
 		fp.bool(req.AllowExceed)
@@ -163,8 +167,9 @@ var updateAccount = &spec[UpdateAccountRequest, Account]{
 		}
 		return nil
 	},
-	fingerprint: func(fp *print, req UpdateAccountRequest) {
-		fp.str(req.Account, req.Reason)
+	fingerprint: func(fp *encoder, req UpdateAccountRequest) {
+		fp.str(req.Account)
+		fp.str(req.Reason)
 		fp.bool(req.Limit != nil)
 		if req.Limit != nil {
 			fp.money(*req.Limit)
@@ -177,7 +182,8 @@ var updateAccount = &spec[UpdateAccountRequest, Account]{
 		}
 		fp.bool(req.Party != nil)
 		if req.Party != nil {
-			fp.str(req.Party.Company, req.Party.Person)
+			fp.str(req.Party.Company)
+			fp.str(req.Party.Person)
 		}
 		fp.bool(req.Currency != nil)
 		if req.Currency != nil {

@@ -81,8 +81,10 @@ func checkAdjust(req *AdjustRequest) error {
 	return nil
 }
 
-func printAdjust(fp *print, req AdjustRequest) {
-	fp.str(req.Debit, req.Reason, req.Comment)
+func printAdjust(fp *encoder, req AdjustRequest) {
+	fp.str(req.Debit)
+	fp.str(req.Reason)
+	fp.str(req.Comment)
 	fp.money(req.Amount)
 }
 

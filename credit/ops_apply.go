@@ -87,11 +87,13 @@ var apply = &spec[ApplyRequest, ApplyResult]{
 		}
 		return namedPolicy(req.Policy)
 	},
-	fingerprint: func(fp *print, req ApplyRequest) {
-		fp.str(req.Account, req.Comment)
+	fingerprint: func(fp *encoder, req ApplyRequest) {
+		fp.str(req.Account)
+		fp.str(req.Comment)
 		fp.int(int64(len(req.Pairs)))
 		for _, pr := range req.Pairs {
-			fp.str(pr.Credit, pr.Debit)
+			fp.str(pr.Credit)
+			fp.str(pr.Debit)
 			fp.money(pr.Amount)
 		}
 		fp.strs(req.Debits)

@@ -60,7 +60,7 @@ var consolidate = &spec[ConsolidateRequest, ConsolidateResult]{
 		}
 		return namedPolicy(req.Policy)
 	},
-	fingerprint: func(fp *print, req ConsolidateRequest) {
+	fingerprint: func(fp *encoder, req ConsolidateRequest) {
 		fp.strs(req.Accounts)
 		fp.bool(req.Partial)
 		fp.bool(req.BillTo)

@@ -39,7 +39,10 @@ var expire = &spec[ExpireRequest, ExpireResult]{
 		}
 		return checkText(req.Comment)
 	},
-	fingerprint: func(fp *print, req ExpireRequest) { fp.str(req.Account, req.Comment) },
+	fingerprint: func(fp *encoder, req ExpireRequest) {
+		fp.str(req.Account)
+		fp.str(req.Comment)
+	},
 	load: func(t *txn, req ExpireRequest) error {
 		return t.load(Query{Accounts: []string{req.Account}, OpenOf: []string{req.Account}})
 	},

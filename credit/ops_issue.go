@@ -95,8 +95,15 @@ func checkDebit(req DebitRequest) error {
 	return positive("amount", req.Amount)
 }
 
-func printDebit(fp *print, req DebitRequest) {
-	fp.str(req.Account, req.Kind.String(), req.ID, req.BillTo.Company, req.BillTo.Person, req.Reason, req.Reference, req.Comment)
+func printDebit(fp *encoder, req DebitRequest) {
+	fp.str(req.Account)
+	fp.str(req.Kind.String())
+	fp.str(req.ID)
+	fp.str(req.BillTo.Company)
+	fp.str(req.BillTo.Person)
+	fp.str(req.Reason)
+	fp.str(req.Reference)
+	fp.str(req.Comment)
 	fp.money(req.Amount)
 	fp.time(req.Issued)
 	fp.time(req.Due)
@@ -157,7 +164,7 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 	check: func(l *Ledger, req *PurchaseRequest) error {
 		return checkDebit(req.debit())
 	},
-	fingerprint: func(fp *print, req PurchaseRequest) {
+	fingerprint: func(fp *encoder, req PurchaseRequest) {
 		printDebit(fp, req.debit())
 		fp.rate(req.Rate)
 	},
@@ -374,9 +381,16 @@ func checkCredit(req CreditRequest) error {
 	return positive("amount", req.Amount)
 }
 
-func printCredit(fp *print, req CreditRequest) {
-	fp.str(req.Account, req.Kind.String(), req.ID, req.BillTo.Company, req.BillTo.Person, req.Reason, req.Reference,
-		req.Comment, req.Against)
+func printCredit(fp *encoder, req CreditRequest) {
+	fp.str(req.Account)
+	fp.str(req.Kind.String())
+	fp.str(req.ID)
+	fp.str(req.BillTo.Company)
+	fp.str(req.BillTo.Person)
+	fp.str(req.Reason)
+	fp.str(req.Reference)
+	fp.str(req.Comment)
+	fp.str(req.Against)
 	fp.money(req.Amount)
 	fp.time(req.Issued)
 	fp.time(req.Expires)
@@ -466,8 +480,11 @@ var reimburse = &spec[ReimburseRequest, CreditResult]{
 		}
 		return checkReimbursement(req.Amount)
 	},
-	fingerprint: func(fp *print, req ReimburseRequest) {
-		fp.str(req.Account, req.ID, req.Reference, req.Comment)
+	fingerprint: func(fp *encoder, req ReimburseRequest) {
+		fp.str(req.Account)
+		fp.str(req.ID)
+		fp.str(req.Reference)
+		fp.str(req.Comment)
 		fp.money(req.Amount)
 	},
 	load: func(t *txn, req ReimburseRequest) error { return t.loadForIssue(req.Account, req.ID) },
@@ -556,8 +573,9 @@ var editReimbursement = &spec[EditReimbursementRequest, CreditResult]{
 		}
 		return nil
 	},
-	fingerprint: func(fp *print, req EditReimbursementRequest) {
-		fp.str(req.Document, req.Comment)
+	fingerprint: func(fp *encoder, req EditReimbursementRequest) {
+		fp.str(req.Document)
+		fp.str(req.Comment)
 		fp.money(req.Amount)
 	},
 	load: func(t *txn, req EditReimbursementRequest) error {

@@ -40,8 +40,10 @@ var refund = &spec[RefundRequest, invoice.Document]{
 		}
 		return wholeOrPart(req.Amount, req.All)
 	},
-	fingerprint: func(fp *print, req RefundRequest) {
-		fp.str(req.Credit, req.Reference, req.Comment)
+	fingerprint: func(fp *encoder, req RefundRequest) {
+		fp.str(req.Credit)
+		fp.str(req.Reference)
+		fp.str(req.Comment)
 		fp.money(req.Amount)
 		fp.bool(req.All)
 	},
@@ -138,8 +140,10 @@ var reversePayment = &spec[ReverseRequest, ReverseResult]{
 		}
 		return checkText(req.Reference, req.Comment)
 	},
-	fingerprint: func(fp *print, req ReverseRequest) {
-		fp.str(req.Payment, req.Reference, req.Comment)
+	fingerprint: func(fp *encoder, req ReverseRequest) {
+		fp.str(req.Payment)
+		fp.str(req.Reference)
+		fp.str(req.Comment)
 		fp.bool(req.ChargeBack)
 	},
 	load: func(t *txn, req ReverseRequest) error {

@@ -50,8 +50,10 @@ var transfer = &spec[TransferRequest, TransferResult]{
 		}
 		return wholeOrPart(req.Amount, req.All)
 	},
-	fingerprint: func(fp *print, req TransferRequest) {
-		fp.str(req.Credit, req.To, req.Comment)
+	fingerprint: func(fp *encoder, req TransferRequest) {
+		fp.str(req.Credit)
+		fp.str(req.To)
+		fp.str(req.Comment)
 		fp.money(req.Amount)
 		fp.bool(req.All)
 	},

@@ -62,8 +62,11 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 		}
 		return namedPolicy(req.Policy)
 	},
-	fingerprint: func(fp *print, req UnapplyRequest) {
-		fp.str(req.Application, req.Operation, req.Credit, req.Comment)
+	fingerprint: func(fp *encoder, req UnapplyRequest) {
+		fp.str(req.Application)
+		fp.str(req.Operation)
+		fp.str(req.Credit)
+		fp.str(req.Comment)
 		if req.Policy != nil {
 			fp.str(allocate.NameOf(req.Policy))
 		}

@@ -228,7 +228,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			_, err := l.OpenAccount(ctx, p, f.key(), credit.OpenAccountRequest{ID: "x"})
 			return err
 		}},
-		{"open account that exists", credit.ErrInvalidRequest, func() error {
+		{"open account that exists", credit.ErrAlreadyExists, func() error {
 			_, err := l.OpenAccount(ctx, p, f.key(), credit.OpenAccountRequest{ID: "a", Currency: usd})
 			return err
 		}},
@@ -272,7 +272,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "a", Amount: eurAmt})
 			return err
 		}},
-		{"debit with an id that exists", credit.ErrInvalidRequest, func() error {
+		{"debit with an id that exists", credit.ErrAlreadyExists, func() error {
 			_, err := l.IssueDebit(ctx, p, f.key(), credit.DebitRequest{Account: "a", ID: inv, Amount: vc(100)})
 			return err
 		}},
@@ -589,8 +589,16 @@ func TestDefaultRolesRefuseAndAllowThroughTheLedger(t *testing.T) {
 			return err
 		},
 	}
+	// What a principal may not read does not exist for it (authorize
+	// before revealing); what it may read but not do is refused.
+	hidden := map[string]bool{"member applies another account's credit": true,
+		"member of another account applies": true, "member of another account reads": true, "no roles": true}
 	for _, name := range vSortedKeys(denied) {
-		vWantErr(t, name, denied[name](), credit.ErrNotAuthorized)
+		want := credit.ErrNotAuthorized
+		if hidden[name] {
+			want = credit.ErrNotFound
+		}
+		vWantErr(t, name, denied[name](), want)
 	}
 	f.unchanged("refused operations", accts, before)
 	// What a member may do: read and use its own account's credit.
