@@ -19,9 +19,9 @@ import (
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/examples/internal/demo"
-	"github.com/arcredit/arcredit/examples/internal/grid"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/report"
 	"github.com/arcredit/arcredit/store"
 )
 
@@ -177,5 +177,9 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return grid.History(w, hist)
+	rows, err := report.Trace(ctx, ledger, admin, hist)
+	if err != nil {
+		return err
+	}
+	return report.HistoryGrid(w, rows)
 }

@@ -21,9 +21,9 @@ import (
 	"github.com/arcredit/arcredit/allocate"
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/examples/internal/demo"
-	"github.com/arcredit/arcredit/examples/internal/grid"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/report"
 	"github.com/arcredit/arcredit/store"
 )
 
@@ -219,7 +219,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t := grid.Table{Header: []string{"Customer", "Orders paid", "Applied", "Credit left", "Still owed", "Note"},
+	t := report.Table{Header: []string{"Customer", "Orders paid", "Applied", "Credit left", "Still owed", "Note"},
 		Right: []bool{false, false, true, true, true}}
 	for _, r := range res.Accounts {
 		if r.Error != "" {

@@ -18,9 +18,9 @@ import (
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/examples/internal/demo"
-	"github.com/arcredit/arcredit/examples/internal/grid"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/report"
 	"github.com/arcredit/arcredit/store"
 )
 
@@ -205,7 +205,7 @@ func run(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		t := grid.Table{Header: []string{"Document", "Type", "Amount", "Open", "Status", "Reference / reason"},
+		t := report.Table{Header: []string{"Document", "Type", "Amount", "Open", "Status", "Reference / reason"},
 			Right: []bool{false, false, true, true}}
 		for _, d := range docs {
 			note := d.Reference

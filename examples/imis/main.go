@@ -20,9 +20,9 @@ import (
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/examples/internal/demo"
-	"github.com/arcredit/arcredit/examples/internal/grid"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/report"
 	"github.com/arcredit/arcredit/store"
 )
 
@@ -265,7 +265,7 @@ func run(w io.Writer) error {
 	}
 	last := hist[len(hist)-1]
 	if err := show(jane, "Jane's history records the credit used on Raj's registration",
-		fmt.Sprintf("%s %s by %s: %s", grid.Operation(last.Op), last.Amount, last.By, last.Comment)); err != nil {
+		fmt.Sprintf("%s %s by %s: %s", report.OperationName(last.Op), last.Amount, last.By, last.Comment)); err != nil {
 		return err
 	}
 
@@ -289,7 +289,7 @@ func viewDetails(ctx context.Context, w io.Writer, l *credit.Ledger, p credit.Pr
 		return err
 	}
 	demo.Heading(w, "View details of %s", debit)
-	t := grid.Table{Header: []string{"Application", "Credit", "Contact", "Amount", "By", "Note"},
+	t := report.Table{Header: []string{"Application", "Credit", "Contact", "Amount", "By", "Note"},
 		Right: []bool{false, false, false, true}}
 	for _, a := range apps {
 		note := ""

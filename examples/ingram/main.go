@@ -22,9 +22,9 @@ import (
 	"github.com/arcredit/arcredit/allocate"
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/examples/internal/demo"
-	"github.com/arcredit/arcredit/examples/internal/grid"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/report"
 	"github.com/arcredit/arcredit/store"
 )
 
@@ -207,7 +207,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t := grid.Table{Header: []string{"Document", "Type", "Issued", "Due", "Amount", "Balance due", ""},
+	t := report.Table{Header: []string{"Document", "Type", "Issued", "Due", "Amount", "Balance due", ""},
 		Right: []bool{false, false, false, false, true, true}}
 	for _, d := range docs {
 		flag := ""

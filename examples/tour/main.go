@@ -28,9 +28,9 @@ import (
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/examples/internal/demo"
-	"github.com/arcredit/arcredit/examples/internal/grid"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/report"
 	"github.com/arcredit/arcredit/store"
 	"github.com/arcredit/arcredit/store/postgres"
 )
@@ -267,5 +267,9 @@ func run(w io.Writer, st credit.Store, ns string) error {
 	if err != nil {
 		return err
 	}
-	return grid.History(w, hist)
+	rows, err := report.Trace(ctx, ledger, admin, hist)
+	if err != nil {
+		return err
+	}
+	return report.HistoryGrid(w, rows)
 }
