@@ -140,23 +140,10 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 		return AdjustResult{}, fail(ErrInvalidAmount, "new amount %s is not below the current amount %s", newAmount, current)
 	}
 	res := AdjustResult{Removed: cut}
-	// What the open balance cannot absorb is un-paid, newest application first.
+	// What the open balance cannot absorb is un-paid.
 	unpay, _ := cut.Sub(d.Open)
-	for i := len(active) - 1; i >= 0 && unpay.IsPositive(); i-- {
-		a := active[i]
-		rev, err := t.unlink(a)
-		if err != nil {
-			return AdjustResult{}, err
-		}
-		res.Reversals = append(res.Reversals, rev)
-		if keep, _ := a.Amount.Sub(unpay); keep.IsPositive() {
-			app, err := t.link(a.Credit, a.Debit, keep, a.Policy)
-			if err != nil {
-				return AdjustResult{}, err
-			}
-			res.Applications = append(res.Applications, app)
-		}
-		unpay, _ = unpay.Sub(a.Amount)
+	if res.Reversals, res.Applications, err = t.unpay(active, unpay); err != nil {
+		return AdjustResult{}, err
 	}
 	end := invoice.Paid
 	if newAmount.IsZero() {
@@ -187,4 +174,27 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	}
 	res.Document = t.finalDoc(d.ID)
 	return res, nil
+}
+
+// unpay takes amount back from a debit's active applications, newest
+// first, keeping the rest of the last one it reverses as a new
+// application, so that each credit gets its own balance back.
+func (t *txn) unpay(active []Application, amount money.Money) (reversals, kept []Application, err error) {
+	for i := len(active) - 1; i >= 0 && amount.IsPositive(); i-- {
+		a := active[i]
+		rev, err := t.unlink(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		reversals = append(reversals, rev)
+		if keep, _ := a.Amount.Sub(amount); keep.IsPositive() {
+			app, err := t.link(a.Credit, a.Debit, keep, a.Policy)
+			if err != nil {
+				return nil, nil, err
+			}
+			kept = append(kept, app)
+		}
+		amount, _ = amount.Sub(a.Amount)
+	}
+	return reversals, kept, nil
 }
