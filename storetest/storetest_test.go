@@ -3,11 +3,13 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -546,6 +548,19 @@ func (s accountsUnsorted) AccountIDs(ctx context.Context, ns, after string, limi
 	return ids, err
 }
 
+// conflictsAfter answers ErrConflict to every Commit after the first n.
+type conflictsAfter struct {
+	*store.Memory
+	n atomic.Int64
+}
+
+func (s *conflictsAfter) Commit(ctx context.Context, b *credit.Batch) error {
+	if s.n.Add(-1) < 0 {
+		return fmt.Errorf("%w: always", credit.ErrConflict)
+	}
+	return s.Memory.Commit(ctx, b)
+}
+
 // notALister hides the memory store's AccountIDs.
 type notALister struct{ credit.Store }
 
@@ -661,6 +676,11 @@ func TestLedgerScenariosCatchBrokenStores(t *testing.T) {
 			return ignoresVersions{Memory: store.NewMemory(), pause: 2 * time.Millisecond, renumber: true}
 		},
 			[]string{"Concurrent/DoubleSpend"}},
+		{"answers ErrConflict once the accounts are open", func() credit.Store {
+			s := &conflictsAfter{Memory: store.NewMemory()}
+			s.n.Store(3)
+			return s
+		}, []string{"Concurrent/RandomOperations"}},
 		{"leaks documents of other namespaces", func() credit.Store { return &leaks{Memory: store.NewMemory(), what: "Documents"} },
 			[]string{"Ledger/Tenancy"}},
 	}
