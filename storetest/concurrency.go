@@ -20,6 +20,7 @@ import (
 func concurrencyScenarios() []scenario {
 	return []scenario{
 		{"Concurrent/DoubleSpend", "Ledgers racing to spend one credit spend it once: the store's version checks hold under load", concurrentDoubleSpend},
+		{"Concurrent/PolicyApplies", "Ledgers racing to use an account's credit by policy never spend a credit twice", concurrentPolicyApplies},
 		{"Concurrent/SameKey", "Ledgers racing with one idempotency key write once and return one result", concurrentSameKey},
 		{"Concurrent/RandomOperations", "Ledgers racing with random operations keep every invariant and conserve money", concurrentRandom},
 	}
@@ -111,6 +112,62 @@ func concurrentDoubleSpend(t tb, e *env) {
 	}
 	if n := len(st.Applications[pay]); n != 10 {
 		t.Errorf("the credit has %d applications, want 10", n)
+	}
+}
+
+// concurrentPolicyApplies: 12 goroutines ask at once to use the account's
+// credit (two credits, 75.00 in all) on an invoice of 20.00 each, through
+// the policy, which reads the open documents (OpenOf) and writes the
+// versions it read. The credits are spent exactly once, whoever wins.
+func concurrentPolicyApplies(t tb, e *env) {
+	f, stop := newRace(t, e)
+	defer stop()
+	f.openAccount("c", credit.Term, 0, false)
+	credits := []string{f.payment("c", 5000), f.payment("c", 2500)}
+	const n = 12
+	var invs []string
+	for range n {
+		invs = append(invs, f.invoice("c", 2000))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	gaveUp := 0
+	for i := range n {
+		wg.Add(1)
+		l := f.ledger(credit.AllowAll, concurrentAttempts)
+		go func() {
+			defer wg.Done()
+			_, err := l.Apply(f.ctx, f.p, fmt.Sprintf("policy-%d", i), credit.ApplyRequest{Account: "c", Debits: []string{invs[i]}, Partial: true})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil, errors.Is(err, credit.ErrInsufficientCredit), errors.Is(err, credit.ErrInvalidPlan):
+			case errors.Is(err, credit.ErrConflict):
+				gaveUp++
+			default:
+				errs = append(errs, err)
+				stop()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		t.Errorf("concurrent apply by policy: %v", err)
+	}
+	if len(errs) > 0 {
+		return
+	}
+	st := f.check([]string{"c"})
+	if a := st.Accounts["c"]; minor(a.Credit)-minor(a.Debit) != 7500-n*2000 {
+		t.Errorf("outstanding %d cents after applying, want %d: applying never changes it", minor(a.Credit)-minor(a.Debit), 7500-n*2000)
+	}
+	if gaveUp == 0 {
+		for _, id := range credits {
+			if d := st.Documents[id]; minor(d.Open) != 0 {
+				t.Errorf("credit %s has %s open after %d invoices of 20.00 asked for it", id, d.Open, n)
+			}
+		}
 	}
 }
 

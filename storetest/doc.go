@@ -103,10 +103,11 @@
 //     they were.
 //   - Ledger/Verify: Verify and VerifyNamespace (with an AccountLister)
 //     accept the hash chain and balances the store kept.
-//   - Concurrent/DoubleSpend, Concurrent/SameKey, Concurrent/RandomOperations:
-//     goroutines with a Ledger each, as separate processes would, racing to
-//     spend one credit, to use one key, or at random; the store's checks
-//     alone keep every invariant.
+//   - Concurrent/DoubleSpend, Concurrent/PolicyApplies, Concurrent/SameKey,
+//     Concurrent/RandomOperations: goroutines with a Ledger each, as separate
+//     processes would, racing to spend one credit by pairs or by policy, to
+//     use one key, or at random; the store's checks alone keep every
+//     invariant.
 //   - StateMachine: random sequences of every operation (pgregory.net/rapid)
 //     against a model of plain maps in cents; after every step the
 //     invariants of the design (1–6) hold and a refused operation changes

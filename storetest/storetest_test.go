@@ -675,7 +675,7 @@ func TestLedgerScenariosCatchBrokenStores(t *testing.T) {
 		{"ignores versions", func() credit.Store {
 			return ignoresVersions{Memory: store.NewMemory(), pause: 2 * time.Millisecond, renumber: true}
 		},
-			[]string{"Concurrent/DoubleSpend"}},
+			[]string{"Concurrent/DoubleSpend", "Concurrent/PolicyApplies"}},
 		{"answers ErrConflict once the accounts are open", func() credit.Store {
 			s := &conflictsAfter{Memory: store.NewMemory()}
 			s.n.Store(3)
