@@ -2,8 +2,6 @@ package credit
 
 import (
 	"context"
-	"slices"
-	"time"
 
 	"github.com/cockroachdb/apd/v3"
 
@@ -306,36 +304,4 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 	// which record refuses.
 	n.Amount, err = a.Credit.Sub(a.Debit)
 	return err
-}
-
-// final returns the account as it will be stored.
-func (t *txn) final(id string) Account {
-	a := *t.accounts[id]
-	a.Version++
-	return a
-}
-
-func sortDocs(ds []*invoice.Document) {
-	slices.SortFunc(ds, func(x, y *invoice.Document) int {
-		if c := x.Issued.Compare(y.Issued); c != 0 {
-			return c
-		}
-		return cmpStr(x.ID, y.ID)
-	})
-}
-
-func orNow(t time.Time, now time.Time) time.Time {
-	if t.IsZero() {
-		return now
-	}
-	return stamp(t)
-}
-
-// stamp normalises a caller's time as every store keeps it: UTC, to the
-// microsecond (PostgreSQL's precision), the zero time left zero.
-func stamp(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Microsecond)
 }

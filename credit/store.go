@@ -114,3 +114,14 @@ type DocumentFilter struct {
 type AccountLister interface {
 	AccountIDs(ctx context.Context, namespace, after string, limit int) ([]string, error)
 }
+
+// Idempotency is the stored record of a completed operation: its key, a
+// fingerprint of the request, and the result returned, so that a replay
+// returns the same result and writes nothing.
+type Idempotency struct {
+	Key         string    `json:"key"`
+	Op          Operation `json:"op"`
+	Fingerprint string    `json:"fingerprint"`
+	Result      []byte    `json:"result"`
+	At          time.Time `json:"at"`
+}

@@ -394,3 +394,35 @@ func (t *txn) finalDoc(id string) invoice.Document {
 	d.Version++
 	return d
 }
+
+// final returns the account as it will be stored.
+func (t *txn) final(id string) Account {
+	a := *t.accounts[id]
+	a.Version++
+	return a
+}
+
+func sortDocs(ds []*invoice.Document) {
+	slices.SortFunc(ds, func(x, y *invoice.Document) int {
+		if c := x.Issued.Compare(y.Issued); c != 0 {
+			return c
+		}
+		return cmpStr(x.ID, y.ID)
+	})
+}
+
+func orNow(t time.Time, now time.Time) time.Time {
+	if t.IsZero() {
+		return now
+	}
+	return stamp(t)
+}
+
+// stamp normalises a caller's time as every store keeps it: UTC, to the
+// microsecond (PostgreSQL's precision), the zero time left zero.
+func stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}

@@ -11,6 +11,82 @@ import (
 	"github.com/arcredit/arcredit/money"
 )
 
+// The journal: the history entries of every account, their hash chain,
+// and Verify, which checks it.
+
+// Operation names what a history entry records. The names of the Adobe
+// Commerce grid (allocated, updated, purchased, reimbursed, refunded,
+// reverted) are used where they apply. Errors name the method called
+// instead (Error.Op).
+type Operation string
+
+// Operations.
+const (
+	OpAllocated         Operation = "allocated"  // account opened with its credit line
+	OpUpdated           Operation = "updated"    // limit, currency or allow-exceed changed
+	OpInvoiced          Operation = "invoiced"   // invoice issued
+	OpDebitMemo         Operation = "debit_memo" // debit memo issued
+	OpPurchased         Operation = "purchased"  // invoice charged to the credit line
+	OpPaymentRecorded   Operation = "payment_recorded"
+	OpReimbursed        Operation = "reimbursed" // offline payment toward the balance (±)
+	OpReimburseEdited   Operation = "reimburse_edited"
+	OpCreditIssued      Operation = "credit_issued" // credit with a reason
+	OpCreditMemo        Operation = "credit_memo"
+	OpRefunded          Operation = "refunded" // credit memo against part of a purchase (Adobe)
+	OpApplied           Operation = "applied"
+	OpUnapplied         Operation = "unapplied"
+	OpAdjusted          Operation = "adjusted"
+	OpReverted          Operation = "reverted" // invoice voided, order cancelled (Adobe)
+	OpPaidOut           Operation = "paid_out" // open credit refunded to the customer (iMIS)
+	OpChargedBack       Operation = "charged_back"
+	OpPaymentCancelled  Operation = "payment_cancelled"
+	OpTransferredOut    Operation = "transferred_out"
+	OpTransferredIn     Operation = "transferred_in"
+	OpConsolidated      Operation = "consolidated"
+	OpExpired           Operation = "expired" // what was left of expired credits removed
+	OpCurrencyConverted Operation = "currency_converted"
+)
+
+// Entry is one row of an account's history. Entries are appended, never
+// changed; replaying them from the first reproduces every balance.
+type Entry struct {
+	Account string    `json:"account"`
+	Seq     int64     `json:"seq"` // 1, 2, 3, … per account
+	At      time.Time `json:"at"`
+	Op      Operation `json:"op"`
+	// Document is the main document of the operation, if any.
+	Document string `json:"document,omitempty"`
+	// Amount is the operation's amount in the account's currency (zero Money
+	// when the operation moves none).
+	Amount money.Money `json:"amount"`
+	// Original and Rate are set when the amount was converted: Original is
+	// what the caller gave, Rate what converted it.
+	Original money.Money `json:"original,omitzero"`
+	Rate     money.Rate  `json:"rate,omitzero"`
+	// Residual is what converting rounded away: the exact product minus the
+	// rounded Amount, a plain decimal in the account's currency ("-0.001072"),
+	// so that no fraction of a cent is lost unseen. Empty when not converted.
+	Residual string `json:"residual,omitempty"`
+	// CreditChange and DebitChange are the signed changes of the account's
+	// open credit and open debit made by this entry; After is the balances
+	// once it is applied. Summing the changes from zero reproduces every
+	// After; an entry of op currency_converted starts the sums afresh in the
+	// new currency (its changes are measured from zero).
+	CreditChange money.Money `json:"credit_change"`
+	DebitChange  money.Money `json:"debit_change"`
+	After        Balances    `json:"after"`
+	By           string      `json:"by"`
+	Reference    string      `json:"reference,omitempty"`
+	Comment      string      `json:"comment,omitempty"`
+	// Operation is the id of the operation that wrote the entry.
+	Operation string `json:"operation"`
+	// Prev is the Hash of the account's previous entry ("" for the first);
+	// Hash is a SHA-256 over this entry's content and Prev. Changing any
+	// stored entry breaks the chain from there on, which Verify reports.
+	Prev string `json:"prev"`
+	Hash string `json:"hash"`
+}
+
 // EntryHash returns the hash an entry must carry: SHA-256, in hex, over
 // every field of the entry but Hash, each written as its text form with a
 // length prefix (so no two entries encode alike), Prev included, so that each
