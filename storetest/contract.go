@@ -732,7 +732,7 @@ func contractDocuments(t tb, e *env) {
 // in several scripts, the most digits an amount may have, currencies with
 // 0, 2 and 3 decimals, conversions with their rate and residual, and the
 // hash chain.
-func roundTripRecords() (credit.Account, []invoice.Document, []credit.Application, []credit.Entry, *credit.Idempotency) {
+func roundTripRecords(tag string) (credit.Account, []invoice.Document, []credit.Application, []credit.Entry, *credit.Idempotency) {
 	bhd := money.MustCurrency("BHD")
 	jpy := money.MustCurrency("JPY")
 	mustNew := func(c money.Currency, s string) money.Money {
@@ -748,17 +748,17 @@ func roundTripRecords() (credit.Account, []invoice.Document, []credit.Applicatio
 	}
 	at := epoch.Add(36*time.Hour + 123456*time.Microsecond)
 	huge := mustNew(bhd, "999999999999999999999.999") // 24 digits
-	acct := credit.Account{ID: "compte-ünïcode-€-" + strings.Repeat("9", 100), Currency: bhd, Kind: credit.Prepaid,
+	acct := credit.Account{ID: tag + "compte-ünïcode-€-" + strings.Repeat("9", 100), Currency: bhd, Kind: credit.Prepaid,
 		Party: invoice.Party{Company: long("Société "), Person: long("日本語")}, Limit: huge, AllowExceed: true,
 		Credit: mustNew(bhd, "123456789012345678901.234"), Debit: mustNew(bhd, "0.001"), Seq: 2, Updated: at.Add(time.Microsecond),
 		Head: strings.Repeat("ab", 32), Created: at, Version: 1}
-	inv := invoice.Document{ID: "facture-é", Account: acct.ID, Kind: invoice.Invoice, Amount: huge, Open: mustNew(bhd, "0.001"),
+	inv := invoice.Document{ID: fill(tag+"facture-é-", credit.MaxKeyLen), Account: acct.ID, Kind: invoice.Invoice, Amount: huge, Open: mustNew(bhd, "0.001"),
 		Issued: at, Due: at.Add(30*24*time.Hour + 999999*time.Microsecond), Recurring: true, Status: invoice.Open,
 		BillTo: invoice.Party{Company: long("Ωμέγα "), Person: "Zoë"}, Reason: long("理由"), Reference: long("ref-🧾"), Version: 1}
-	pay := invoice.Document{ID: "paiement", Account: acct.ID, Kind: invoice.Prepayment, Amount: mustNew(bhd, "10.500"),
+	pay := invoice.Document{ID: tag + "paiement", Account: acct.ID, Kind: invoice.Prepayment, Amount: mustNew(bhd, "10.500"),
 		Open: mustNew(bhd, "0.000"), Issued: at.Add(time.Microsecond), Expires: at.Add(time.Hour + 7*time.Microsecond),
-		Status: invoice.Closed, Reason: "deposit", Original: "facture-é", Version: 1}
-	app := credit.Application{ID: "application-ü", Credit: pay.ID, Debit: inv.ID, CreditAccount: acct.ID, DebitAccount: "autre-compte",
+		Status: invoice.Closed, Reason: "deposit", Original: inv.ID, Version: 1}
+	app := credit.Application{ID: fill(tag+"application-ü-", credit.MaxKeyLen), Credit: pay.ID, Debit: inv.ID, CreditAccount: acct.ID, DebitAccount: "autre-compte",
 		Amount: mustNew(bhd, "10.500"), Reverses: "application-0", Policy: "oldest-first", Operation: "opération-1",
 		By: long("ü"), At: at.Add(3 * time.Microsecond)}
 	rate, err := money.NewRate(jpy, bhd, "0.0025123456789012345")
@@ -775,14 +775,30 @@ func roundTripRecords() (credit.Account, []invoice.Document, []credit.Applicatio
 	second.Seq, second.At, second.Op, second.Original, second.Rate, second.Residual = 2, at.Add(time.Microsecond), credit.OpRefunded, money.Money{}, money.Rate{}, ""
 	second.Amount, second.CreditChange = mustNew(bhd, "10.500"), mustNew(bhd, "-10.500")
 	second.Prev, second.Hash = first.Hash, strings.Repeat("ab", 32)
-	idem := &credit.Idempotency{Key: "clé-" + strings.Repeat("k", 100), Op: credit.OpPurchased, Fingerprint: strings.Repeat("f", 64),
+	idem := &credit.Idempotency{Key: fill(tag+"clé-", credit.MaxKeyLen), Op: credit.OpPurchased, Fingerprint: strings.Repeat("f", 64),
 		Result: []byte(`{"document":{"id":"facture-é","amount":"BHD 999999999999999999999.999"},"note":"` + long("ä") + `"}`), At: at.Add(2 * time.Microsecond)}
 	return acct, []invoice.Document{inv, pay}, []credit.Application{app}, []credit.Entry{first, second}, idem
 }
 
 func contractRoundTrip(t tb, e *env) {
+	roundTrip(t, newRaw(t, e), "")
+	// The longest namespace and ids the Ledger accepts, in UTF-8 of several
+	// bytes a character.
 	r := newRaw(t, e)
-	acct, docs, apps, entries, idem := roundTripRecords()
+	r.ns = fill(r.ns+"-espace-名前-", credit.MaxKeyLen)
+	roundTrip(t, r, "long-")
+}
+
+// fill pads s with "名" and then "x" to n bytes.
+func fill(s string, n int) string {
+	for len(s)+len("名") <= n {
+		s += "名"
+	}
+	return s + strings.Repeat("x", n-len(s))
+}
+
+func roundTrip(t tb, r *rawStore, tag string) {
+	acct, docs, apps, entries, idem := roundTripRecords(tag)
 	r.mustCommit("records with every field", &credit.Batch{Accounts: []credit.Account{acct}, Documents: docs,
 		Applications: apps, Entries: entries, Idempotency: idem})
 	same := func(what string, written, read any) {

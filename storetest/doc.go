@@ -79,8 +79,9 @@
 //     (Entry.Prev, Entry.Hash, Account.Head), times with microseconds, text
 //     of invoice.MaxTextLen bytes in several scripts, amounts of
 //     money.MaxDigits digits in currencies of 0, 2 and 3 decimals, a
-//     converted entry's original amount, rate and residual, and an update
-//     that sets fields back to zero.
+//     converted entry's original amount, rate and residual, ids, keys and a
+//     namespace of credit.MaxKeyLen bytes, and an update that sets fields
+//     back to zero.
 //   - Store/Context: every method returns an error for a cancelled context,
 //     and a cancelled Commit writes nothing.
 //   - Store/AccountLister (optional): AccountIDs lists the namespace's
