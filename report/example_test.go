@@ -157,3 +157,43 @@ func ExampleHistoryGrid() {
 	// account,seq,at,op,documents,currency,amount,original,original_currency,rate,residual,credit_change,debit_change,credit,debit,outstanding,limit,available,by,reference,comment,operation
 	// acme,5,2025-06-10T09:00:00Z,payment_recorded,PAY-1,USD,120.00,,,,,120.00,0.00,120.00,1000.00,-880.00,5000.00,4120.00,ar.clerk,wire 881,,id-5
 }
+
+// The statement of account as CSV: an opening record, the entries, a
+// closing record, in the columns of the history.
+func ExampleStatementCSV() {
+	l, by, _ := exampleLedger()
+	s, err := report.StatementOf(context.Background(), l, by, "acme",
+		time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		panic(err)
+	}
+	if err := report.StatementCSV(os.Stdout, s); err != nil {
+		panic(err)
+	}
+	// Output:
+	// account,seq,at,op,documents,currency,amount,original,original_currency,rate,residual,credit_change,debit_change,credit,debit,outstanding,limit,available,by,reference,comment,operation
+	// acme,,2025-06-15T00:00:00Z,opening,,USD,,,,,,,,0.00,880.00,-880.00,5000.00,4120.00,,,,
+	// acme,7,2025-06-20T09:00:00Z,payment_recorded,PAY-2,USD,250.00,,,,,250.00,0.00,250.00,880.00,-630.00,5000.00,4370.00,ar.clerk,,,id-8
+	// acme,,2025-06-30T00:00:00Z,closing,,USD,,,,,,,,250.00,880.00,-630.00,5000.00,4370.00,,,,
+}
+
+// The documents of one account's aging, streamed as CSV while the aging
+// is made.
+func ExampleNewAgingLinesCSV() {
+	l, by, _ := exampleLedger()
+	w := report.NewAgingLinesCSV(os.Stdout)
+	_, _, err := report.AccountAgingOf(context.Background(), l, by, "acme", time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC),
+		report.AgingOptions{Lines: w.Line})
+	if err != nil {
+		panic(err)
+	}
+	if err := w.Flush(); err != nil {
+		panic(err)
+	}
+	// Output:
+	// account,document,side,kind,issued,due,days,bucket,currency,amount,open
+	// acme,INV-3,debit,invoice,2025-01-02T00:00:00Z,2025-02-01T00:00:00Z,149,over 90,USD,500.00,500.00
+	// acme,INV-2,debit,invoice,2025-03-15T00:00:00Z,2025-04-15T00:00:00Z,76,61-90,USD,300.00,180.00
+	// acme,INV-1,debit,invoice,2025-04-15T00:00:00Z,2025-05-15T00:00:00Z,46,31-60,USD,200.00,200.00
+	// acme,PAY-2,credit,payment,2025-06-20T09:00:00Z,,10,1-30,USD,250.00,250.00
+}
