@@ -1,5 +1,10 @@
 package postgres
 
+import "context"
+
+// MigrateTo applies the migrations up to version v only.
+func (s *Store) MigrateTo(ctx context.Context, v int64) error { return s.migrate(ctx, v) }
+
 // LoadStatements are the SQL of Load's reads by name, with example
 // arguments for the namespace ns: each takes ns and an array of keys,
 // or ns and one key.

@@ -102,7 +102,7 @@ var sentinels = []error{
 	credit.ErrNotFound, credit.ErrAlreadyExists, credit.ErrConflict, credit.ErrInsufficientCredit, credit.ErrOverpaid,
 	credit.ErrCreditLimitExceeded, credit.ErrIdempotencyConflict, credit.ErrNotAuthorized, credit.ErrInvalidRequest,
 	credit.ErrBadState, credit.ErrInvalidAmount, credit.ErrCurrencyMismatch, credit.ErrRecurring,
-	credit.ErrBillToMismatch, credit.ErrInvalidPlan, credit.ErrInvalidDocument, credit.ErrCanceled,
+	credit.ErrBillToMismatch, credit.ErrInvalidPlan, credit.ErrInvalidDocument, credit.ErrBrokenHistory, credit.ErrCanceled,
 	credit.ErrUnavailable, credit.ErrCommitUnknown, credit.ErrStoreFailure,
 }
 

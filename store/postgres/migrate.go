@@ -3,8 +3,10 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -61,8 +63,18 @@ func migrations() ([]migration, error) {
 // start, from several processes at once, with no lock: a runner that
 // collides with another (its version row already inserted, a catalog entry
 // created at the same moment, a serialization failure) waits, retries, and
-// finds the migration applied.
+// finds the migration applied. A migration that adds what a check
+// depends on fills it for the rows already there: 0003 seals with the hash
+// chain the histories written before 0002 added it, so that
+// Ledger.Verify passes after an upgrade. Its errors wrap the credit
+// sentinel of their class (see Faults in the package documentation).
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrate(ctx, math.MaxInt64)
+}
+
+// migrate applies the migrations up to version upTo (tests start from an
+// earlier version).
+func (s *Store) migrate(ctx context.Context, upTo int64) error {
 	migs, err := migrations()
 	if err != nil {
 		return fmt.Errorf("%w: %w", credit.ErrStoreFailure, err)
@@ -108,7 +120,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("postgres: migrate: reading %s: %w", versions, err)
 	}
 	for _, m := range migs {
-		if applied[m.version] {
+		if applied[m.version] || m.version > upTo {
 			continue
 		}
 		if err := s.retry(ctx, collided, func() error { return s.apply(ctx, versions, m) }); err != nil {
@@ -142,8 +154,86 @@ func (s *Store) apply(ctx context.Context, versions string, m migration) error {
 	if _, err := tx.Exec(ctx, m.sql); err != nil {
 		return err
 	}
+	if m.version == versionHashBackfill {
+		if err := s.backfillHashChain(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return err
+	}
+	return nil
+}
+
+// versionHashBackfill is the migration after which every history entry
+// carries its hash: migrations/0003_backfill_hash_chain.sql, whose work
+// backfillHashChain does.
+const versionHashBackfill = 3
+
+// backfillHashChain seals, within the migration's transaction tx, the
+// histories of every account that has an entry without a hash (written
+// before migration 0002, or after it on top of such entries): it locks the
+// account, recomputes prev and hash of all its entries in seq order with
+// credit.EntryHash, and sets the account's head to the last hash, raising
+// its version so that a Commit computed from an earlier read of it is a
+// conflict.
+func (s *Store) backfillHashChain(ctx context.Context, tx pgx.Tx) error {
+	type key struct{ ns, account string }
+	rows, err := tx.Query(ctx, "SELECT DISTINCT ns, account FROM "+s.table("entries")+" WHERE hash = '' ORDER BY ns, account")
+	if err != nil {
+		return err
+	}
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (key, error) {
+		var k key
+		return k, r.Scan(&k.ns, &k.account)
+	})
+	if err != nil {
+		return err
+	}
+	const page = 1000
+	lock := "SELECT seq FROM " + s.table("accounts") + " WHERE ns = $1 AND id = $2 FOR UPDATE"
+	update := "UPDATE " + s.table("entries") + " e SET prev = u.prev, hash = u.hash" +
+		" FROM unnest($3::int8[], $4::text[], $5::text[]) AS u(seq, prev, hash)" +
+		" WHERE e.ns = $1 AND e.account = $2 AND e.seq = u.seq"
+	setHead := "UPDATE " + s.table("accounts") + " SET head = $3, version = version + 1 WHERE ns = $1 AND id = $2"
+	for _, k := range keys {
+		var seq int64
+		switch err := tx.QueryRow(ctx, lock, k.ns, k.account).Scan(&seq); {
+		case errors.Is(err, pgx.ErrNoRows):
+			// Entries of an account that is not there: nothing to seal.
+		case err != nil:
+			return err
+		}
+		prev := ""
+		for after := int64(0); ; {
+			rows, err := tx.Query(ctx, s.sql.history, k.ns, k.account, after, page)
+			if err != nil {
+				return err
+			}
+			entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (credit.Entry, error) { return scanEntry(r) })
+			if err != nil {
+				return fmt.Errorf("account %q: %w", k.account, err)
+			}
+			seqs := make([]int64, len(entries))
+			prevs := make([]string, len(entries))
+			hashes := make([]string, len(entries))
+			for i, e := range entries {
+				e.Prev = prev
+				e.Hash = credit.EntryHash(e)
+				seqs[i], prevs[i], hashes[i] = e.Seq, e.Prev, e.Hash
+				prev = e.Hash
+			}
+			if _, err := tx.Exec(ctx, update, k.ns, k.account, seqs, prevs, hashes); err != nil {
+				return err
+			}
+			if len(entries) < page {
+				break
+			}
+			after = entries[len(entries)-1].Seq
+		}
+		if _, err := tx.Exec(ctx, setHead, k.ns, k.account, prev); err != nil {
+			return err
+		}
 	}
 	return nil
 }
