@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/money"
 	"github.com/arcredit/arcredit/report"
 )
 
@@ -151,5 +152,35 @@ func TestAgingUndoesLaterChanges(t *testing.T) {
 	}
 	if got, want := amounts(now.Accounts[0].Debits), []string{"100.00", "200.00", "80.00", "0.00", "500.00"}; !slices.Equal(got, want) {
 		t.Errorf("debits now %v, want %v", got, want)
+	}
+}
+
+// Two currency changes after the as-of moment, the second back to the
+// currency of the moment, are beyond what the reads can rebuild; the aging
+// then either still gives the figures of the moment or says it cannot,
+// never other figures.
+func TestAgingNeverLiesAfterTwoCurrencyChanges(t *testing.T) {
+	f := handAged(t)
+	asOf := date(2025, 7, 6)
+	then, err := report.Aging(f.ctx, f.l, f.admin, asOf, report.AgingOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.set(date(2025, 7, 8))
+	eur, usd := money.MustCurrency("EUR"), money.MustCurrency("USD")
+	f.must(f.l.UpdateAccount(f.ctx, f.admin, f.key(), credit.UpdateAccountRequest{Account: "acme", Currency: &eur, Rate: money.MustParseRate("USD/EUR 0.9137")}))
+	f.clock.set(date(2025, 7, 9))
+	f.must(f.l.UpdateAccount(f.ctx, f.admin, f.key(), credit.UpdateAccountRequest{Account: "acme", Currency: &usd, Rate: money.MustParseRate("EUR/USD 1.0945")}))
+	now, err := report.Aging(f.ctx, f.l, f.admin, asOf, report.AgingOptions{})
+	if err != nil {
+		if !errors.Is(err, report.ErrNotReconciled) {
+			t.Fatalf("aging after two currency changes: %v, want ErrNotReconciled or the figures of the moment", err)
+		}
+		t.Log(err)
+		return
+	}
+	if !slices.Equal(amounts(now.Accounts[0].Debits), amounts(then.Accounts[0].Debits)) ||
+		!slices.Equal(amounts(now.Accounts[0].Credits), amounts(then.Accounts[0].Credits)) {
+		t.Errorf("aging after two currency changes %+v, then %+v", now.Accounts[0], then.Accounts[0])
 	}
 }
