@@ -2,7 +2,7 @@
 
 FUZZTIME ?= 30s
 
-.PHONY: test test-short bench bench-go bench-pg bench-scale fuzz tour
+.PHONY: test test-faults test-short bench bench-go bench-pg bench-scale fuzz tour
 
 # go.mod and go.sum tidy, formatting, vet, staticcheck (a tool dependency in
 # go.mod), then every test, against a throwaway PostgreSQL.
@@ -13,6 +13,13 @@ test:
 	go vet ./...
 	go tool staticcheck ./...
 	scripts/with-postgres.sh go test -race -count=1 -timeout 40m ./...
+	$(MAKE) test-faults
+
+# The tests that crash, stop and restart a PostgreSQL server of their own (fsync on) under
+# concurrent writers, and terminate a backend during COMMIT: about a minute. They need the
+# server binaries, not a database (ARCREDIT_FAULTS turns them on).
+test-faults:
+	ARCREDIT_FAULTS=1 go test -race -count=1 -timeout 10m -run 'TestCrashRestart|TestWrittenCommitThenTerminated' -v ./store/postgres
 
 # Quick run without PostgreSQL: the tests that need it skip.
 test-short:

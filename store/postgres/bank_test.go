@@ -98,86 +98,8 @@ func TestBankUnderFaults(t *testing.T) {
 	})
 	s := postgrestest.NewWith(t, pool, postgres.Options{})
 	cs := &conflictCounter{Store: s}
-	// A Ledger per worker, as separate processes would have: operations of
-	// one Ledger on one account take turns in memory, and the test is of
-	// what keeps them apart in the database.
-	ledgers := make([]*credit.Ledger, workers)
-	for w := range ledgers {
-		var err error
-		if ledgers[w], err = credit.New(cs, credit.AllowAll, credit.Options{MaxAttempts: 20}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	l := ledgers[0]
-	p := credit.Principal{ID: "teller", Namespace: "bank"}
-	usd := money.MustCurrency("USD")
-	acctIDs := make([]string, accounts)
-	for i := range acctIDs {
-		acctIDs[i] = fmt.Sprintf("acct-%02d", i)
-		if _, err := l.OpenAccount(ctx, p, "open-"+acctIDs[i], credit.OpenAccountRequest{ID: acctIDs[i], Currency: usd}); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	st := &bankState{credits: map[string][]string{}, debits: map[string][]string{}, applies: map[string][]string{}}
-	cents := func(r *mrand.Rand, lo, hi int64) money.Money {
-		m, err := money.FromMinor(usd, lo+r.Int64N(hi-lo+1))
-		if err != nil {
-			panic(err)
-		}
-		return m
-	}
-	// next makes worker w's i-th call.
-	next := func(r *mrand.Rand, w, i int) *bankCall {
-		l := ledgers[w]
-		acct := acctIDs[r.IntN(accounts)]
-		c := &bankCall{key: fmt.Sprintf("w%02d-%04d", w, i), acct: acct}
-		switch n := r.IntN(100); {
-		case n < 15 || st.pick(r, st.credits, acct) == "":
-			c.kind = "issue-credit"
-			req := credit.CreditRequest{Account: acct, ID: "c-" + c.key, Amount: cents(r, 1000, 10000)}
-			c.do = func(ctx context.Context) (any, error) { return l.IssueCredit(ctx, p, c.key, req) }
-		case n < 30 || st.pick(r, st.debits, acct) == "":
-			c.kind = "issue-debit"
-			req := credit.DebitRequest{Account: acct, ID: "d-" + c.key, Amount: cents(r, 1000, 10000)}
-			c.do = func(ctx context.Context) (any, error) { return l.IssueDebit(ctx, p, c.key, req) }
-		case n < 65:
-			c.kind = "apply"
-			req := credit.ApplyRequest{Account: acct, Partial: true}
-			if n < 55 {
-				req = credit.ApplyRequest{Partial: true, Pairs: []credit.Pair{{Credit: st.pick(r, st.credits, acct),
-					Debit: st.pick(r, st.debits, acct), Amount: cents(r, 100, 3000)}}}
-			}
-			c.do = func(ctx context.Context) (any, error) { return l.Apply(ctx, p, c.key, req) }
-		case n < 80 && st.pick(r, st.applies, acct) != "":
-			c.kind = "unapply"
-			req := credit.UnapplyRequest{Operation: st.pick(r, st.applies, acct)}
-			c.do = func(ctx context.Context) (any, error) { return l.Unapply(ctx, p, c.key, req) }
-		case n < 95:
-			c.kind = "refund"
-			req := credit.RefundRequest{Credit: st.pick(r, st.credits, acct), Amount: cents(r, 100, 2000)}
-			c.do = func(ctx context.Context) (any, error) { return l.Refund(ctx, p, c.key, req) }
-		default:
-			c.kind = "reverse"
-			req := credit.ReverseRequest{Payment: st.pick(r, st.credits, acct)}
-			c.do = func(ctx context.Context) (any, error) { return l.ReversePayment(ctx, p, c.key, req) }
-		}
-		return c
-	}
-	// acknowledge makes a successful call's documents and operations
-	// available to later calls.
-	acknowledge := func(c *bankCall) {
-		switch r := c.res.(type) {
-		case credit.CreditResult:
-			st.add(st.credits, c.acct, r.Document.ID)
-		case credit.DebitResult:
-			st.add(st.debits, c.acct, r.Document.ID)
-		case credit.ApplyResult:
-			if len(r.Applications) > 0 {
-				st.add(st.applies, r.Applications[0].CreditAccount, r.Operation)
-			}
-		}
-	}
+	bank := newBank(t, ctx, cs, workers, accounts)
+	l, p, acctIDs, next, acknowledge := bank.ledgers[0], bank.p, bank.accts, bank.next, bank.acknowledge
 
 	// Chaos: terminate a random backend of the pool every 20–50 ms.
 	chaosCtx, stopChaos := context.WithCancel(ctx)
@@ -529,4 +451,100 @@ func (c *conflictCounter) Commit(ctx context.Context, b *credit.Batch) error {
 		c.n.Add(1)
 	}
 	return err
+}
+
+// bank is the bank test's workload: a Ledger per worker, as separate
+// processes would have (operations of one Ledger on one account take turns
+// in memory, and the test is of what keeps them apart in the database),
+// accounts opened in the namespace "bank", and what the workers know.
+type bank struct {
+	ledgers []*credit.Ledger
+	p       credit.Principal
+	accts   []string
+	st      *bankState
+}
+
+// newBank opens the accounts through a Ledger on s for each worker.
+func newBank(t *testing.T, ctx context.Context, s credit.Store, workers, accounts int) *bank {
+	t.Helper()
+	b := &bank{ledgers: make([]*credit.Ledger, workers), p: credit.Principal{ID: "teller", Namespace: "bank"},
+		accts: make([]string, accounts),
+		st:    &bankState{credits: map[string][]string{}, debits: map[string][]string{}, applies: map[string][]string{}}}
+	for w := range b.ledgers {
+		var err error
+		if b.ledgers[w], err = credit.New(s, credit.AllowAll, credit.Options{MaxAttempts: 20}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	usd := money.MustCurrency("USD")
+	for i := range b.accts {
+		b.accts[i] = fmt.Sprintf("acct-%02d", i)
+		if _, err := b.ledgers[0].OpenAccount(ctx, b.p, "open-"+b.accts[i], credit.OpenAccountRequest{ID: b.accts[i], Currency: usd}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+// cents returns a random amount of USD between lo and hi cents.
+func cents(r *mrand.Rand, lo, hi int64) money.Money {
+	m, err := money.FromMinor(money.MustCurrency("USD"), lo+r.Int64N(hi-lo+1))
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// next makes worker w's i-th call: issue, apply, unapply, refund or
+// reverse, on a random account.
+func (b *bank) next(r *mrand.Rand, w, i int) *bankCall {
+	l, p, st := b.ledgers[w], b.p, b.st
+	acct := b.accts[r.IntN(len(b.accts))]
+	c := &bankCall{key: fmt.Sprintf("w%02d-%04d", w, i), acct: acct}
+	switch n := r.IntN(100); {
+	case n < 15 || st.pick(r, st.credits, acct) == "":
+		c.kind = "issue-credit"
+		req := credit.CreditRequest{Account: acct, ID: "c-" + c.key, Amount: cents(r, 1000, 10000)}
+		c.do = func(ctx context.Context) (any, error) { return l.IssueCredit(ctx, p, c.key, req) }
+	case n < 30 || st.pick(r, st.debits, acct) == "":
+		c.kind = "issue-debit"
+		req := credit.DebitRequest{Account: acct, ID: "d-" + c.key, Amount: cents(r, 1000, 10000)}
+		c.do = func(ctx context.Context) (any, error) { return l.IssueDebit(ctx, p, c.key, req) }
+	case n < 65:
+		c.kind = "apply"
+		req := credit.ApplyRequest{Account: acct, Partial: true}
+		if n < 55 {
+			req = credit.ApplyRequest{Partial: true, Pairs: []credit.Pair{{Credit: st.pick(r, st.credits, acct),
+				Debit: st.pick(r, st.debits, acct), Amount: cents(r, 100, 3000)}}}
+		}
+		c.do = func(ctx context.Context) (any, error) { return l.Apply(ctx, p, c.key, req) }
+	case n < 80 && st.pick(r, st.applies, acct) != "":
+		c.kind = "unapply"
+		req := credit.UnapplyRequest{Operation: st.pick(r, st.applies, acct)}
+		c.do = func(ctx context.Context) (any, error) { return l.Unapply(ctx, p, c.key, req) }
+	case n < 95:
+		c.kind = "refund"
+		req := credit.RefundRequest{Credit: st.pick(r, st.credits, acct), Amount: cents(r, 100, 2000)}
+		c.do = func(ctx context.Context) (any, error) { return l.Refund(ctx, p, c.key, req) }
+	default:
+		c.kind = "reverse"
+		req := credit.ReverseRequest{Payment: st.pick(r, st.credits, acct)}
+		c.do = func(ctx context.Context) (any, error) { return l.ReversePayment(ctx, p, c.key, req) }
+	}
+	return c
+}
+
+// acknowledge makes a successful call's documents and operations
+// available to later calls.
+func (b *bank) acknowledge(c *bankCall) {
+	switch r := c.res.(type) {
+	case credit.CreditResult:
+		b.st.add(b.st.credits, c.acct, r.Document.ID)
+	case credit.DebitResult:
+		b.st.add(b.st.debits, c.acct, r.Document.ID)
+	case credit.ApplyResult:
+		if len(r.Applications) > 0 {
+			b.st.add(b.st.applies, r.Applications[0].CreditAccount, r.Operation)
+		}
+	}
 }
