@@ -178,15 +178,14 @@ func TestFullCoverUnlessPartial(t *testing.T) {
 	f.invoice("acct", "order-1", "USD 100.00")
 	before := f.snapshot("acct")
 	_, err := f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "cm-1", Debit: "order-1"}}})
-	wantErr(t, err, credit.ErrInvalidPlan, allocate.ErrNotCovered)
-	// A planned request leaves a debit it cannot pay whole alone.
-	r := f.apply(credit.ApplyRequest{Account: "acct"})
-	if len(r.Applications) != 0 {
-		t.Errorf("paid part of a debit under full cover: %q", appLines(r.Applications))
-	}
+	wantErr(t, err, credit.ErrNotCovered, allocate.ErrNotCovered)
+	// A planned request that can pay no debit whole says so, as the pair
+	// does, and pays nothing.
+	_, err = f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Account: "acct"})
+	wantErr(t, err, credit.ErrNotCovered)
 	f.wantUnchanged("acct", before)
 	// With Partial the memo pays what it can.
-	r = f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "cm-1", Debit: "order-1"}}, Partial: true})
+	r := f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "cm-1", Debit: "order-1"}}, Partial: true})
 	wantStrings(t, "partial", appLines(r.Applications), "cm-1→order-1 USD 30.00")
 	f.wantDoc("order-1", "USD 70.00", invoice.Open)
 	// An explicit amount above what the credit holds is insufficient credit.

@@ -48,6 +48,9 @@ var (
 	ErrInsufficientCredit = newSentinel("insufficient_credit", "insufficient credit", nil)
 	// ErrOverpaid: an application of more than the debit's open balance.
 	ErrOverpaid = newSentinel("overpaid", "debit overpaid", nil)
+	// ErrNotCovered: full cover is required (the request is not Partial)
+	// and the credit cannot pay a debit whole.
+	ErrNotCovered = newSentinel("not_covered", "debit not covered", allocate.ErrNotCovered)
 	// ErrCreditLimitExceeded: a purchase on account beyond the available
 	// credit of an account that may not exceed its limit.
 	ErrCreditLimitExceeded = newSentinel("credit_limit_exceeded", "credit limit exceeded", nil)
@@ -103,7 +106,7 @@ var (
 // sentinels lists every sentinel, for Code and for classifying the errors
 // of lower packages.
 var sentinels = []error{
-	ErrNotFound, ErrAlreadyExists, ErrConflict, ErrInsufficientCredit, ErrOverpaid, ErrCreditLimitExceeded,
+	ErrNotFound, ErrAlreadyExists, ErrConflict, ErrInsufficientCredit, ErrOverpaid, ErrNotCovered, ErrCreditLimitExceeded,
 	ErrIdempotencyConflict, ErrNotAuthorized, ErrInvalidRequest, ErrBadState, ErrInvalidAmount,
 	ErrCurrencyMismatch, ErrRecurring, ErrBillToMismatch, ErrInvalidPlan, ErrInvalidDocument,
 	ErrBrokenHistory, ErrCanceled, ErrUnavailable, ErrCommitUnknown, ErrStoreFailure,
@@ -158,8 +161,8 @@ func classify(err error) error {
 // these that any violation breaks: a document that cannot take part
 // (ErrInvalidPlan), a recurring debit, a bill-to mismatch, a currency
 // mismatch, then, for pairs the caller named (explicit), more than a
-// credit holds (ErrInsufficientCredit) or a debit owes (ErrOverpaid);
-// anything else is ErrInvalidPlan.
+// credit holds (ErrInsufficientCredit) or a debit owes (ErrOverpaid), or a
+// debit not paid whole (ErrNotCovered); anything else is ErrInvalidPlan.
 func planSentinel(pe *allocate.PlanError, explicit bool) *sentinel {
 	rank := map[string]int{allocate.RuleRecurring: 1, allocate.RuleBillTo: 2, allocate.RuleCurrency: 3,
 		allocate.RuleCreditOver: 4, allocate.RuleDebitOver: 5, allocate.RuleCap: 6, allocate.RuleFullCover: 6}
@@ -182,8 +185,20 @@ func planSentinel(pe *allocate.PlanError, explicit bool) *sentinel {
 		return ErrInsufficientCredit.(*sentinel)
 	case best == 5 && explicit:
 		return ErrOverpaid.(*sentinel)
+	case best == 6 && explicit && onlyCover(pe):
+		return ErrNotCovered.(*sentinel)
 	}
 	return ErrInvalidPlan.(*sentinel)
+}
+
+// onlyCover reports whether every violation is of the full-cover rule.
+func onlyCover(pe *allocate.PlanError) bool {
+	for _, v := range pe.Violations {
+		if v.Rule != allocate.RuleFullCover {
+			return false
+		}
+	}
+	return true
 }
 
 // wrapped joins a sentinel to a cause that does not carry it. Its message

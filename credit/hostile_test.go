@@ -657,10 +657,6 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Account: "usd", Cap: hm("USD -1"), Partial: true})
 		return err
 	})
-	add("cap above the total owed", credit.ErrInvalidAmount, func(w *hostileWorld, key string) error {
-		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Account: "usd", Debits: []string{"inv2"}, Cap: hm("USD 50.01"), Partial: true})
-		return err
-	})
 	add("cap in another currency", credit.ErrCurrencyMismatch, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Account: "usd", Cap: hm("JPY 10"), Partial: true})
 		return err
@@ -1119,7 +1115,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "inv-paid", Amount: hm("USD 1")}}, Partial: true})
 		return err
 	})
-	add("apply a closed credit", credit.ErrInvalidPlan, func(w *hostileWorld, key string) error {
+	add("apply a closed credit", credit.ErrInsufficientCredit, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay-full", Debit: "inv2", Amount: hm("USD 1")}}, Partial: true})
 		return err
 	})
@@ -1127,7 +1123,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay-rev", Debit: "inv2", Amount: hm("USD 1")}}, Partial: true})
 		return err
 	})
-	add("pair paying part without partial cover", credit.ErrInvalidPlan, func(w *hostileWorld, key string) error {
+	add("pair paying part without partial cover", credit.ErrNotCovered, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "inv1"}}})
 		return err
 	})

@@ -19,7 +19,8 @@ func TestPrepaidAccountUsesCreditOnNewInvoices(t *testing.T) {
 	f.payment("res", "pay-1", "USD 100.00")
 	r := f.invoice("res", "inv-1", "USD 60.00")
 	wantStrings(t, "applications", appLines(r.Applications), "pay-1→inv-1 USD 60.00")
-	if r.Applications[0].Policy != "oldest_first" || r.Document.Status != invoice.Paid {
+	// Prepaid credit may pay part of a debit, and the policy's name says so.
+	if r.Applications[0].Policy != "partial(oldest_first)" || r.Document.Status != invoice.Paid {
 		t.Errorf("result %+v", r)
 	}
 	f.wantDoc("pay-1", "USD 40.00", invoice.Open)
@@ -69,13 +70,14 @@ func TestApplyWithCapBelowTheInvoicesTotal(t *testing.T) {
 	f.invoice("res", "inv-3", "USD 40.00")
 	r = f.apply(credit.ApplyRequest{Account: "res", Debits: []string{"inv-2", "inv-3"}, Cap: m("USD 50.00")})
 	wantStrings(t, "plan", lines(r), "pay-1→inv-2 USD 30.00")
-	// A cap above what the debits owe, or not positive, is refused.
+	// A cap that is not positive is refused.
 	before := f.snapshot("res")
-	_, err := f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Account: "res", Cap: m("USD 40.01")})
-	wantErr(t, err, credit.ErrInvalidAmount)
-	_, err = f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Account: "res", Cap: m("USD 0.00")})
+	_, err := f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Account: "res", Cap: m("USD 0.00")})
 	wantErr(t, err, credit.ErrInvalidAmount)
 	f.wantUnchanged("res", before)
+	// A cap is "at most": one above what the debits owe bounds nothing.
+	r = f.apply(credit.ApplyRequest{Account: "res", Cap: m("USD 40.01")})
+	wantStrings(t, "plan under a cap above the debits", lines(r), "pay-1→inv-3 USD 40.00")
 }
 
 func TestApplyWithSystemDiscretionPaysOverdueFromCreditExpiringSoonest(t *testing.T) {

@@ -15,8 +15,10 @@ import (
 // that every operation applying credit shares.
 
 // Pair names one credit to apply to one debit. Amount is optional: without
-// it the credit pays as much of the debit as it can (min of the two open
-// balances), which under full cover must be all of the debit.
+// it the credit pays as much of the debit as it can (the smaller of the two
+// open balances), which under full cover must be all of the debit. An
+// Amount is an explicit partial application: it need not cover the debit,
+// and on a pair already applied it adds a further application.
 type Pair struct {
 	Credit string      `json:"credit"`
 	Debit  string      `json:"debit"`
@@ -35,9 +37,9 @@ type ApplyRequest struct {
 	Pairs   []Pair   `json:"pairs,omitempty"`
 	Debits  []string `json:"debits,omitempty"`
 	Credits []string `json:"credits,omitempty"`
-	// Cap, when set, bounds the total applied; it must be positive and not
-	// above the open balance of the debits (Ingram: "apply a credit less
-	// than my invoices").
+	// Cap, when set, bounds the total applied: at most this much (Ingram:
+	// "apply a credit less than my invoices"). It must be positive; a cap
+	// above what the debits owe bounds nothing.
 	Cap money.Money `json:"cap,omitzero"`
 	// Partial lets a debit be paid in part; by default a debit is paid whole
 	// or not at all (Aptify's CreditMemoValidation).
@@ -63,6 +65,11 @@ type ApplyResult struct {
 	// Unchanged lists pairs already applied, which were left as they were
 	// (iMIS: "the applied credit remains the same").
 	Unchanged []Pair `json:"unchanged,omitempty"`
+	// Reason says why a request that applies nothing does so: no open
+	// credit, no open debit, or no credit that may pay the debits (an
+	// expired credit, another currency, another bill-to party). Empty when
+	// something was applied.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Apply plans and writes applications of credit to debits. Every plan, from
@@ -347,12 +354,17 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 		return ApplyResult{}, err
 	}
 	res.Plan = plan
+	if len(plan.Lines) == 0 && !explicit {
+		if res.Reason, err = nothingApplied(ar); err != nil {
+			return ApplyResult{}, err
+		}
+	}
 	if !commit || len(plan.Lines) == 0 {
 		return res, nil
 	}
 	name := "explicit"
 	if !explicit {
-		name = allocate.NameOf(req.Policy)
+		name = policyName(req.Policy, req.Partial)
 	}
 	if res.Applications, err = t.writePlan(plan, name, OpApplied, req.Comment); err != nil {
 		return ApplyResult{}, err
@@ -360,19 +372,33 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	return res, nil
 }
 
-// pairPlan makes the plan of explicit pairs, leaving out the pairs already
-// applied (unchanged), and validates it against ar.
+// pairPlan makes the plan of explicit pairs and validates it against ar. A
+// pair already applied is left unchanged unless it names an amount, which
+// adds to it. A pair with an amount may pay part of its debit; one without
+// must pay the debit whole unless the request is Partial.
 func (t *txn) pairPlan(pairs []Pair, ar allocate.Request, applied map[[2]string]bool) (allocate.Plan, []Pair, error) {
 	var plan allocate.Plan
 	var unchanged []Pair
+	amounted := map[string]bool{} // debits some pair names an amount for
 	for _, pr := range pairs {
-		if applied[[2]string{pr.Credit, pr.Debit}] {
+		if applied[[2]string{pr.Credit, pr.Debit}] && !pr.Amount.IsValid() {
 			unchanged = append(unchanged, Pair{Credit: pr.Credit, Debit: pr.Debit})
 			continue
 		}
+		c, d := t.docs[pr.Credit], t.docs[pr.Debit]
+		if c.Status == invoice.Closed || (c.Status == invoice.Open && !c.Open.IsPositive()) {
+			return allocate.Plan{}, nil, docErr(c.ID, fail(ErrInsufficientCredit, "%q has no open credit left", c.ID))
+		}
 		amt := pr.Amount
-		if !amt.IsValid() {
-			m, err := t.docs[pr.Credit].Open.Min(t.docs[pr.Debit].Open)
+		if amt.IsValid() {
+			amounted[pr.Debit] = true
+		} else {
+			if !d.Open.IsPositive() || !c.Open.IsPositive() {
+				// Nothing to move: say so without an amount the caller did
+				// not give.
+				return allocate.Plan{}, nil, docErr(pr.Credit, fail(ErrInvalidPlan, "nothing is open between %q (%s) and %q (%s)", c.ID, c.Status, d.ID, d.Status))
+			}
+			m, err := c.Open.Min(d.Open)
 			if err != nil {
 				return allocate.Plan{}, nil, docErr(pr.Credit, err)
 			}
@@ -380,10 +406,77 @@ func (t *txn) pairPlan(pairs []Pair, ar allocate.Request, applied map[[2]string]
 		}
 		plan.Lines = append(plan.Lines, allocate.Line{Credit: pr.Credit, Debit: pr.Debit, Amount: amt, Reason: "explicit pair"})
 	}
+	full := !ar.Partial && len(amounted) > 0
+	if full {
+		ar.Partial = true // the cover of amounted debits is the caller's choice
+	}
 	if err := allocate.Validate(ar, plan); err != nil {
 		return allocate.Plan{}, nil, planned(err, true)
 	}
+	if full {
+		if err := t.covered(plan, amounted); err != nil {
+			return allocate.Plan{}, nil, err
+		}
+	}
 	return plan, unchanged, nil
+}
+
+// covered checks full cover for the debits of plan that no pair names an
+// amount for: their lines add up to their open balance.
+func (t *txn) covered(plan allocate.Plan, amounted map[string]bool) error {
+	paid := map[string]money.Money{}
+	for _, ln := range plan.Lines {
+		if !amounted[ln.Debit] {
+			paid[ln.Debit] = sum(paid[ln.Debit], ln.Amount)
+		}
+	}
+	for _, ln := range plan.Lines {
+		m, ok := paid[ln.Debit]
+		if d := t.docs[ln.Debit]; ok && !m.Equal(d.Open) {
+			return docErr(d.ID, fail(ErrNotCovered, "the credit pays %s of the %s %q owes, and the request does not allow partial cover", m, d.Open, d.ID))
+		}
+	}
+	return nil
+}
+
+// nothingApplied says why a policy planned nothing for ar, or, when an
+// eligible credit could have paid part of an eligible debit but full cover
+// is required, refuses with ErrNotCovered, as explicit pairs would.
+func nothingApplied(ar allocate.Request) (string, error) {
+	var credit, debit bool
+	for i := range ar.Credits {
+		credit = credit || ar.CreditEligible(ar.Credits[i])
+	}
+	for i := range ar.Debits {
+		debit = debit || ar.DebitEligible(ar.Debits[i])
+	}
+	switch {
+	case !credit:
+		return "no open credit", nil
+	case !debit:
+		return "no open debit", nil
+	}
+	if !ar.Partial {
+		for _, c := range ar.Credits {
+			for _, d := range ar.Debits {
+				if ar.PairEligible(c, d) {
+					return "", fail(ErrNotCovered, "no debit can be paid whole from the open credit, and the request does not allow partial cover")
+				}
+			}
+		}
+	}
+	return "no credit may pay these debits", nil
+}
+
+// policyName is the name recorded on the applications a policy plans: a
+// request that allows partial cover records it, as allocate.Partial does,
+// so that a recalculation keeps the rule the plan was made under.
+func policyName(p allocate.Policy, partial bool) string {
+	name := allocate.NameOf(p)
+	if partial && !strings.HasPrefix(name, "partial(") {
+		name = "partial(" + name + ")"
+	}
+	return name
 }
 
 // planWith plans ar with pol, under the policy's own rules (Partial,
@@ -421,24 +514,14 @@ func (t *txn) available(all []*invoice.Document) money.Money {
 	return sum(open...)
 }
 
-// checkCap refuses a cap in another currency or above what the debits owe.
+// checkCap refuses a cap in another currency than the debits'.
 func checkCap(cap money.Money, debits []invoice.Document) error {
 	if !cap.IsValid() {
 		return nil
 	}
-	var owed []money.Money
 	for _, d := range debits {
-		if d.Status != invoice.Open {
-			continue
-		}
-		if d.Open.Currency() != cap.Currency() {
+		if d.Status == invoice.Open && d.Open.Currency() != cap.Currency() {
 			return fail(ErrCurrencyMismatch, "cap %s for %s documents", cap, d.Open.Currency())
-		}
-		owed = append(owed, d.Open)
-	}
-	if total := sum(owed...); total.IsValid() {
-		if c, _ := cap.Cmp(total); c > 0 {
-			return fail(ErrInvalidAmount, "cap %s is above the %s the documents owe", cap, total)
 		}
 	}
 	return nil

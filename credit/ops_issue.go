@@ -663,7 +663,7 @@ func (t *txn) autoApply(a *Account, debits, credits []string) ([]Application, er
 	if err != nil || len(plan.Lines) == 0 {
 		return nil, err
 	}
-	return t.writePlan(plan, allocate.NameOf(t.l.policy), OpApplied, "credit used automatically (prepaid account)")
+	return t.writePlan(plan, policyName(t.l.policy, true), OpApplied, "credit used automatically (prepaid account)")
 }
 
 // signed is a reimbursement document's amount with its direction: a payment

@@ -3,6 +3,7 @@ package credit
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/arcredit/arcredit/allocate"
 	"github.com/arcredit/arcredit/money"
@@ -181,14 +182,22 @@ func (t *txn) recalculate(targets, remaining []Application, req UnapplyRequest) 
 	if len(creditIDs) == 0 {
 		return nil, nil
 	}
+	// The rule the first plan was made under: its policy's name records
+	// partial cover ("partial(oldest_first)"); explicit pairs may be partial.
+	name := targets[0].Policy
+	inner, partial := strings.CutPrefix(name, "partial(")
+	if partial {
+		inner = strings.TrimSuffix(inner, ")")
+	}
+	partial = partial || name == "explicit"
 	pol := req.Policy
 	if pol == nil {
-		pol = t.l.policies[targets[0].Policy]
+		pol = t.l.policies[inner]
 	}
 	if pol == nil {
 		pol = t.l.policy
 	}
-	ar := allocate.Request{Partial: true, AsOf: t.now}
+	ar := allocate.Request{Partial: partial, AsOf: t.now}
 	owed := money.Zero(total.Currency())
 	for _, id := range debitIDs {
 		ar.Debits = append(ar.Debits, *t.docs[id])
@@ -204,5 +213,5 @@ func (t *txn) recalculate(targets, remaining []Application, req UnapplyRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return t.linkPlan(plan, allocate.NameOf(pol))
+	return t.linkPlan(plan, policyName(pol, partial))
 }

@@ -442,12 +442,20 @@ func (mc *machine) applyPair(t *rapid.T) {
 	} else {
 		amt = mc.amount(t, "amount")
 	}
+	// Without an amount the pair moves what it can; with one it is an
+	// explicit partial application, which may add to a pair applied before.
+	given := rapid.Bool().Draw(t, "with amount")
+	pair := credit.Pair{Credit: c.id, Debit: d.id}
+	if given {
+		pair.Amount = cents(amt)
+	} else {
+		amt = min(c.open, d.open)
+	}
 	call := func(k string) (any, error) {
-		return mc.f.l.Apply(mc.f.ctx, mc.f.p, k, credit.ApplyRequest{
-			Pairs: []credit.Pair{{Credit: c.id, Debit: d.id, Amount: cents(amt)}}, Partial: true})
+		return mc.f.l.Apply(mc.f.ctx, mc.f.p, k, credit.ApplyRequest{Pairs: []credit.Pair{pair}, Partial: true})
 	}
 	for _, a := range mc.m.active(c.id) {
-		if a.debit == d.id {
+		if a.debit == d.id && !given {
 			r := mc.succeeds(t, "Apply an applied pair", call).(credit.ApplyResult)
 			if len(r.Applications) != 0 || len(r.Unchanged) != 1 {
 				t.Fatalf("applying an applied pair again wrote %+v", r)
@@ -456,7 +464,9 @@ func (mc *machine) applyPair(t *rapid.T) {
 		}
 	}
 	switch {
-	case c.status != invoice.Open || d.status != invoice.Open:
+	case c.status == invoice.Closed || (c.status == invoice.Open && c.open == 0):
+		mc.fails(t, "Apply a used-up credit", credit.ErrInsufficientCredit, call)
+	case c.status != invoice.Open || d.status != invoice.Open || amt == 0:
 		mc.fails(t, "Apply a closed document", credit.ErrInvalidPlan, call)
 	case d.recurring:
 		mc.fails(t, "Apply to a recurring debit", credit.ErrRecurring, call)
