@@ -1,11 +1,11 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,18 +16,24 @@ import (
 // Memory is a credit.Store that keeps everything in maps under one lock.
 // Commit checks every version and key before it changes anything, so a
 // failed commit leaves no trace. Records are values: what Load returns is a
-// copy the caller may change freely.
+// copy the caller may change freely. Commit also keeps the orders that pages
+// are read in (account ids, each account's documents), so that a page of
+// Documents or AccountIDs costs the same however many records there are.
 type Memory struct {
 	mu     sync.RWMutex
 	spaces map[string]*space
 }
 
-// space is one namespace's records.
+// space is one namespace's records, with the orders its pages are read in:
+// the account ids in byte order, and each account's documents by kind in
+// (Issued, ID) order, all of them and the open ones, so that a page costs
+// O(log n + page) whatever the size of the namespace or the account.
 type space struct {
 	accounts map[string]credit.Account
+	ids      *sortedSet[string] // every account id
 	docs     map[string]invoice.Document
-	byAcct   map[string][]string            // account → its document ids
-	open     map[string]map[string]struct{} // account → ids of its open documents
+	byAcct   map[string]*accountDocs
+	amends   map[string]map[string]struct{} // document → ids of the documents that amend it
 	apps     map[string]credit.Application
 	appsOf   map[string][]string // document → ids of applications touching it
 	appsByOp map[string][]string // operation → ids of its applications
@@ -43,9 +49,9 @@ func NewMemory() *Memory {
 func (m *Memory) space(ns string, create bool) *space {
 	s := m.spaces[ns]
 	if s == nil && create {
-		s = &space{accounts: map[string]credit.Account{}, docs: map[string]invoice.Document{},
-			byAcct: map[string][]string{}, open: map[string]map[string]struct{}{},
-			apps: map[string]credit.Application{}, appsOf: map[string][]string{},
+		s = &space{accounts: map[string]credit.Account{}, ids: newSortedSet(strings.Compare),
+			docs: map[string]invoice.Document{}, byAcct: map[string]*accountDocs{},
+			amends: map[string]map[string]struct{}{}, apps: map[string]credit.Application{}, appsOf: map[string][]string{},
 			appsByOp: map[string][]string{}, history: map[string][]credit.Entry{},
 			idem: map[string]credit.Idempotency{}}
 		m.spaces[ns] = s
@@ -79,8 +85,13 @@ func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, er
 		}
 	}
 	for _, acct := range q.OpenOf {
-		for id := range s.open[acct] {
-			snap.Documents[id] = s.docs[id]
+		if ad := s.byAcct[acct]; ad != nil {
+			for _, set := range ad.open {
+				set.All(func(k docKey) bool {
+					snap.Documents[k.id] = s.docs[k.id]
+					return true
+				})
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -171,23 +182,15 @@ func (s *space) check(b *credit.Batch) error {
 
 func (s *space) apply(b *credit.Batch) {
 	for _, a := range b.Accounts {
+		if _, ok := s.accounts[a.ID]; !ok {
+			s.ids.Insert(a.ID)
+		}
 		s.accounts[a.ID] = a
 	}
 	for _, d := range b.Documents {
-		if _, ok := s.docs[d.ID]; !ok {
-			s.byAcct[d.Account] = append(s.byAcct[d.Account], d.ID)
-		}
+		old, ok := s.docs[d.ID]
 		s.docs[d.ID] = d
-		open := s.open[d.Account]
-		if open == nil {
-			open = map[string]struct{}{}
-			s.open[d.Account] = open
-		}
-		if d.Status == invoice.Open {
-			open[d.ID] = struct{}{}
-		} else {
-			delete(open, d.ID)
-		}
+		s.reindex(old, ok, d)
 	}
 	for _, a := range b.Applications {
 		s.apps[a.ID] = a
@@ -252,7 +255,10 @@ func (m *Memory) EntryAt(ctx context.Context, ns, account string, t time.Time) (
 	return h[i-1], true, nil
 }
 
-// Documents implements credit.Store.
+// Documents implements credit.Store. Without f.Original, it walks the
+// account's ordered sets of the kinds asked for from the cursor, merging
+// them, and stops at the limit; with it, it sorts the few documents that
+// amend that one.
 func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -263,37 +269,68 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 	if s == nil {
 		return nil, nil
 	}
-	var out []invoice.Document
-	ids := s.byAcct[f.Account]
+	var after *docKey
+	if cur, ok := s.docs[f.After]; ok && f.After != "" {
+		k := keyOf(cur)
+		after = &k
+	}
+	if f.Original != "" {
+		return s.amendments(f, after), nil
+	}
+	ad := s.byAcct[f.Account]
+	if ad == nil {
+		return nil, nil
+	}
+	sets := ad.all
 	if f.OpenOnly {
-		ids = ids[:0:0]
-		for id := range s.open[f.Account] {
-			ids = append(ids, id)
+		sets = ad.open
+	}
+	var cursors []cursor[docKey]
+	for kind, set := range sets {
+		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, kind) {
+			continue
+		}
+		if after != nil {
+			cursors = append(cursors, set.After(*after))
+		} else {
+			cursors = append(cursors, set.First())
 		}
 	}
-	for _, id := range ids {
+	var out []invoice.Document
+	for f.Limit <= 0 || len(out) < f.Limit {
+		best := -1
+		var bestKey docKey
+		for i := range cursors {
+			if k, ok := cursors[i].Peek(); ok && (best < 0 || compareKeys(k, bestKey) < 0) {
+				best, bestKey = i, k
+			}
+		}
+		if best < 0 {
+			break
+		}
+		cursors[best].Next()
+		out = append(out, s.docs[bestKey.id])
+	}
+	return out, nil
+}
+
+// amendments returns the page of f among the documents that amend
+// f.Original.
+func (s *space) amendments(f credit.DocumentFilter, after *docKey) []invoice.Document {
+	var out []invoice.Document
+	for id := range s.amends[f.Original] {
 		d := s.docs[id]
-		if (len(f.Kinds) == 0 || slices.Contains(f.Kinds, d.Kind)) && (f.Original == "" || d.Original == f.Original) {
+		if d.Account == f.Account && (!f.OpenOnly || d.Status == invoice.Open) &&
+			(len(f.Kinds) == 0 || slices.Contains(f.Kinds, d.Kind)) &&
+			(after == nil || compareKeys(keyOf(d), *after) > 0) {
 			out = append(out, d)
 		}
 	}
-	order := func(x, y invoice.Document) int {
-		if c := x.Issued.Compare(y.Issued); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.ID, y.ID)
-	}
-	slices.SortFunc(out, order)
-	if f.After != "" {
-		if cur, ok := s.docs[f.After]; ok {
-			i := sort.Search(len(out), func(i int) bool { return order(out[i], cur) > 0 })
-			out = out[i:]
-		}
-	}
+	slices.SortFunc(out, func(x, y invoice.Document) int { return compareKeys(keyOf(x), keyOf(y)) })
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[:f.Limit]
 	}
-	return out, nil
+	return out
 }
 
 // AccountIDs implements credit.AccountLister: the namespace's account ids in
@@ -309,14 +346,88 @@ func (m *Memory) AccountIDs(ctx context.Context, ns, after string, limit int) ([
 		return nil, nil
 	}
 	var ids []string
-	for id := range s.accounts {
-		if id > after {
-			ids = append(ids, id)
+	for cur := s.ids.After(after); limit <= 0 || len(ids) < limit; cur.Next() {
+		id, ok := cur.Peek()
+		if !ok {
+			break
 		}
-	}
-	slices.Sort(ids)
-	if limit > 0 && len(ids) > limit {
-		ids = ids[:limit]
+		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// docKey is where a document sits in its account's order.
+type docKey struct {
+	issued time.Time
+	id     string
+}
+
+func keyOf(d invoice.Document) docKey { return docKey{issued: d.Issued, id: d.ID} }
+
+// compareKeys orders documents by (Issued, ID), ids byte by byte.
+func compareKeys(x, y docKey) int {
+	if c := x.issued.Compare(y.issued); c != 0 {
+		return c
+	}
+	return strings.Compare(x.id, y.id)
+}
+
+// accountDocs are an account's documents in (Issued, ID) order, by kind:
+// all of them, and the open ones.
+type accountDocs struct {
+	all, open map[invoice.Kind]*sortedSet[docKey]
+}
+
+// set returns the set of kind in sets, made when missing.
+func set(sets map[invoice.Kind]*sortedSet[docKey], kind invoice.Kind) *sortedSet[docKey] {
+	s := sets[kind]
+	if s == nil {
+		s = newSortedSet(compareKeys)
+		sets[kind] = s
+	}
+	return s
+}
+
+// reindex moves document d, which replaces old (when existed), to its
+// place in its account's sets and in the index of amendments.
+func (s *space) reindex(old invoice.Document, existed bool, d invoice.Document) {
+	moved := !existed || old.Account != d.Account || old.Kind != d.Kind || !old.Issued.Equal(d.Issued)
+	wasOpen, isOpen := existed && old.Status == invoice.Open, d.Status == invoice.Open
+	if existed && moved {
+		ad := s.byAcct[old.Account]
+		ad.all[old.Kind].Delete(keyOf(old))
+		if wasOpen {
+			ad.open[old.Kind].Delete(keyOf(old))
+		}
+	}
+	ad := s.byAcct[d.Account]
+	if ad == nil {
+		ad = &accountDocs{all: map[invoice.Kind]*sortedSet[docKey]{}, open: map[invoice.Kind]*sortedSet[docKey]{}}
+		s.byAcct[d.Account] = ad
+	}
+	switch {
+	case moved:
+		set(ad.all, d.Kind).Insert(keyOf(d))
+		if isOpen {
+			set(ad.open, d.Kind).Insert(keyOf(d))
+		}
+	case isOpen && !wasOpen:
+		set(ad.open, d.Kind).Insert(keyOf(d))
+	case wasOpen && !isOpen:
+		ad.open[d.Kind].Delete(keyOf(d))
+	}
+	if existed && old.Original != d.Original && old.Original != "" {
+		delete(s.amends[old.Original], d.ID)
+		if len(s.amends[old.Original]) == 0 {
+			delete(s.amends, old.Original)
+		}
+	}
+	if d.Original != "" {
+		ids := s.amends[d.Original]
+		if ids == nil {
+			ids = map[string]struct{}{}
+			s.amends[d.Original] = ids
+		}
+		ids[d.ID] = struct{}{}
+	}
 }
