@@ -4,6 +4,9 @@
 //
 // Without the variable a test is skipped, with a message saying how to run
 // it; under CI=true it fails instead, so that CI never passes by skipping.
+// A test that crashes, stops or reconfigures its server starts one of its
+// own with StartServer instead (fsync on; the same rules when the server
+// binaries are missing).
 //
 //	func TestSomething(t *testing.T) {
 //		s := postgrestest.New(t)
