@@ -16,7 +16,12 @@ import (
 // dates across the buckets as of 30 June, one partly paid before then, one
 // paid after it, and an unapplied payment.
 func handAged(t *testing.T) *fixture {
-	f := newFixture(t, credit.AllowAll, date(2025, 6, 1))
+	return handAgedOn(t, newFixture(t, credit.AllowAll, date(2025, 6, 1)))
+}
+
+// handAgedOn writes the hand-computed case with f, whose clock stands at
+// 1 June 2025.
+func handAgedOn(t *testing.T, f *fixture) *fixture {
 	f.open("acme", "USD")
 	day := 24 * time.Hour
 	f.clock.advance(day)
@@ -36,8 +41,9 @@ func handAged(t *testing.T) *fixture {
 	return f
 }
 
-func TestAgingHandComputed(t *testing.T) {
-	f := handAged(t)
+func TestAgingHandComputed(t *testing.T) { runAgingHandComputed(t, handAged(t)) }
+
+func runAgingHandComputed(t *testing.T, f *fixture) {
 	var lines []report.AgingLine
 	rep, err := report.Aging(f.ctx, f.l, f.admin, date(2025, 6, 30), report.AgingOptions{
 		Lines: func(l report.AgingLine) error { lines = append(lines, l); return nil }})
@@ -116,8 +122,9 @@ func TestAgingCustomBuckets(t *testing.T) {
 // Adjustments, voids, refunds, reversals and unapplications after the
 // as-of moment are undone exactly; the aging of a past moment stays what it
 // was at that moment.
-func TestAgingUndoesLaterChanges(t *testing.T) {
-	f := handAged(t)
+func TestAgingUndoesLaterChanges(t *testing.T) { runAgingUndoesLaterChanges(t, handAged(t)) }
+
+func runAgingUndoesLaterChanges(t *testing.T, f *fixture) {
 	before, err := report.Aging(f.ctx, f.l, f.admin, date(2025, 7, 6), report.AgingOptions{})
 	if err != nil {
 		t.Fatal(err)

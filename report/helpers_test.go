@@ -56,15 +56,21 @@ type fixture struct {
 
 func newFixture(t tb, auth credit.Authorizer, start time.Time) *fixture {
 	t.Helper()
+	return newFixtureOn(t, store.NewMemory(), "ns", auth, start)
+}
+
+// newFixtureOn is newFixture on st, in namespace ns.
+func newFixtureOn(t tb, st credit.Store, ns string, auth credit.Authorizer, start time.Time) *fixture {
+	t.Helper()
 	c := &clock{now: start}
 	n := 0
-	l, err := credit.New(store.NewMemory(), auth, credit.Options{Clock: c.Now,
+	l, err := credit.New(st, auth, credit.Options{Clock: c.Now,
 		NewID: func() string { n++; return fmt.Sprintf("id-%05d", n) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{t: t, ctx: context.Background(), l: l, clock: c,
-		admin: credit.Principal{ID: "admin", Namespace: "ns", Roles: []string{credit.RoleAdmin}}}
+		admin: credit.Principal{ID: "admin", Namespace: ns, Roles: []string{credit.RoleAdmin}}}
 }
 
 func (f *fixture) key() string { f.n++; return fmt.Sprintf("k%d", f.n) }

@@ -21,8 +21,12 @@ import (
 // and at the end asks for the aging as of each of those moments again: it
 // must be the same, byte for byte.
 func TestAgingReplay(t *testing.T) {
+	runAgingReplay(t, func(rt *rapid.T) *fixture { return newFixture(rt, credit.AllowAll, date(2025, 1, 1)) })
+}
+
+func runAgingReplay(t *testing.T, newF func(*rapid.T) *fixture) {
 	rapid.Check(t, func(rt *rapid.T) {
-		f := newFixture(rt, credit.AllowAll, date(2025, 1, 1))
+		f := newF(rt)
 		accts := []string{"a", "b", "c"}
 		cur := map[string]string{"a": "USD", "b": "USD", "c": "USD"}
 		converted := map[string]bool{}
