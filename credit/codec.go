@@ -46,6 +46,13 @@ import (
 // decodeResult still reads it, so that results stored before version 1
 // replay as they did. Every JSON value starts with a byte that is not 1.
 //
+// Adding a field: a field added to a result type is written at the end of
+// that type's layout, and read only if bytes are left, so that results
+// stored before it decode with the field's zero value (ApplyResult.Reason
+// is one). A change that cannot be made so (a field inside a document or
+// an application, a field removed or changed) needs a new version byte,
+// with the old layout still read.
+//
 // The location of a time is not kept: a time decodes in UTC, the instant
 // exactly as it was (the stores keep UTC anyway).
 
@@ -97,6 +104,7 @@ func encodeResult(r any) ([]byte, error) {
 		e.money(v.Available)
 		e.applications(v.Applications)
 		e.pairs(v.Unchanged)
+		e.str(v.Reason) // added after the first records; see "Adding a field"
 	case UnapplyResult:
 		e.tag(tagUnapply)
 		e.str(v.Operation)
@@ -184,6 +192,9 @@ func decodeResult(b []byte, out any) error {
 		v.Available = d.money()
 		v.Applications = d.applications()
 		v.Unchanged = d.pairs()
+		if !d.done() {
+			v.Reason = d.str()
+		}
 		return d.finish(func() { *p = v })
 	case *UnapplyResult:
 		var v UnapplyResult
@@ -556,6 +567,9 @@ func (d *decoder) finish(set func()) error {
 	set()
 	return nil
 }
+
+// done reports whether the input is all read (or an error stopped it).
+func (d *decoder) done() bool { return d.err != nil || d.off == len(d.b) }
 
 func (d *decoder) byte() byte {
 	if d.err != nil {
