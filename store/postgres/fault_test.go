@@ -318,10 +318,12 @@ func TestFaultTerminatedWhileIdle(t *testing.T) {
 		if _, err := s.Load(ctx, credit.Query{Namespace: "ns", Accounts: []string{"x"}}); err != nil {
 			t.Fatal(err) // a connection in the pool, idle
 		}
-		if _, err := other.Exec(ctx, "SELECT pg_terminate_backend($1)", int32(pid.Load())); err != nil {
-			t.Fatal(err)
+		// pg_terminate_backend waits (up to 5 s) for the backend to end,
+		// so its FATAL is on the socket before the next call.
+		var gone bool
+		if err := other.QueryRow(ctx, "SELECT pg_terminate_backend($1, 5000)", int32(pid.Load())).Scan(&gone); err != nil || !gone {
+			t.Fatalf("terminating the backend: %v (ended: %v)", err, gone)
 		}
-		time.Sleep(50 * time.Millisecond) // the FATAL reaches the socket
 		if err := call(); err != nil {
 			wantClass(t, fmt.Sprintf("call %d", i), err, credit.ErrUnavailable)
 		}
