@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -334,11 +335,16 @@ func (t *tail) note(e credit.Entry) error {
 func ageAccount(ctx context.Context, r Reader, p credit.Principal, a credit.Account, asOf time.Time, bs []Bucket, opts AgingOptions, page int) (AccountAging, bool, error) {
 	for try := 0; ; try++ {
 		ag, lines, ok, err := ageOnce(ctx, r, p, a, asOf, bs, opts.Lines != nil, page)
-		if err != nil || !ok {
+		if (err != nil && !errors.Is(err, ErrNotReconciled)) || (err == nil && !ok) {
 			return ag, ok, err
 		}
-		now, err := r.Account(ctx, p, a.ID)
-		if err != nil {
+		// Reads made while the account changed may disagree: whether it
+		// added up or not, the answer holds only if nothing changed.
+		now, rerr := r.Account(ctx, p, a.ID)
+		if rerr != nil {
+			return AccountAging{}, false, rerr
+		}
+		if now.Seq == a.Seq && err != nil {
 			return AccountAging{}, false, err
 		}
 		if now.Seq == a.Seq {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/arcredit/arcredit/credit"
@@ -63,9 +64,9 @@ func newFixture(t tb, auth credit.Authorizer, start time.Time) *fixture {
 func newFixtureOn(t tb, st credit.Store, ns string, auth credit.Authorizer, start time.Time) *fixture {
 	t.Helper()
 	c := &clock{now: start}
-	n := 0
+	var n atomic.Int64
 	l, err := credit.New(st, auth, credit.Options{Clock: c.Now,
-		NewID: func() string { n++; return fmt.Sprintf("id-%05d", n) }})
+		NewID: func() string { return fmt.Sprintf("id-%05d", n.Add(1)) }})
 	if err != nil {
 		t.Fatal(err)
 	}
