@@ -25,8 +25,10 @@ const envFaults = "ARCREDIT_FAULTS"
 // server with fsync on while it is crashed (pg_ctl stop -m immediate) and
 // stopped (-m fast) in turn and started again, every 1.5–3 s. A client
 // sends every call that fails with a fault (unavailable, outcome unknown,
-// conflict) again with its key until it is acknowledged or refused.
-// Afterwards every acknowledged call is in the journal exactly once and
+// conflict) again with its key until it is acknowledged or refused; a
+// document it issued must not date from an attempt that failed as
+// unavailable or canceled (nothing written). Afterwards every
+// acknowledged call is in the journal exactly once and
 // nothing else is, every invariant of the bank test holds, and
 // VerifyNamespace passes. It runs under make test-faults (ARCREDIT_FAULTS=1).
 func TestCrashRestart(t *testing.T) {
@@ -34,7 +36,7 @@ func TestCrashRestart(t *testing.T) {
 		t.Skip(envFaults + " is not set; run make test-faults")
 	}
 	const workers, accounts = 8, 12
-	const loadFor = 25 * time.Second
+	const loadFor, maxLoad = 20 * time.Second, 60 * time.Second
 	srv := postgrestest.StartServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -81,17 +83,26 @@ func TestCrashRestart(t *testing.T) {
 
 	start := time.Now()
 	results := make([][]*bankCall, workers)
-	var sent, faults atomic.Int64
+	var sent, faults, checked atomic.Int64
 	var mu sync.Mutex
 	codes := map[string]int{}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			r := mrand.New(mrand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
-			for i := 0; time.Since(start) < loadFor && ctx.Err() == nil; i++ {
+			// Load for loadFor, and on (up to maxLoad) until the server
+			// has been crashed and stopped twice each.
+			enough := func() bool {
+				d := time.Since(start)
+				return d >= maxLoad || d >= loadFor && immediate.Load() >= 2 && fast.Load() >= 2
+			}
+			for i := 0; !enough() && ctx.Err() == nil; i++ {
 				c := b.next(r, w, i)
+				// The attempts that said nothing was written.
+				var nothing [][2]time.Time
 				for attempt := 1; ; attempt++ {
 					callCtx, done := context.WithTimeout(ctx, 10*time.Second)
+					began := time.Now()
 					c.res, c.err = c.do(callCtx)
 					done()
 					sent.Add(1)
@@ -100,6 +111,9 @@ func TestCrashRestart(t *testing.T) {
 					}
 					faults.Add(1)
 					code := credit.Code(c.err)
+					if code == "unavailable" || code == "canceled" {
+						nothing = append(nothing, [2]time.Time{began.Truncate(time.Microsecond), time.Now()})
+					}
 					mu.Lock()
 					codes[code]++
 					mu.Unlock()
@@ -115,6 +129,23 @@ func TestCrashRestart(t *testing.T) {
 				}
 				if c.err == nil {
 					b.acknowledge(c)
+					// A document is issued at the time of the attempt that
+					// wrote it: never one that said nothing was written.
+					var issued time.Time
+					switch res := c.res.(type) {
+					case credit.CreditResult:
+						issued = res.Document.Issued
+					case credit.DebitResult:
+						issued = res.Document.Issued
+					}
+					for _, win := range nothing {
+						if !issued.IsZero() {
+							checked.Add(1)
+						}
+						if !issued.IsZero() && !issued.Before(win[0]) && !issued.After(win[1]) {
+							t.Errorf("%s %s: written by an attempt that failed with a fault saying nothing was written", c.kind, c.key)
+						}
+					}
 				}
 				results[w] = append(results[w], c)
 			}
@@ -135,10 +166,11 @@ func TestCrashRestart(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d calls (%d sent with retries) in %s across %d crashes and %d fast stops: %d acknowledged, %d faults by code %v",
-		len(all), sent.Load(), time.Since(start).Round(time.Millisecond), immediate.Load(), fast.Load(), acked, faults.Load(), codes)
-	if immediate.Load() == 0 || fast.Load() == 0 || faults.Load() == 0 {
-		t.Errorf("%d crashes, %d fast stops, %d faults: the restarts did nothing", immediate.Load(), fast.Load(), faults.Load())
+	t.Logf("%d calls (%d sent with retries) in %s across %d crashes and %d fast stops: %d acknowledged, %d faults by code %v; %d attempts said to write nothing were checked to have written nothing",
+		len(all), sent.Load(), time.Since(start).Round(time.Millisecond), immediate.Load(), fast.Load(), acked, faults.Load(), codes, checked.Load())
+	if immediate.Load() == 0 || fast.Load() == 0 || faults.Load() == 0 || checked.Load() == 0 {
+		t.Errorf("%d crashes, %d fast stops, %d faults, %d attempts checked: the restarts did nothing",
+			immediate.Load(), fast.Load(), faults.Load(), checked.Load())
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		t.Fatal("the test ran out of time")
