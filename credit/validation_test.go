@@ -108,12 +108,12 @@ func (f *vfix) payment(account string, amount int64) string {
 	return r.Document.ID
 }
 
-func (f *vfix) balances(account string, credit_, debit int64) {
+func (f *vfix) balances(account string, wantCredit, wantDebit int64) {
 	f.t.Helper()
 	b, err := f.l.Balances(f.ctx, f.p, account)
 	f.must("Balances", err)
-	if vminor(b.Credit) != credit_ || vminor(b.Debit) != debit {
-		f.t.Fatalf("account %s: credit %s debit %s, want %d and %d cents", account, b.Credit, b.Debit, credit_, debit)
+	if vminor(b.Credit) != wantCredit || vminor(b.Debit) != wantDebit {
+		f.t.Fatalf("account %s: credit %s debit %s, want %d and %d cents", account, b.Credit, b.Debit, wantCredit, wantDebit)
 	}
 }
 

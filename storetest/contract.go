@@ -65,8 +65,8 @@ func (r *rawStore) entry(account string, seq int64, at time.Time) credit.Entry {
 		CreditChange: cents(0), DebitChange: cents(0), After: b, By: "storetest", Operation: "op"}
 }
 
-func (r *rawStore) app(id, credit_, debit, op string) credit.Application {
-	return credit.Application{ID: id, Credit: credit_, Debit: debit, CreditAccount: "a", DebitAccount: "a",
+func (r *rawStore) app(id, cr, debit, op string) credit.Application {
+	return credit.Application{ID: id, Credit: cr, Debit: debit, CreditAccount: "a", DebitAccount: "a",
 		Amount: cents(1), Operation: op, By: "storetest", At: epoch}
 }
 
