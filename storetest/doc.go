@@ -82,8 +82,10 @@
 //     converted entry's original amount, rate and residual, ids, keys and a
 //     namespace of credit.MaxKeyLen bytes, and an update that sets fields
 //     back to zero.
-//   - Store/Context: every method returns an error for a cancelled context,
-//     and a cancelled Commit writes nothing.
+//   - Store/Context: every method returns an error that wraps
+//     context.Canceled for a cancelled context (the Ledger tells the
+//     caller's ended context from a fault of the store by it), and a
+//     cancelled Commit writes nothing.
 //   - Store/AccountLister (optional): AccountIDs lists the namespace's
 //     account ids in byte order, after the cursor, at most limit (all when
 //     limit ≤ 0). Skipped for a store that neither implements nor declares it.

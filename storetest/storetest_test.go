@@ -539,6 +539,17 @@ func (s ignoresContext) Commit(_ context.Context, b *credit.Batch) error {
 	return s.Memory.Commit(context.Background(), b)
 }
 
+// hidesContextError reports an ended context as an error of its own,
+// without the context's error in the chain.
+type hidesContextError struct{ *store.Memory }
+
+func (s hidesContextError) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
+	if ctx.Err() != nil {
+		return nil, errors.New("request aborted")
+	}
+	return s.Memory.Load(ctx, q)
+}
+
 // accountsUnsorted lists accounts newest id first.
 type accountsUnsorted struct{ *store.Memory }
 
@@ -602,6 +613,7 @@ func catalogue() []brokenStore {
 		brokenStore{"loads closed documents as open", func() credit.Store { return openOfEverything{mem()} }, Options{}, []string{"Store/Load"}},
 		brokenStore{"shares loaded results", func() credit.Store { return &sharesResults{Memory: mem(), seen: map[string][]byte{}} }, Options{}, []string{"Store/Load"}},
 		brokenStore{"ignores the context", func() credit.Store { return ignoresContext{mem()} }, Options{}, []string{"Store/Context"}},
+		brokenStore{"hides the context's error", func() credit.Store { return hidesContextError{mem()} }, Options{}, []string{"Store/Context"}},
 		brokenStore{"lists accounts out of order", func() credit.Store { return accountsUnsorted{mem()} }, Options{}, []string{"Store/AccountLister"}},
 		brokenStore{"declares AccountLister without it", func() credit.Store { return notALister{mem()} }, Options{AccountLister: true}, []string{"Store/AccountLister"}},
 	)
