@@ -1,9 +1,14 @@
 package postgres_test
 
 import (
+	"context"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -149,4 +154,285 @@ func TestCommitKeepsOnePlan(t *testing.T) {
 	if custom > 5 {
 		t.Errorf("the write of a Commit was planned %d times for 20 Commits (%d generic plans)", custom, generic)
 	}
+}
+
+// recorder is a pgx tracer that keeps every statement sent, with its
+// arguments: lone queries and the queries of batches.
+type recorder struct {
+	mu    sync.Mutex
+	stmts []recorded
+}
+
+type recorded struct {
+	sql  string
+	args []any
+}
+
+func (r *recorder) add(sql string, args []any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stmts = append(r.stmts, recorded{sql, args})
+}
+
+func (r *recorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	r.add(d.SQL, d.Args)
+	return ctx
+}
+func (r *recorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (r *recorder) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+func (r *recorder) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	r.add(d.SQL, d.Args)
+}
+func (r *recorder) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// take returns the statements recorded since the last call.
+func (r *recorder) take() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.stmts
+	r.stmts = nil
+	return out
+}
+
+// TestReadsStayCheapBesideALargeAccount: with one account holding most of
+// the documents (20,000 open invoices, and a payment applied 2,000 times)
+// beside 300 small ones, every bounded read the store sends (Load of a
+// small account's records, pages of Documents and AccountIDs, History,
+// EntryAt) is planned, generic and custom alike, without a sequential
+// scan and at a cost below jit_above_cost: a plan above it would spend
+// milliseconds compiling at every call (a read of open documents planned
+// for 1,000 keys of 70 rows each did), and a sequential scan would read
+// the large account's rows to find a few.
+func TestReadsStayCheapBesideALargeAccount(t *testing.T) {
+	rec := &recorder{}
+	pool := postgrestest.Pool(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = rec })
+	schema := postgrestest.Schema(t, pool)
+	s := postgres.New(pool, postgres.Options{Schema: schema})
+	ctx := testCtx(t)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	commit := func(b *credit.Batch) {
+		b.Namespace = "ns"
+		if err := s.Commit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := &credit.Batch{Accounts: []credit.Account{account("big", usd, 1)},
+		Documents: []invoice.Document{document("big-pay", "big", invoice.Payment, "USD 100000.00", t0)}}
+	for e := range 2000 {
+		b.Entries = append(b.Entries, entry("big", int64(e+1), t0.Add(time.Duration(e)*time.Second)))
+	}
+	commit(b)
+	for i := 0; i < 20000; i += 1000 {
+		b := &credit.Batch{}
+		for j := i; j < i+1000; j++ {
+			inv := fmt.Sprintf("big-inv-%05d", j)
+			b.Documents = append(b.Documents, document(inv, "big", invoice.Invoice, "USD 10.00", t0.Add(time.Duration(j/2)*time.Minute)))
+			if j < 2000 {
+				b.Applications = append(b.Applications, credit.Application{ID: "big-app-" + inv, Credit: "big-pay",
+					Debit: inv, CreditAccount: "big", DebitAccount: "big", Amount: m("USD 1.00"), Operation: "op-big", By: "t", At: t0})
+			}
+		}
+		commit(b)
+	}
+	b = &credit.Batch{}
+	for a := range 300 {
+		acct := fmt.Sprintf("a%03d", a)
+		c, d := acct+"-c", acct+"-d"
+		b.Accounts = append(b.Accounts, account(acct, usd, 1))
+		b.Documents = append(b.Documents, document(c, acct, invoice.Payment, "USD 10.00", t0),
+			document(d, acct, invoice.Invoice, "USD 10.00", t0))
+		if a%10 == 0 {
+			edit := document(acct+"-e", acct, invoice.Payment, "USD 1.00", t0)
+			edit.Original = c
+			b.Documents = append(b.Documents, edit)
+		}
+		b.Applications = append(b.Applications, credit.Application{ID: "app-" + acct, Credit: c, Debit: d,
+			CreditAccount: acct, DebitAccount: acct, Amount: m("USD 1.00"), Operation: "op-" + acct, By: "t", At: t0})
+		b.Entries = append(b.Entries, entry(acct, 1, t0))
+	}
+	commit(b)
+	for a := range 300 {
+		commit(&credit.Batch{Idempotency: &credit.Idempotency{Key: fmt.Sprintf("key-a%03d", a), Op: credit.OpApplied, At: t0}})
+	}
+	var tables []string
+	for _, table := range []string{"accounts", "documents", "applications", "entries", "idempotency"} {
+		tables = append(tables, pgx.Identifier{schema, table}.Sanitize())
+	}
+	if _, err := pool.Exec(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
+		t.Fatal(err)
+	}
+
+	rec.take()
+	load := func(q credit.Query) {
+		q.Namespace = "ns"
+		if _, err := s.Load(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load(credit.Query{Accounts: []string{"a001"}})
+	load(credit.Query{Documents: []string{"a001-d"}, DocumentAccounts: true})
+	load(credit.Query{OpenOf: []string{"a001"}})
+	load(credit.Query{ApplicationsOf: []string{"a001-c"}})
+	load(credit.Query{Applications: []string{"app-a001"}})
+	load(credit.Query{Operation: "op-a001"})
+	load(credit.Query{Idempotency: "key-a001"})
+	for _, f := range []credit.DocumentFilter{
+		{Account: "big", Limit: 50},
+		{Account: "big", After: "big-inv-10000", Limit: 50},
+		{Account: "big", OpenOnly: true, After: "big-inv-10000", Limit: 50},
+		{Account: "big", OpenOnly: true, Kinds: []invoice.Kind{invoice.Invoice}, After: "big-inv-10000", Limit: 50},
+		{Account: "big", Original: "big-pay"},
+		{Account: "a001"},
+	} {
+		if _, err := s.Documents(ctx, "ns", f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, after := range []string{"", "a150"} {
+		if _, err := s.AccountIDs(ctx, "ns", after, 50); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.History(ctx, "ns", "big", 1000, 50); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.EntryAt(ctx, "ns", "big", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var stmts []recorded
+	for _, st := range rec.take() {
+		if strings.HasPrefix(strings.TrimSpace(st.sql), "SELECT") {
+			stmts = append(stmts, st)
+		}
+	}
+	if len(stmts) < 17 {
+		t.Fatalf("recorded %d statements, want at least 17", len(stmts))
+	}
+
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	var jitAbove string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('jit_above_cost')").Scan(&jitAbove); err != nil {
+		t.Fatal(err)
+	}
+	limit, err := strconv.ParseFloat(jitAbove, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "SET search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range stmts {
+		name := fmt.Sprintf("cheap_%d", i)
+		if _, err := conn.Exec(ctx, "PREPARE "+name+" AS "+st.sql); err != nil {
+			t.Fatalf("prepare: %v\n%s", err, st.sql)
+		}
+		lits := make([]string, len(st.args))
+		for j, a := range st.args {
+			lits[j] = sqlLiteral(t, a)
+		}
+		for _, mode := range []string{"force_generic_plan", "force_custom_plan"} {
+			plan := explain(t, conn, mode, "EXPLAIN EXECUTE "+name+"("+strings.Join(lits, ", ")+")")
+			cost := topCost(t, plan[0])
+			if cost >= limit {
+				t.Errorf("the %s of a read costs %.0f, above jit_above_cost (%s):\n%s\nof\n%s", mode, cost, jitAbove,
+					strings.Join(plan, "\n"), st.sql)
+			}
+			for _, line := range plan {
+				// A table of a few pages (the idempotency records
+				// here) is read whole more cheaply than through an
+				// index: only a scan of a large one is wrong.
+				if m := seqScanRe.FindStringSubmatch(line); m != nil && rowsOf(t, conn, schema, m[1]) > 1000 ||
+					strings.HasPrefix(strings.TrimSpace(line), "JIT:") {
+					t.Errorf("the %s of a read scans a table or compiles:\n%s\nof\n%s", mode, strings.Join(plan, "\n"), st.sql)
+					break
+				}
+			}
+		}
+		if _, err := conn.Exec(ctx, "DEALLOCATE "+name); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// explain returns the lines of an EXPLAIN run with plan_cache_mode set to
+// mode.
+func explain(t *testing.T, conn *pgxpool.Conn, mode, sql string) []string {
+	t.Helper()
+	ctx := testCtx(t)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = "+mode); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, sql)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, sql)
+	}
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+var seqScanRe = regexp.MustCompile(`Seq Scan on (\w+)`)
+
+// rowsOf returns the row count the server estimates for a table of schema.
+func rowsOf(t *testing.T, conn *pgxpool.Conn, schema, table string) float64 {
+	t.Helper()
+	var n float64
+	if err := conn.QueryRow(testCtx(t), "SELECT reltuples::float8 FROM pg_class WHERE oid = to_regclass($1)",
+		pgx.Identifier{schema, table}.Sanitize()).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+var costRe = regexp.MustCompile(`cost=[0-9.]+\.\.([0-9.]+)`)
+
+// topCost returns the total cost of the top line of a plan.
+func topCost(t *testing.T, line string) float64 {
+	t.Helper()
+	m := costRe.FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("no cost in %q", line)
+	}
+	c, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// sqlLiteral writes an argument the store sends as an SQL literal.
+func sqlLiteral(t *testing.T, v any) string {
+	t.Helper()
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	switch v := v.(type) {
+	case string:
+		return quote(v)
+	case []string:
+		q := make([]string, len(v))
+		for i, s := range v {
+			q[i] = quote(s)
+		}
+		return "ARRAY[" + strings.Join(q, ", ") + "]::text[]"
+	case int, int64:
+		return fmt.Sprint(v)
+	case time.Time:
+		return quote(v.Format(time.RFC3339Nano)) + "::timestamptz"
+	}
+	t.Fatalf("no literal for %T", v)
+	return ""
 }

@@ -44,8 +44,10 @@ func (s *Store) EntryAt(ctx context.Context, ns, account string, t time.Time) (c
 }
 
 // Documents implements credit.Store with the index (ns, account, issued,
-// id), or its partial twin on open documents. Ids are ordered byte by byte
-// (COLLATE "C"), as Go orders strings, whatever the database's collation.
+// id COLLATE "C"), or its partial twin on open documents: the page after a
+// cursor is a range of the index, read from the cursor on. Ids are ordered
+// byte by byte (COLLATE "C"), as Go orders strings, whatever the database's
+// collation.
 func (s *Store) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
 	var sql strings.Builder
 	sql.WriteString(s.sql.documentsSelect)
@@ -54,11 +56,6 @@ func (s *Store) Documents(ctx context.Context, ns string, f credit.DocumentFilte
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if f.After != "" {
-		fmt.Fprintf(&sql, s.sql.documentsCursor, len(args)+1)
-		args = append(args, f.After)
-	}
-	sql.WriteString(" WHERE d.ns = $1 AND d.account = $2")
 	if f.OpenOnly {
 		sql.WriteString(" AND d.status = 'open'")
 	}
@@ -70,10 +67,11 @@ func (s *Store) Documents(ctx context.Context, ns string, f credit.DocumentFilte
 		sql.WriteString(" AND d.kind = ANY(" + arg(kinds) + ")")
 	}
 	if f.Original != "" {
-		sql.WriteString(" AND d.original = " + arg(f.Original))
+		// The partial index on amendments has original <> ''.
+		sql.WriteString(" AND d.original = " + arg(f.Original) + " AND d.original <> ''")
 	}
 	if f.After != "" {
-		sql.WriteString(` AND (c.id IS NULL OR d.issued > c.issued OR (d.issued = c.issued AND d.id COLLATE "C" > c.id COLLATE "C"))`)
+		fmt.Fprintf(&sql, s.sql.documentsCursor, arg(f.After))
 	}
 	sql.WriteString(` ORDER BY d.issued, d.id COLLATE "C"`)
 	if f.Limit > 0 {
@@ -87,7 +85,8 @@ func (s *Store) Documents(ctx context.Context, ns string, f credit.DocumentFilte
 }
 
 // AccountIDs implements credit.AccountLister: the namespace's account ids
-// in byte order after the cursor, at most limit of them (all when 0).
+// in byte order after the cursor, at most limit of them (all when 0), as a
+// range of the index (ns, id COLLATE "C").
 func (s *Store) AccountIDs(ctx context.Context, ns, after string, limit int) ([]string, error) {
 	sql, args := s.sql.accountIDs, []any{ns, after}
 	if limit > 0 {
