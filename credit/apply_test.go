@@ -115,3 +115,31 @@ func TestRecalculationKeepsFullCover(t *testing.T) {
 	}
 	wantStrings(t, "partial recalculation", appLines(u.Applications), "c2→d1 USD 40.00")
 }
+
+// TestOperationApplicationsTraceAnEntry: an "applied" entry names its
+// operation, whose applications say which credit paid which debit.
+func TestOperationApplicationsTraceAnEntry(t *testing.T) {
+	f := newFixtureWith(t, credit.DefaultRoles(), credit.Options{})
+	f.open("acct", "USD", credit.Term, "")
+	f.open("other", "USD", credit.Term, "")
+	f.payment("acct", "pay", "USD 50.00")
+	f.invoice("acct", "inv-1", "USD 20.00")
+	f.invoice("acct", "inv-2", "USD 30.00")
+	r := f.apply(credit.ApplyRequest{Account: "acct"})
+	h := f.history("acct")
+	last := h[len(h)-1]
+	if last.Op != credit.OpApplied || last.Operation != r.Operation {
+		t.Fatalf("last entry %+v", last)
+	}
+	apps, err := f.l.OperationApplications(ctx, admin, last.Operation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStrings(t, "applications", appLines(apps), "pay→inv-1 USD 20.00", "pay→inv-2 USD 30.00")
+	// A principal who may not read the account learns nothing of it.
+	outsider := credit.Principal{ID: "m", Namespace: ns, Roles: []string{credit.RoleMember}, Account: "other"}
+	_, err = f.l.OperationApplications(ctx, outsider, last.Operation)
+	wantErr(t, err, credit.ErrNotFound)
+	_, err = f.l.OperationApplications(ctx, admin, "no-such-operation")
+	wantErr(t, err, credit.ErrNotFound)
+}

@@ -92,6 +92,18 @@ var hiddenOps = []struct {
 		_, err := l.Document(ctx, p, orID(id, hidInv))
 		return err
 	}},
+	{"OperationApplications", func(l *credit.Ledger, p credit.Principal, _, id, _ string) error {
+		op := missing
+		if id != missing {
+			apps, err := l.Applications(ctx, admin, hidPay)
+			if err != nil || len(apps) == 0 {
+				return fmt.Errorf("fixture: %v", err)
+			}
+			op = apps[0].Operation
+		}
+		_, err := l.OperationApplications(ctx, p, op)
+		return err
+	}},
 	{"Applications", func(l *credit.Ledger, p credit.Principal, _, id, _ string) error {
 		_, err := l.Applications(ctx, p, orID(id, hidPay))
 		return err
@@ -188,7 +200,7 @@ func runHiddenAnswersAsMissing(t *testing.T, st credit.Store) {
 				if !errors.Is(hidden, credit.ErrNotFound) || !errors.Is(absent, credit.ErrNotFound) {
 					t.Fatalf("hidden: %v\nmissing: %v\nwant ErrNotFound for both", hidden, absent)
 				}
-				if h, a := blank(hidden.Error(), app), blank(absent.Error(), app); h != a {
+				if h, a := blank(hidden.Error(), app, r.Operation), blank(absent.Error(), app, r.Operation); h != a {
 					t.Errorf("the answers differ:\nhidden:  %s\nmissing: %s", h, a)
 				}
 				secrets := []string{"USD", "40.00", "100.00"}

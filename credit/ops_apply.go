@@ -108,6 +108,7 @@ var apply = &spec[ApplyRequest, ApplyResult]{
 		fp.money(req.Cap)
 		fp.bool(req.Partial)
 		fp.bool(req.BillTo)
+		fp.bool(req.Policy != nil)
 		if req.Policy != nil {
 			fp.str(allocate.NameOf(req.Policy))
 		}

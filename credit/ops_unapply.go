@@ -68,6 +68,7 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 		fp.str(req.Operation)
 		fp.str(req.Credit)
 		fp.str(req.Comment)
+		fp.bool(req.Policy != nil)
 		if req.Policy != nil {
 			fp.str(allocate.NameOf(req.Policy))
 		}

@@ -180,6 +180,52 @@ var applications = &spec[string, []Application]{
 	},
 }
 
+// OperationApplications returns the applications and reversals one
+// operation wrote (ApplyResult.Operation, Entry.Operation), oldest first:
+// which credit paid which debit in an "applied" or "unapplied" entry of the
+// history. Only those the principal may read both sides of are returned; an
+// operation with none of them answers as one that does not exist.
+func (l *Ledger) OperationApplications(ctx context.Context, p Principal, operation string) ([]Application, error) {
+	return run(l, ctx, p, "", operation, operationApplications)
+}
+
+var operationApplications = &spec[string, []Application]{
+	method: "OperationApplications",
+	check:  func(_ *Ledger, id *string) error { return checkID("operation", *id, true) },
+	load: func(t *txn, id string) error {
+		if err := t.load(Query{Operation: id}); err != nil {
+			return err
+		}
+		var accts []string
+		for _, a := range t.apps {
+			accts = append(accts, a.CreditAccount, a.DebitAccount)
+		}
+		return t.load(Query{Accounts: accts})
+	},
+	compute: func(t *txn, id string) ([]Application, error) {
+		may := func(acct string) bool {
+			_, ok := t.accounts[acct]
+			return ok && t.l.auth.Authorize(t.ctx, t.p, ActRead, acct) == nil
+		}
+		var out []Application
+		for _, aid := range t.appOrder {
+			if a := t.apps[aid]; a.Operation == id && may(a.CreditAccount) && may(a.DebitAccount) {
+				out = append(out, a)
+			}
+		}
+		if len(out) == 0 {
+			return nil, fail(ErrNotFound, "no applications of operation %q", id)
+		}
+		slices.SortFunc(out, func(x, y Application) int {
+			if c := x.At.Compare(y.At); c != 0 {
+				return c
+			}
+			return cmpStr(x.ID, y.ID)
+		})
+		return out, nil
+	},
+}
+
 // EligibleCredits returns the open credits of the debit's account that may
 // pay it, oldest first: same currency, not expired, and, with billTo, whose
 // bill-to party matches (Aptify: the Credit Order lookup returns only orders

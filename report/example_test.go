@@ -117,11 +117,11 @@ func ExampleStatementOf() {
 	//
 	// Opening balance: outstanding USD -1,000.00, credit USD 0.00, debit USD 1,000.00, limit USD 5,000.00, available USD 4,000.00
 	//
-	// Date              Operation         Documents      Amount  Outstanding Balance  Available Credit  Credit Limit  Updated By  Custom Reference Number  Comment
-	// ----------------  ----------------  ---------  ----------  -------------------  ----------------  ------------  ----------  -----------------------  -------
-	// 2025-06-10 09:00  Payment recorded  PAY-1      USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk    wire 881
-	// 2025-06-10 09:00  Applied                      USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk
-	// 2025-06-20 09:00  Payment recorded  PAY-2      USD 250.00          USD -630.00      USD 4,370.00  USD 5,000.00  ar.clerk
+	// Date              Operation         Documents         Amount  Outstanding Balance  Available Credit  Credit Limit  Updated By  Custom Reference Number  Comment
+	// ----------------  ----------------  ------------  ----------  -------------------  ----------------  ------------  ----------  -----------------------  -------
+	// 2025-06-10 09:00  Payment recorded  PAY-1         USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk    wire 881
+	// 2025-06-10 09:00  Applied           PAY-1, INV-2  USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk
+	// 2025-06-20 09:00  Payment recorded  PAY-2         USD 250.00          USD -630.00      USD 4,370.00  USD 5,000.00  ar.clerk
 	//
 	// Closing balance: outstanding USD -630.00, credit USD 250.00, debit USD 880.00, limit USD 5,000.00, available USD 4,370.00
 }
@@ -147,12 +147,12 @@ func ExampleHistoryGrid() {
 		panic(err)
 	}
 	// Output:
-	// Date              Operation         Documents      Amount  Outstanding Balance  Available Credit  Credit Limit  Updated By  Custom Reference Number  Comment
-	// ----------------  ----------------  ---------  ----------  -------------------  ----------------  ------------  ----------  -----------------------  -------
-	// 2025-06-01 09:00  Invoiced          INV-3      USD 500.00        USD -1,000.00      USD 4,000.00  USD 5,000.00  ar.clerk
-	// 2025-06-10 09:00  Payment recorded  PAY-1      USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk    wire 881
-	// 2025-06-10 09:00  Applied                      USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk
-	// 2025-06-20 09:00  Payment recorded  PAY-2      USD 250.00          USD -630.00      USD 4,370.00  USD 5,000.00  ar.clerk
+	// Date              Operation         Documents         Amount  Outstanding Balance  Available Credit  Credit Limit  Updated By  Custom Reference Number  Comment
+	// ----------------  ----------------  ------------  ----------  -------------------  ----------------  ------------  ----------  -----------------------  -------
+	// 2025-06-01 09:00  Invoiced          INV-3         USD 500.00        USD -1,000.00      USD 4,000.00  USD 5,000.00  ar.clerk
+	// 2025-06-10 09:00  Payment recorded  PAY-1         USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk    wire 881
+	// 2025-06-10 09:00  Applied           PAY-1, INV-2  USD 120.00          USD -880.00      USD 4,120.00  USD 5,000.00  ar.clerk
+	// 2025-06-20 09:00  Payment recorded  PAY-2         USD 250.00          USD -630.00      USD 4,370.00  USD 5,000.00  ar.clerk
 	//
 	// account,seq,at,op,documents,currency,amount,original,original_currency,rate,residual,credit_change,debit_change,credit,debit,outstanding,limit,available,by,reference,comment,operation
 	// acme,5,2025-06-10T09:00:00Z,payment_recorded,PAY-1,USD,120.00,,,,,120.00,0.00,120.00,1000.00,-880.00,5000.00,4120.00,ar.clerk,wire 881,,id-5

@@ -108,6 +108,9 @@ func Trace(ctx context.Context, r Reader, p credit.Principal, entries []credit.E
 	rows := Rows(entries)
 	for i, e := range entries {
 		if e.Document == "" {
+			if err := traceOperation(ctx, r, p, e, &rows[i]); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		apps, err := r.Applications(ctx, p, e.Document)
@@ -131,6 +134,30 @@ func Trace(ctx context.Context, r Reader, p credit.Principal, entries []credit.E
 		}
 	}
 	return rows, nil
+}
+
+// traceOperation names the documents of an entry that names none itself
+// (applied, unapplied, consolidated): both sides of each application its
+// operation wrote on the entry's account.
+func traceOperation(ctx context.Context, r Reader, p credit.Principal, e credit.Entry, row *HistoryRow) error {
+	if e.Operation == "" {
+		return nil
+	}
+	apps, err := r.OperationApplications(ctx, p, e.Operation)
+	if errors.Is(err, credit.ErrNotFound) || errors.Is(err, credit.ErrNotAuthorized) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		for _, side := range [][2]string{{a.Credit, a.CreditAccount}, {a.Debit, a.DebitAccount}} {
+			if side[1] == e.Account && !slices.Contains(row.Documents, side[0]) {
+				row.Documents = append(row.Documents, side[0])
+			}
+		}
+	}
+	return nil
 }
 
 // HistoryHeader is the header of the history grid: the columns of a credit

@@ -20,6 +20,7 @@ type Reader interface {
 	History(ctx context.Context, p credit.Principal, req credit.HistoryRequest) ([]credit.Entry, error)
 	Documents(ctx context.Context, p credit.Principal, f credit.DocumentFilter) ([]invoice.Document, error)
 	Applications(ctx context.Context, p credit.Principal, document string) ([]credit.Application, error)
+	OperationApplications(ctx context.Context, p credit.Principal, operation string) ([]credit.Application, error)
 }
 
 var _ Reader = (*credit.Ledger)(nil)

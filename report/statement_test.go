@@ -27,7 +27,7 @@ func TestStatementHandComputed(t *testing.T) {
 	for _, r := range s.Entries {
 		ops = append(ops, string(r.Op)+" "+strings.Join(r.Documents, "+"))
 	}
-	if got, want := strings.Join(ops, ", "), "payment_recorded PAY-1, applied , payment_recorded PAY-2"; got != want {
+	if got, want := strings.Join(ops, ", "), "payment_recorded PAY-1, applied PAY-1+INV-3, payment_recorded PAY-2"; got != want {
 		t.Errorf("entries %q, want %q", got, want)
 	}
 	if s.Closing.Debit.Amount() != "1380.00" || s.Closing.Credit.Amount() != "250.00" || s.Closing.Outstanding.Amount() != "-1130.00" {
