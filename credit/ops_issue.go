@@ -79,35 +79,51 @@ var issueDebit = &spec[DebitRequest, DebitResult]{
 }
 
 // checkDebit checks what every debit request must hold.
-func checkDebit(req DebitRequest) error {
-	if err := checkID("account", req.Account, true); err != nil {
-		return err
-	}
-	if err := checkID("document id", req.ID, false); err != nil {
-		return err
-	}
-	if err := checkText(req.Reason, req.Reference, req.Comment, req.BillTo.Company, req.BillTo.Person); err != nil {
-		return err
-	}
-	if err := checkTimes(req.Issued, req.Due); err != nil {
-		return err
-	}
-	return positive("amount", req.Amount)
-}
+func checkDebit(req DebitRequest) error { return req.issued().check() }
 
 func printDebit(fp *encoder, req DebitRequest) {
-	fp.str(req.Account)
-	fp.str(req.Kind.String())
-	fp.str(req.ID)
-	fp.str(req.BillTo.Company)
-	fp.str(req.BillTo.Person)
-	fp.str(req.Reason)
-	fp.str(req.Reference)
-	fp.str(req.Comment)
-	fp.money(req.Amount)
-	fp.time(req.Issued)
-	fp.time(req.Due)
+	req.issued().print(fp)
 	fp.bool(req.Recurring)
+}
+
+func (req DebitRequest) issued() issued {
+	return issued{account: req.Account, id: req.ID, kind: req.Kind, billTo: req.BillTo, reason: req.Reason,
+		reference: req.Reference, comment: req.Comment, amount: req.Amount, times: [2]time.Time{req.Issued, req.Due}}
+}
+
+// issued is what every request that issues a document gives.
+type issued struct {
+	account, id                string
+	kind                       invoice.Kind
+	billTo                     invoice.Party
+	reason, reference, comment string
+	amount                     money.Money
+	times                      [2]time.Time // issued, and due or expires
+}
+
+func (r issued) check() error {
+	if err := checkID("account", r.account, true); err != nil {
+		return err
+	}
+	if err := checkID("document id", r.id, false); err != nil {
+		return err
+	}
+	if err := checkText(r.reason, r.reference, r.comment, r.billTo.Company, r.billTo.Person); err != nil {
+		return err
+	}
+	if err := checkTimes(r.times[:]...); err != nil {
+		return err
+	}
+	return positive("amount", r.amount)
+}
+
+func (r issued) print(fp *encoder) {
+	for _, s := range []string{r.account, r.kind.String(), r.id, r.billTo.Company, r.billTo.Person, r.reason, r.reference, r.comment} {
+		fp.str(s)
+	}
+	fp.money(r.amount)
+	fp.time(r.times[0])
+	fp.time(r.times[1])
 }
 
 // loadForIssue reads the account a document is issued on, the id asked
@@ -363,37 +379,20 @@ func creditAction(k invoice.Kind) Action {
 
 // checkCredit checks what every credit request must hold.
 func checkCredit(req CreditRequest) error {
-	if err := checkID("account", req.Account, true); err != nil {
-		return err
-	}
-	if err := checkID("document id", req.ID, false); err != nil {
-		return err
-	}
 	if err := checkID("against", req.Against, false); err != nil {
 		return err
 	}
-	if err := checkText(req.Reason, req.Reference, req.Comment, req.BillTo.Company, req.BillTo.Person); err != nil {
-		return err
-	}
-	if err := checkTimes(req.Issued, req.Expires); err != nil {
-		return err
-	}
-	return positive("amount", req.Amount)
+	return req.issued().check()
 }
 
 func printCredit(fp *encoder, req CreditRequest) {
-	fp.str(req.Account)
-	fp.str(req.Kind.String())
-	fp.str(req.ID)
-	fp.str(req.BillTo.Company)
-	fp.str(req.BillTo.Person)
-	fp.str(req.Reason)
-	fp.str(req.Reference)
-	fp.str(req.Comment)
+	req.issued().print(fp)
 	fp.str(req.Against)
-	fp.money(req.Amount)
-	fp.time(req.Issued)
-	fp.time(req.Expires)
+}
+
+func (req CreditRequest) issued() issued {
+	return issued{account: req.Account, id: req.ID, kind: req.Kind, billTo: req.BillTo, reason: req.Reason,
+		reference: req.Reference, comment: req.Comment, amount: req.Amount, times: [2]time.Time{req.Issued, req.Expires}}
 }
 
 // issueCredit issues the credit of req on its account, records n for it,
