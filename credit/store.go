@@ -15,6 +15,23 @@ import (
 // Everything is scoped by a namespace (a tenant): a call never reads or
 // writes records of another namespace, whatever ids it is given.
 //
+// A failure of the store itself wraps the sentinel of its class, so that
+// callers can tell whether to retry, re-send or give up:
+//
+//   - ErrConflict: a version check or a uniqueness failed, or the database
+//     refused a transaction it could not serialize; nothing was written.
+//   - ErrUnavailable: nothing was sent, or the database refused the work
+//     before writing anything (no connection, the server shutting down).
+//   - ErrCanceled: the context ended before anything was written; the
+//     error also wraps the context's error.
+//   - ErrCommitUnknown (Commit only): the commit was sent and its outcome
+//     could not be learned, even through b.Idempotency's key.
+//   - ErrStoreFailure: anything else (permission denied, a read-only
+//     database, a full disk, a record that cannot be read).
+//
+// The Ledger classifies an error that wraps none as ErrStoreFailure (or
+// ErrCanceled when it wraps the context's error).
+//
 // Prove an implementation with storetest.Run.
 type Store interface {
 	// Load reads the records q names, as one consistent snapshot of
