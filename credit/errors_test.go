@@ -86,3 +86,15 @@ func TestAnEndedContextIsErrCanceled(t *testing.T) {
 		t.Errorf("error %#v does not name the method", err)
 	}
 }
+
+// TestZeroValuesDoNotPanic: the zero values of the types a caller may hold.
+func TestZeroValuesDoNotPanic(t *testing.T) {
+	if b := (credit.Account{}).Balances(); b != (credit.Balances{}) {
+		t.Errorf("zero account balances %+v", b)
+	}
+	var e credit.Error
+	e.Err = credit.ErrNotFound
+	if e.Error() == "" {
+		t.Error("an Error with only a cause has no message")
+	}
+}

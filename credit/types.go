@@ -73,18 +73,21 @@ type Balances struct {
 	Available   money.Money `json:"available"`
 }
 
-// Balances returns the account's current balances.
+// Balances returns the account's current balances. The zero Account, which
+// has no currency, has zero Balances (every figure the zero Money).
 func (a Account) Balances() Balances {
 	return balancesOf(a.Credit, a.Debit, a.Limit)
 }
 
+// balancesOf derives the balances from the open credit, the open debit and
+// the limit. Figures that cannot be combined (the zero Money, or mixed
+// currencies, which no stored account has) give zero Balances rather than
+// a panic.
 func balancesOf(credit, debit, limit money.Money) Balances {
 	out, err1 := credit.Sub(debit)
 	avail, err2 := limit.Add(out)
 	if err1 != nil || err2 != nil {
-		// Unreachable for stored accounts: all figures share the account's
-		// currency and stay far below the precision limit.
-		panic("credit: inconsistent account balances")
+		return Balances{}
 	}
 	return Balances{Credit: credit, Debit: debit, Outstanding: out, Limit: limit, Available: avail}
 }
