@@ -32,7 +32,12 @@ import (
 // The Ledger classifies an error that wraps none as ErrStoreFailure (or
 // ErrCanceled when it wraps the context's error).
 //
-// Prove an implementation with storetest.Run.
+// Times are kept at least to the microsecond; every other field of every
+// record reads back exactly. The reads (History, EntryAt, Documents) return
+// no error but the context's (wrapping ctx.Err()) and the store's own.
+//
+// Prove an implementation with storetest.Run (in a test) or storetest.Check
+// (at run time); the kit checks each clause of this contract by name.
 type Store interface {
 	// Load reads the records q names, as one consistent snapshot of
 	// committed state. Ids that do not exist are simply absent from the
@@ -48,17 +53,21 @@ type Store interface {
 	// ErrConflict. The Ledger then reloads and retries.
 	Commit(ctx context.Context, b *Batch) error
 
-	// History returns up to limit entries of the account with Seq > afterSeq,
-	// in Seq order. An unknown account gives no entries.
+	// History returns the account's entries with Seq > afterSeq (from the
+	// first when afterSeq ≤ 0), in Seq order, at most limit of them (all when
+	// limit ≤ 0). An unknown account gives none and no error.
 	History(ctx context.Context, namespace, account string, afterSeq int64, limit int) ([]Entry, error)
 
-	// EntryAt returns the account's last entry with At ≤ t, and false if
-	// there is none. It must not scan the whole history (entries are in
-	// time order per account, so a search or an index finds it).
+	// EntryAt returns the account's last entry with At ≤ t, compared to the
+	// microsecond (of several at one instant, the one with the highest Seq),
+	// and false with no error when there is none or the account is unknown.
+	// It must not scan the whole history (entries are in time order per
+	// account, so a search or an index finds it).
 	EntryAt(ctx context.Context, namespace, account string, t time.Time) (Entry, bool, error)
 
-	// Documents returns the documents that match f, ordered by (Issued, ID),
-	// at most f.Limit of them (all when 0) after the cursor f.After.
+	// Documents returns the documents that match f, ordered by (Issued, ID)
+	// with ids compared byte by byte, after the document f.After, at most
+	// f.Limit of them (all when ≤ 0). An unknown account gives none.
 	Documents(ctx context.Context, namespace string, f DocumentFilter) ([]invoice.Document, error)
 }
 
@@ -122,12 +131,13 @@ type DocumentFilter struct {
 	Original string
 	// After is a cursor: only documents ordered after the one with this id.
 	After string
-	// Limit bounds the count (0: no bound).
+	// Limit bounds the count (≤ 0: no bound).
 	Limit int
 }
 
 // AccountLister is implemented by stores that can list the accounts of a
-// namespace, in id order, after a cursor. Verify of a whole namespace needs it.
+// namespace: their ids in byte order, after the cursor after, at most limit
+// of them (all when limit ≤ 0). Ledger.Accounts and VerifyNamespace need it.
 type AccountLister interface {
 	AccountIDs(ctx context.Context, namespace, after string, limit int) ([]string, error)
 }
