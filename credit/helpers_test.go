@@ -22,11 +22,10 @@ var t0 = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 const ns = "tenant"
 
 var (
-	usd    = money.MustCurrency("USD")
-	eur    = money.MustCurrency("EUR")
-	ctx    = context.Background()
-	admin  = credit.Principal{ID: "admin", Namespace: ns, Roles: []string{credit.RoleAdmin}}
-	anyone = credit.Principal{ID: "clerk", Namespace: ns}
+	usd   = money.MustCurrency("USD")
+	eur   = money.MustCurrency("EUR")
+	ctx   = context.Background()
+	admin = credit.Principal{ID: "admin", Namespace: ns, Roles: []string{credit.RoleAdmin}}
 )
 
 // fixture is a Ledger on a fresh memory store with a clock that moves one

@@ -85,6 +85,12 @@ func TestSameKeyWithAnotherRequestIsAConflict(t *testing.T) {
 	wantErr(t, err, credit.ErrIdempotencyConflict)
 	_, err = f.l.Reimburse(ctx, admin, "k", credit.ReimburseRequest{Account: "acct", Amount: m("USD 10.00")})
 	wantErr(t, err, credit.ErrIdempotencyConflict)
+	f.wantUnchanged("acct", before)
+	// The same key from another principal is another request.
+	other := credit.Principal{ID: "someone-else", Namespace: ns, Roles: []string{credit.RoleAdmin}}
+	_, err = f.l.IssueCredit(ctx, other, "k", credit.CreditRequest{Account: "acct", Amount: m("USD 10.00")})
+	wantErr(t, err, credit.ErrIdempotencyConflict)
+	f.wantUnchanged("acct", before)
 	// Apply's policy is part of the request.
 	f.invoice("acct", "inv-1", "USD 5.00")
 	before = f.snapshot("acct")

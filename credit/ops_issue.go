@@ -522,7 +522,7 @@ func (t *txn) reimburse(account, id string, amount money.Money, original string,
 		if err != nil {
 			return CreditResult{}, err
 		}
-		r = CreditResult{Document: dr.Document, Applications: dr.Applications, Balances: dr.Balances}
+		r = CreditResult(dr)
 	}
 	if original != "" {
 		t.docs[r.Document.ID].Original = original
