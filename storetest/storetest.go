@@ -225,11 +225,19 @@ var epoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // clock is a fake clock that moves on by 1.000137 seconds every time it is
 // read, so that every operation has its own time, histories are in order,
-// and times carry microseconds.
-type clock struct{ n atomic.Int64 }
+// and times carry microseconds. advance moves it on further.
+type clock struct{ n, skip atomic.Int64 }
 
-func (c *clock) now() time.Time {
-	return epoch.Add(time.Duration(c.n.Add(1)) * (time.Second + 137*time.Microsecond))
+func (c *clock) now() time.Time { return c.at(c.n.Add(1)) }
+
+// last is the time now returned last, without moving the clock.
+func (c *clock) last() time.Time { return c.at(c.n.Load()) }
+
+// advance moves the clock on by d.
+func (c *clock) advance(d time.Duration) { c.skip.Add(int64(d)) }
+
+func (c *clock) at(n int64) time.Time {
+	return epoch.Add(time.Duration(n)*(time.Second+137*time.Microsecond) + time.Duration(c.skip.Load()))
 }
 
 func randomHex(n int) string {
@@ -272,12 +280,15 @@ type fixture struct {
 	p     credit.Principal
 	clock *clock
 	ids   *idGen
-	keys  atomic.Int64
+	keys  *atomic.Int64
+	// opened lists the accounts opened through openAccount and openIn,
+	// for checkAll.
+	opened []string
 }
 
 func newFixture(t tb, e *env) *fixture {
 	t.Helper()
-	f := &fixture{t: t, s: e.s, ctx: e.ctx, ns: "ns-" + randomHex(6), clock: &clock{}, ids: newIDGen()}
+	f := &fixture{t: t, s: e.s, ctx: e.ctx, ns: "ns-" + randomHex(6), clock: &clock{}, ids: newIDGen(), keys: new(atomic.Int64)}
 	f.p = credit.Principal{ID: "storetest", Namespace: f.ns, Roles: []string{credit.RoleAdmin}}
 	f.l = f.ledger(credit.AllowAll, soloAttempts)
 	return f
@@ -290,6 +301,31 @@ func (f *fixture) ledger(auth credit.Authorizer, attempts int) *credit.Ledger {
 		f.t.Fatalf("credit.New: %v", err)
 	}
 	return l
+}
+
+// over returns a fixture in the same namespace, with the same clock, ids
+// and keys, whose Ledger works over s (a wrapper of the store under test).
+func (f *fixture) over(s credit.Store) *fixture {
+	g := &fixture{t: f.t, s: s, ctx: f.ctx, ns: f.ns, p: f.p, clock: f.clock, ids: f.ids, keys: f.keys}
+	g.l = g.ledger(credit.AllowAll, soloAttempts)
+	return g
+}
+
+// checkAll checks every invariant on the accounts the fixture opened, and
+// verifies their histories (and the namespace's, with an AccountLister).
+func (f *fixture) checkAll() {
+	f.t.Helper()
+	f.check(f.opened)
+	for _, id := range f.opened {
+		if err := f.l.Verify(f.ctx, f.p, id); err != nil {
+			f.t.Errorf("Verify(%s): %v", id, err)
+		}
+	}
+	if _, ok := f.s.(credit.AccountLister); ok {
+		if err := f.l.VerifyNamespace(f.ctx, f.p); err != nil {
+			f.t.Errorf("VerifyNamespace: %v", err)
+		}
+	}
 }
 
 // key returns a fresh idempotency key.
@@ -308,6 +344,7 @@ func (f *fixture) openAccount(id string, kind credit.AccountKind, limit int64, a
 	a, err := f.l.OpenAccount(f.ctx, f.p, f.key(), credit.OpenAccountRequest{ID: id, Currency: usd, Kind: kind,
 		Limit: cents(limit), AllowExceed: allowExceed})
 	f.must("OpenAccount "+id, err)
+	f.opened = append(f.opened, id)
 	return a
 }
 
