@@ -301,7 +301,6 @@ func seedDocuments(ctx context.Context, s credit.Store, n int) error {
 	for i := range *flagOthers {
 		id := otherID(i)
 		c.account(account(id))
-		c.flush()
 		for j := range 5 {
 			kind := invoice.Invoice
 			if j >= 3 {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,39 +44,70 @@ func (s *Store) EntryAt(ctx context.Context, ns, account string, t time.Time) (c
 	return out[0], true, nil
 }
 
-// Documents implements credit.Store with the index (ns, account, issued,
-// id COLLATE "C"), or its partial twin on open documents: the page after a
-// cursor is a range of the index, read from the cursor on. Ids are ordered
-// byte by byte (COLLATE "C"), as Go orders strings, whatever the database's
-// collation.
+// Documents implements credit.Store with the index (ns, account, kind,
+// issued, id COLLATE "C"), or its partial twin on open documents: one
+// branch per kind asked for (every kind when none is), each a range of the
+// index from the cursor on, limited to the page, and the branches merged
+// in (issued, id) order, so that a page costs the same however many
+// documents the account holds, and a page of its few credits does not read
+// its many invoices. Ids are ordered byte by byte (COLLATE "C"), as Go
+// orders strings, whatever the database's collation. Amendments of one
+// document are read through the index of originals instead.
 func (s *Store) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
-	var sql strings.Builder
-	sql.WriteString(s.sql.documentsSelect)
 	args := []any{ns, f.Account}
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
+	var cond strings.Builder
 	if f.OpenOnly {
-		sql.WriteString(" AND d.status = 'open'")
+		cond.WriteString(" AND d.status = 'open'")
 	}
-	if len(f.Kinds) > 0 {
-		kinds := make([]string, 0, len(f.Kinds))
-		for _, k := range f.Kinds {
-			kinds = append(kinds, k.String())
-		}
-		sql.WriteString(" AND d.kind = ANY(" + arg(kinds) + ")")
-	}
-	if f.Original != "" {
-		// The partial index on amendments has original <> ''.
-		sql.WriteString(" AND d.original = " + arg(f.Original) + " AND d.original <> ''")
-	}
+	var sql strings.Builder
 	if f.After != "" {
 		fmt.Fprintf(&sql, s.sql.documentsCursor, arg(f.After))
+		cond.WriteString(` AND (d.issued, d.id COLLATE "C") > ((SELECT issued FROM cur), (SELECT id FROM cur))`)
 	}
-	sql.WriteString(` ORDER BY d.issued, d.id COLLATE "C"`)
+	limit := ""
 	if f.Limit > 0 {
-		sql.WriteString(" LIMIT " + arg(f.Limit))
+		limit = " LIMIT " + arg(f.Limit)
+	}
+	order := ` ORDER BY d.issued, d.id COLLATE "C"`
+	if f.Original != "" {
+		// The partial index on amendments has original <> ''.
+		cond.WriteString(" AND d.original = " + arg(f.Original) + " AND d.original <> ''")
+		if len(f.Kinds) > 0 {
+			kinds := make([]string, 0, len(f.Kinds))
+			for _, k := range f.Kinds {
+				kinds = append(kinds, k.String())
+			}
+			cond.WriteString(" AND d.kind = ANY(" + arg(kinds) + ")")
+		}
+		sql.WriteString(s.sql.documentsSelect + cond.String() + order + limit)
+	} else {
+		// The kinds are the store's own names, written as literals so
+		// that each branch is a range of the index.
+		kinds := docKindNames
+		if len(f.Kinds) > 0 {
+			kinds = nil
+			for _, k := range f.Kinds {
+				if name, ok := docKindName(k); ok && !slices.Contains(kinds, name) {
+					kinds = append(kinds, name)
+				}
+			}
+			slices.Sort(kinds)
+		}
+		if len(kinds) == 0 {
+			return nil, nil
+		}
+		sql.WriteString(s.sql.documentsMerge)
+		for i, kind := range kinds {
+			if i > 0 {
+				sql.WriteString(" UNION ALL ")
+			}
+			sql.WriteString("(" + s.sql.documentsSelect + " AND d.kind = '" + kind + "'" + cond.String() + order + limit + ")")
+		}
+		sql.WriteString(") AS d" + order + limit)
 	}
 	out, err := query(ctx, s, sql.String(), args, scanDocument)
 	if err != nil {

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +49,7 @@ type statements struct {
 	findIdempotency, accountIDs      string
 	history, historyAll, entryAt     string
 	documentsSelect, documentsCursor string
+	documentsMerge                   string
 }
 
 func newStatements(table func(string) string) statements {
@@ -214,15 +217,16 @@ func newStatements(table func(string) string) statements {
 			WHERE ns = $1 AND account = $2 AND at <= $3 ORDER BY at DESC, seq DESC LIMIT 1`),
 		documentsSelect: q(`SELECT ` + prefixCols("d.", documentCols) + ` FROM {documents} d
 			WHERE d.ns = $1 AND d.account = $2`),
-		// After the cursor document's (issued, id): a row comparison, which
-		// is a range of the index documents_by_account_c (ns, account,
-		// issued, id COLLATE "C") or of its twin on open documents. The
-		// cursor is looked up by two scalar subqueries, run once before
-		// the scan; a cursor that does not exist gives (year 1, ''),
-		// before every document, so the page starts at the first.
-		documentsCursor: q(` AND (d.issued, d.id COLLATE "C") > (
-			coalesce((SELECT c.issued FROM {documents} c WHERE c.ns = $1 AND c.id = %[1]s), '0001-01-01T00:00:00Z'),
-			coalesce((SELECT c.id FROM {documents} c WHERE c.ns = $1 AND c.id = %[1]s), ''))`),
+		// The branches of one kind each of a page, merged.
+		documentsMerge: `SELECT ` + documentCols + ` FROM (`,
+		// After the cursor document's (issued, id): a row comparison,
+		// which is a range of the index documents_by_kind_c (ns, account,
+		// kind, issued, id COLLATE "C") or of its twin on open documents.
+		// The cursor is looked up once, before the scans; a cursor that
+		// does not exist gives (year 1, ''), before every document, so the
+		// page starts at the first.
+		documentsCursor: q(`WITH cur AS MATERIALIZED (SELECT coalesce(max(issued), '0001-01-01T00:00:00Z') AS issued,
+			coalesce(max(id), '') AS id FROM {documents} WHERE ns = $1 AND id = %s) `),
 	}
 }
 
@@ -258,6 +262,17 @@ var (
 	statuses = names([]invoice.Status{invoice.Open, invoice.Paid, invoice.Void, invoice.Closed,
 		invoice.Reversed, invoice.Refunded, invoice.Expired})
 )
+
+// docKindNames are the stored names of the kinds of document, sorted.
+var docKindNames = slices.Sorted(maps.Keys(docKinds))
+
+// docKindName returns the stored name of k, and false for a kind the store
+// does not know (which no stored document has).
+func docKindName(k invoice.Kind) (string, bool) {
+	s := k.String()
+	v, ok := docKinds[s]
+	return s, ok && v == k
+}
 
 // names maps the String of each value back to it.
 func names[T fmt.Stringer](all []T) map[string]T {

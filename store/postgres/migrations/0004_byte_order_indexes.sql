@@ -6,16 +6,18 @@
 -- These indexes key the ids by COLLATE "C" (written as an expression,
 -- which PostgreSQL keeps as the column with that collation, and CockroachDB
 -- 23.1 or later evaluates as the plain string its default order already
--- sorts bytewise), so that a page after a cursor is one range scan.
+-- sorts bytewise), so that a page after a cursor is read as index ranges.
 
 -- The account ids of a namespace, for AccountIDs.
 CREATE INDEX accounts_by_id_c ON accounts (ns, (id COLLATE "C"));
 
--- Every document of an account in (issued, id) order, and the open ones
--- alone: they replace the two indexes of 0001, whose ids are in the
--- database's collation.
-CREATE INDEX documents_by_account_c ON documents (ns, account, issued, (id COLLATE "C"));
-CREATE INDEX documents_open_by_account_c ON documents (ns, account, issued, (id COLLATE "C"))
+-- Every document of an account by kind in (issued, id) order, and the open
+-- ones alone: a page reads one range per kind and merges them, so that a
+-- page of an account's few credits does not read its many invoices. They
+-- replace the two indexes of 0001, whose ids are in the database's
+-- collation and which have no kind.
+CREATE INDEX documents_by_kind_c ON documents (ns, account, kind, issued, (id COLLATE "C"));
+CREATE INDEX documents_open_by_kind_c ON documents (ns, account, kind, issued, (id COLLATE "C"))
 	WHERE status = 'open';
 DROP INDEX documents_by_account;
 DROP INDEX documents_open_by_account;
