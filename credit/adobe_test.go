@@ -252,7 +252,7 @@ func TestEditReimbursementLoweredRecordsALinkedDebitMemo(t *testing.T) {
 	}
 	// An edit is not itself a reimbursement that can be edited.
 	_, err = f.l.EditReimbursement(ctx, admin, f.key(), credit.EditReimbursementRequest{Document: r.Document.ID, Amount: m("USD 1.00")})
-	wantErr(t, err, credit.ErrInvalidRequest)
+	wantErr(t, err, credit.ErrWrongKind)
 }
 
 func TestVoidOfAPurchaseRevertsAndReturnsAppliedCredit(t *testing.T) {

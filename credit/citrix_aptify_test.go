@@ -62,7 +62,7 @@ func TestChargeBackAndCancelPaymentAreRecordedApart(t *testing.T) {
 	// Only payments can be charged back or cancelled.
 	f.credit(credit.CreditRequest{Account: "corp", Kind: invoice.Credit, ID: "goodwill", Amount: m("USD 5.00"), Reason: "r"})
 	_, err := f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "goodwill"})
-	wantErr(t, err, credit.ErrInvalidRequest)
+	wantErr(t, err, credit.ErrWrongKind)
 }
 
 func TestFutureChargesArePaidFirstFromCredit(t *testing.T) {

@@ -62,6 +62,9 @@ var (
 	// ErrInvalidRequest: a malformed request (a missing or too long id,
 	// fields that exclude each other, text with a NUL byte, …).
 	ErrInvalidRequest = newSentinel("invalid_request", "invalid request", nil)
+	// ErrWrongKind: a document named where another kind is needed (an
+	// invoice to refund, a payment to void, a credit as the debit of a pair).
+	ErrWrongKind = newSentinel("wrong_kind", "wrong kind of document", nil)
 	// ErrBadState: a document whose status does not allow the operation
 	// (voiding a paid-out credit, refunding a reversed payment, …).
 	ErrBadState = newSentinel("bad_state", "document is not in a state that allows this", nil)
@@ -107,7 +110,7 @@ var (
 // of lower packages.
 var sentinels = []error{
 	ErrNotFound, ErrAlreadyExists, ErrConflict, ErrInsufficientCredit, ErrOverpaid, ErrNotCovered, ErrCreditLimitExceeded,
-	ErrIdempotencyConflict, ErrNotAuthorized, ErrInvalidRequest, ErrBadState, ErrInvalidAmount,
+	ErrIdempotencyConflict, ErrNotAuthorized, ErrInvalidRequest, ErrWrongKind, ErrBadState, ErrInvalidAmount,
 	ErrCurrencyMismatch, ErrRecurring, ErrBillToMismatch, ErrInvalidPlan, ErrInvalidDocument,
 	ErrBrokenHistory, ErrCanceled, ErrUnavailable, ErrCommitUnknown, ErrStoreFailure,
 }

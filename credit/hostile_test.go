@@ -1032,7 +1032,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.IssueCredit(hBG, p, key, credit.CreditRequest{Account: "usd", Kind: invoice.CreditMemo, Amount: hm("USD 1"), Against: "inv-b"})
 		return err
 	})
-	add("a credit memo against a credit", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("a credit memo against a credit", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.IssueCredit(hBG, p, key, credit.CreditRequest{Account: "usd", Kind: invoice.CreditMemo, Amount: hm("USD 1"), Against: "pay1"})
 		return err
 	})
@@ -1095,15 +1095,15 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "pay1"}}})
 		return err
 	})
-	add("a debit used as a credit", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("a debit used as a credit", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "inv2", Debit: "inv1"}}, Partial: true})
 		return err
 	})
-	add("a credit used as a debit", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("a credit used as a debit", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "pay-b"}}, Partial: true})
 		return err
 	})
-	add("a debit listed among the credits", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("a debit listed among the credits", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Credits: []string{"inv1"}, Debits: []string{"inv2"}, Partial: true})
 		return err
 	})
@@ -1185,7 +1185,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{Credit: "pay1", To: "usd2", Amount: hm("USD 80.01")})
 		return err
 	})
-	add("a transfer of an invoice", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("a transfer of an invoice", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "inv1", To: "usd2"})
 		return err
 	})
@@ -1197,7 +1197,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{All: true, Credit: "pay-full"})
 		return err
 	})
-	add("refund an invoice", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("refund an invoice", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{All: true, Credit: "inv1"})
 		return err
 	})
@@ -1225,7 +1225,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Void(hBG, p, key, "inv-void", "")
 		return err
 	})
-	add("void a payment", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("void a payment", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.Void(hBG, p, key, "pay1", "")
 		return err
 	})
@@ -1253,15 +1253,15 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.ReversePayment(hBG, p, key, credit.ReverseRequest{Payment: "pay-rev", ChargeBack: true})
 		return err
 	})
-	add("reverse an invoice", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("reverse an invoice", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.ReversePayment(hBG, p, key, credit.ReverseRequest{Payment: "inv1"})
 		return err
 	})
-	add("reverse an expired credit memo", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("reverse an expired credit memo", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.ReversePayment(hBG, p, key, credit.ReverseRequest{Payment: "cm-exp"})
 		return err
 	})
-	add("edit an invoice as a reimbursement", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("edit an invoice as a reimbursement", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.EditReimbursement(hBG, p, key, credit.EditReimbursementRequest{Document: "inv1", Amount: hm("USD 1")})
 		return err
 	})
@@ -1305,7 +1305,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Documents(hBG, p, credit.DocumentFilter{Account: "usd", Limit: -5})
 		return err
 	})
-	add("eligible credits of a credit", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+	add("eligible credits of a credit", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
 		_, err := w.l.EligibleCredits(hBG, p, "pay1", false)
 		return err
 	})

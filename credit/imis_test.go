@@ -231,7 +231,7 @@ func TestRefundOfOpenCreditRemovesIt(t *testing.T) {
 	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
 	wantErr(t, err, credit.ErrInsufficientCredit)
 	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "inv-1"})
-	wantErr(t, err, credit.ErrInvalidRequest)
+	wantErr(t, err, credit.ErrWrongKind)
 }
 
 func TestAdjustingAPaidInvoiceReturnsCreditNewestApplicationFirst(t *testing.T) {
@@ -295,7 +295,7 @@ func TestReversedPaymentReopensInvoicesAndRemovesItsCredit(t *testing.T) {
 	_, err = f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "pay-1"})
 	wantErr(t, err, credit.ErrBadState)
 	_, err = f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "inv-1"})
-	wantErr(t, err, credit.ErrInvalidRequest)
+	wantErr(t, err, credit.ErrWrongKind)
 }
 
 func TestTransferOfCreditToAnotherAccountIsOnBothHistories(t *testing.T) {

@@ -407,7 +407,7 @@ func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 	if req.Against != "" {
 		against = t.docs[req.Against]
 		if !against.IsDebit() {
-			return CreditResult{}, docErr(req.Against, fail(ErrInvalidRequest, "%q is a %s, not a debit", req.Against, against.Kind))
+			return CreditResult{}, docErr(req.Against, fail(ErrWrongKind, "%q is a %s, not a debit", req.Against, against.Kind))
 		}
 	}
 	billTo := req.BillTo
@@ -593,7 +593,7 @@ var editReimbursement = &spec[EditReimbursementRequest, CreditResult]{
 	compute: func(t *txn, req EditReimbursementRequest) (CreditResult, error) {
 		orig := t.docs[req.Document]
 		if orig.Original != "" || (orig.Kind != invoice.Payment && orig.Kind != invoice.DebitMemo) {
-			return CreditResult{}, docErr(orig.ID, fail(ErrInvalidRequest, "%q is not a reimbursement", orig.ID))
+			return CreditResult{}, docErr(orig.ID, fail(ErrWrongKind, "%q is not a reimbursement", orig.ID))
 		}
 		if a := t.accounts[orig.Account]; a.Currency != orig.Amount.Currency() {
 			return CreditResult{}, docErr(orig.ID, fail(ErrBadState,

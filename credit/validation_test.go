@@ -365,7 +365,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Account: "a", Cap: eurAmt, Partial: true})
 			return err
 		}},
-		{"apply a debit as a credit", credit.ErrInvalidRequest, func() error {
+		{"apply a debit as a credit", credit.ErrWrongKind, func() error {
 			_, err := l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: inv, Debit: pay}}})
 			return err
 		}},
@@ -409,7 +409,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			_, err := l.Adjust(ctx, p, f.key(), credit.AdjustRequest{Debit: inv, Amount: eurAmt})
 			return err
 		}},
-		{"adjust a credit", credit.ErrInvalidRequest, func() error {
+		{"adjust a credit", credit.ErrWrongKind, func() error {
 			_, err := l.Adjust(ctx, p, f.key(), credit.AdjustRequest{Debit: pay, Amount: zero})
 			return err
 		}},
@@ -441,7 +441,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{All: true, Credit: "nope"})
 			return err
 		}},
-		{"refund a debit", credit.ErrInvalidRequest, func() error {
+		{"refund a debit", credit.ErrWrongKind, func() error {
 			_, err := l.Refund(ctx, p, f.key(), credit.RefundRequest{All: true, Credit: inv})
 			return err
 		}},
@@ -449,7 +449,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			_, err := l.ReversePayment(ctx, p, f.key(), credit.ReverseRequest{Payment: "nope"})
 			return err
 		}},
-		{"reverse a credit that is not a payment", credit.ErrInvalidRequest, func() error {
+		{"reverse a credit that is not a payment", credit.ErrWrongKind, func() error {
 			_, err := l.ReversePayment(ctx, p, f.key(), credit.ReverseRequest{Payment: inv})
 			return err
 		}},
@@ -639,7 +639,7 @@ func TestReimbursementsAndTheirEdits(t *testing.T) {
 	_, err = f.l.EditReimbursement(f.ctx, f.p, f.key(), credit.EditReimbursementRequest{Document: orig, Amount: vc(9000)})
 	vWantErr(t, "edit to the same amount", err, credit.ErrInvalidAmount)
 	_, err = f.l.EditReimbursement(f.ctx, f.p, f.key(), credit.EditReimbursementRequest{Document: up.Document.ID, Amount: vc(1)})
-	vWantErr(t, "edit of an edit", err, credit.ErrInvalidRequest)
+	vWantErr(t, "edit of an edit", err, credit.ErrWrongKind)
 	f.balances("a", 12000, 5500)
 	f.verify([]string{"a"})
 }

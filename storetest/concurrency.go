@@ -346,7 +346,7 @@ func concurrentRandom(t tb, e *env) {
 					continue
 				}
 				if err != nil && !errors.Is(err, credit.ErrInsufficientCredit) && !errors.Is(err, credit.ErrBadState) &&
-					!errors.Is(err, credit.ErrInvalidRequest) && !errors.Is(err, credit.ErrInvalidPlan) {
+					!errors.Is(err, credit.ErrInvalidRequest) && !errors.Is(err, credit.ErrWrongKind) && !errors.Is(err, credit.ErrOverpaid) && !errors.Is(err, credit.ErrNotCovered) && !errors.Is(err, credit.ErrInvalidPlan) {
 					mu.Lock()
 					failures = append(failures, fmt.Sprintf("worker %d step %d: %v", w, i, err))
 					mu.Unlock()

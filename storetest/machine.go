@@ -663,7 +663,7 @@ func (mc *machine) reversePayment(t *rapid.T) {
 		return mc.f.l.ReversePayment(mc.f.ctx, mc.f.p, k, credit.ReverseRequest{Payment: c.id, ChargeBack: c.amount%2 == 0})
 	}
 	if c.kind != invoice.Payment && c.kind != invoice.Prepayment {
-		mc.fails(t, "ReversePayment of a "+c.kind.String(), credit.ErrInvalidRequest, call)
+		mc.fails(t, "ReversePayment of a "+c.kind.String(), credit.ErrWrongKind, call)
 		return
 	}
 	active := mc.m.active(c.id)
