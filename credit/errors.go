@@ -216,6 +216,13 @@ func (w *wrapped) Error() string {
 	for _, pkg := range []string{"money: ", "allocate: ", "invoice: "} {
 		msg = strings.TrimPrefix(msg, pkg)
 	}
+	if strings.HasPrefix(msg, "invalid plan (") {
+		// A refused plan: its violations say what is wrong; the count
+		// before them says nothing the list does not.
+		if i := strings.Index(msg, "); "); i >= 0 {
+			msg = msg[i+3:]
+		}
+	}
 	if same := w.sentinel.same; same != nil {
 		// The lower package's sentinel says what ours does.
 		_, text, _ := strings.Cut(same.Error(), ": ")

@@ -110,7 +110,7 @@ func authorizeAdjust(t *txn, req AdjustRequest) error {
 func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	d := t.docs[req.Debit]
 	if !d.IsDebit() {
-		return AdjustResult{}, docErr(d.ID, fail(ErrWrongKind, "%q is a %s, not a debit", d.ID, d.Kind))
+		return AdjustResult{}, docErr(d.ID, fail(ErrWrongKind, "%q is a document of kind %s, not a debit", d.ID, d.Kind))
 	}
 	if d.Status == invoice.Void {
 		return AdjustResult{}, docErr(d.ID, fail(ErrBadState, "%q is void", d.ID))

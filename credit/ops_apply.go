@@ -260,10 +260,10 @@ func (t *txn) applyDocs(req ApplyRequest) (debits, credits []*invoice.Document, 
 	add := func(list []*invoice.Document, id string, debit bool) ([]*invoice.Document, error) {
 		d := t.docs[id]
 		if debit && !d.IsDebit() {
-			return nil, docErr(id, fail(ErrWrongKind, "%q is a %s, not a debit", id, d.Kind))
+			return nil, docErr(id, fail(ErrWrongKind, "%q is a document of kind %s, not a debit", id, d.Kind))
 		}
 		if !debit && !d.IsCredit() {
-			return nil, docErr(id, fail(ErrWrongKind, "%q is a %s, not a credit", id, d.Kind))
+			return nil, docErr(id, fail(ErrWrongKind, "%q is a document of kind %s, not a credit", id, d.Kind))
 		}
 		if slices.Contains(list, d) {
 			return list, nil

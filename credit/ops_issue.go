@@ -407,7 +407,7 @@ func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 	if req.Against != "" {
 		against = t.docs[req.Against]
 		if !against.IsDebit() {
-			return CreditResult{}, docErr(req.Against, fail(ErrWrongKind, "%q is a %s, not a debit", req.Against, against.Kind))
+			return CreditResult{}, docErr(req.Against, fail(ErrWrongKind, "%q is a document of kind %s, not a debit", req.Against, against.Kind))
 		}
 	}
 	billTo := req.BillTo

@@ -75,7 +75,7 @@ var refund = &spec[RefundRequest, invoice.Document]{
 func (t *txn) openCredit(id string) (*invoice.Document, error) {
 	c := t.docs[id]
 	if !c.IsCredit() {
-		return nil, docErr(id, fail(ErrWrongKind, "%q is a %s, not a credit", id, c.Kind))
+		return nil, docErr(id, fail(ErrWrongKind, "%q is a document of kind %s, not a credit", id, c.Kind))
 	}
 	if c.Status != invoice.Open {
 		return nil, docErr(id, fail(ErrInsufficientCredit, "%q is %s with no open credit", id, c.Status))
@@ -163,7 +163,7 @@ var reversePayment = &spec[ReverseRequest, ReverseResult]{
 	compute: func(t *txn, req ReverseRequest) (ReverseResult, error) {
 		pay := t.docs[req.Payment]
 		if pay.Kind != invoice.Payment && pay.Kind != invoice.Prepayment {
-			return ReverseResult{}, docErr(pay.ID, fail(ErrWrongKind, "%q is a %s, not a payment", pay.ID, pay.Kind))
+			return ReverseResult{}, docErr(pay.ID, fail(ErrWrongKind, "%q is a document of kind %s, not a payment", pay.ID, pay.Kind))
 		}
 		active := t.active(pay.ID)
 		for _, a := range active {

@@ -247,7 +247,7 @@ func (l *Ledger) EligibleCredits(ctx context.Context, p Principal, debit string,
 		compute: func(t *txn, id string) ([]invoice.Document, error) {
 			d := t.docs[id]
 			if !d.IsDebit() {
-				return nil, docErr(id, fail(ErrWrongKind, "%q is a %s, not a debit", id, d.Kind))
+				return nil, docErr(id, fail(ErrWrongKind, "%q is a document of kind %s, not a debit", id, d.Kind))
 			}
 			req := allocate.Request{BillTo: billTo, AsOf: t.now}
 			var out []invoice.Document
