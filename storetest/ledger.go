@@ -25,6 +25,7 @@ func ledgerScenarios() []scenario {
 		{"Ledger/Tenancy", "another namespace's ids are not found through the Ledger and are left unchanged", ledgerTenancy},
 		{"Ledger/Verify", "the hash chain and balances of every history verify, account by account and for the namespace", ledgerVerify},
 		{"Ledger/Regressions", "bugs other billing systems shipped stay fixed on this store", ledgerRegressions},
+		{"Ledger/FuzzSeeds", "random requests, hostile ones among them, leave every invariant true and a refused one writes nothing", ledgerFuzzSeeds},
 	}
 }
 

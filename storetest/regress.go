@@ -198,7 +198,7 @@ func regressConcurrentApplications(t tb, f *fixture) {
 			defer wg.Done()
 			// A client whose request ran out of retries on conflicts sends
 			// it again with the same key, as a real one would.
-			for attempt := 0; attempt < 50; attempt++ {
+			for attempt := 0; attempt < 10; attempt++ {
 				_, errs[i] = race.Apply(f.ctx, p, fmt.Sprintf("apply-%d", i), credit.ApplyRequest{
 					Pairs: []credit.Pair{{Credit: "note", Debit: fmt.Sprintf("inv%d", i)}}, Partial: true})
 				if !errors.Is(errs[i], credit.ErrConflict) {

@@ -42,6 +42,9 @@ type Options struct {
 	// writes none, and a failure prints the -rapid.seed that replays it;
 	// -rapid.nofailfile or RAPID_NOFAILFILE set by the author also wins.
 	FailFiles bool
+	// FuzzSeeds is how many of FuzzSeeds' inputs Ledger/FuzzSeeds runs
+	// (default all of them, 47); each is a few dozen operations.
+	FuzzSeeds int
 }
 
 func (o Options) records() int {
@@ -308,6 +311,14 @@ func (f *fixture) ledger(auth credit.Authorizer, attempts int) *credit.Ledger {
 func (f *fixture) over(s credit.Store) *fixture {
 	g := &fixture{t: f.t, s: s, ctx: f.ctx, ns: f.ns, p: f.p, clock: f.clock, ids: f.ids, keys: f.keys}
 	g.l = g.ledger(credit.AllowAll, soloAttempts)
+	return g
+}
+
+// elsewhere returns a fixture in a namespace of its own that shares f's
+// store, Ledger, clock, ids and keys.
+func (f *fixture) elsewhere() *fixture {
+	g := &fixture{t: f.t, s: f.s, l: f.l, ctx: f.ctx, ns: "ns-" + randomHex(6), clock: f.clock, ids: f.ids, keys: f.keys}
+	g.p = credit.Principal{ID: "storetest", Namespace: g.ns, Roles: []string{credit.RoleAdmin}}
 	return g
 }
 

@@ -1,0 +1,493 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// fuzzBytes hands out the fuzzer's bytes as choices; once they run out
+// every choice is the first.
+type fuzzBytes struct{ b []byte }
+
+func (f *fuzzBytes) byte() byte {
+	if len(f.b) == 0 {
+		return 0
+	}
+	c := f.b[0]
+	f.b = f.b[1:]
+	return c
+}
+
+func (f *fuzzBytes) n(k int) int       { return int(f.byte()) % k }
+func (f *fuzzBytes) bool() bool        { return f.byte()&1 == 1 }
+func (f *fuzzBytes) done() bool        { return len(f.b) == 0 }
+func (f *fuzzBytes) chance(k int) bool { return f.n(k) == 0 }
+
+// raw returns up to max of the fuzzer's bytes as a string, any bytes at all.
+func (f *fuzzBytes) raw(max int) string {
+	l := min(f.n(max+1), len(f.b))
+	s := string(f.b[:l])
+	f.b = f.b[l:]
+	return s
+}
+
+// fuzzAmounts are amount texts the fuzzer picks from, besides its own bytes.
+var fuzzAmounts = []string{"0", "1", "0.5", "0.01", "10", "12.345", "30", "50", "-1", "-0", "100", "1000.00",
+	"0.001", "1.0001", "9999999999999999999999.99", "5000000000000000000000", "1e3", "NaN", "Inf", ""}
+
+var fuzzCurrencies = []money.Currency{usd, jpy, bhd, eur}
+
+// fuzzWorld is a small world for FuzzLedger, and the pools of ids it picks
+// from: the fixture's, and those of documents, applications and operations
+// that earlier steps created.
+type fuzzWorld struct {
+	t        tb
+	f, g     *fixture       // the namespace under attack, and another
+	roles    *credit.Ledger // checks credit.DefaultRoles
+	in       *fuzzBytes
+	accounts []string
+	docs     []string
+	apps     []string
+	ops      []string
+}
+
+func newFuzzWorld(t tb, e *env, data []byte) *fuzzWorld {
+	t.Helper()
+	f := newFixture(t, e)
+	w := &fuzzWorld{t: t, f: f, g: f.elsewhere(), roles: f.ledger(credit.DefaultRoles(), soloAttempts), in: &fuzzBytes{data}}
+	p, q := w.f.p, w.g.p
+	res(w.f.l.OpenAccount(w.f.ctx, p, w.f.key(), credit.OpenAccountRequest{ID: "usd", Currency: usd, Limit: mon("USD 100"), Party: invoice.Party{Company: "A"}})).must(w.t)
+	res(w.f.l.OpenAccount(w.f.ctx, p, w.f.key(), credit.OpenAccountRequest{ID: "pre", Currency: usd, Kind: credit.Prepaid, Party: invoice.Party{Person: "P"}})).must(w.t)
+	res(w.f.l.OpenAccount(w.f.ctx, p, w.f.key(), credit.OpenAccountRequest{ID: "jpy", Currency: jpy})).must(w.t)
+	res(w.f.l.OpenAccount(w.f.ctx, p, w.f.key(), credit.OpenAccountRequest{ID: "bhd", Currency: bhd, Limit: mon("BHD 10.000"), AllowExceed: true})).must(w.t)
+	res(w.f.l.OpenAccount(w.f.ctx, q, w.f.key(), credit.OpenAccountRequest{ID: "usd", Currency: usd})).must(w.t)
+	res(w.f.l.IssueDebit(w.f.ctx, p, w.f.key(), credit.DebitRequest{Account: "usd", ID: "i1", Amount: mon("USD 50")})).must(w.t)
+	res(w.f.l.IssueDebit(w.f.ctx, p, w.f.key(), credit.DebitRequest{Account: "usd", ID: "r1", Amount: mon("USD 20"), Recurring: true})).must(w.t)
+	res(w.f.l.IssueCredit(w.f.ctx, p, w.f.key(), credit.CreditRequest{Account: "usd", ID: "p1", Amount: mon("USD 30")})).must(w.t)
+	res(w.f.l.IssueCredit(w.f.ctx, p, w.f.key(), credit.CreditRequest{Account: "usd", ID: "c1", Kind: invoice.CreditMemo, Amount: mon("USD 15"),
+		Expires: epoch.Add(36 * time.Hour)})).must(w.t)
+	res(w.f.l.IssueDebit(w.f.ctx, p, w.f.key(), credit.DebitRequest{Account: "jpy", ID: "ij", Amount: mon("JPY 1200")})).must(w.t)
+	res(w.f.l.IssueCredit(w.f.ctx, p, w.f.key(), credit.CreditRequest{Account: "bhd", ID: "pb", Amount: mon("BHD 2.500")})).must(w.t)
+	res(w.f.l.IssueCredit(w.f.ctx, q, w.f.key(), credit.CreditRequest{Account: "usd", ID: "fp", Amount: mon("USD 40")})).must(w.t)
+	w.accounts = []string{"usd", "pre", "jpy", "bhd", "new", "nope"}
+	w.docs = []string{"i1", "r1", "p1", "c1", "ij", "pb", "fp", "x1", "nope"}
+	return w
+}
+
+func (w *fuzzWorld) pick(pool []string) string {
+	if w.in.chance(8) {
+		return w.in.raw(12)
+	}
+	if len(pool) == 0 {
+		return ""
+	}
+	return pool[w.in.n(len(pool))]
+}
+
+func (w *fuzzWorld) account() string { return w.pick(w.accounts) }
+func (w *fuzzWorld) doc() string     { return w.pick(w.docs) }
+
+// amount is money.New of a picked currency and text, or the zero Money
+// when that does not parse (as a caller that ignored the error would send).
+func (w *fuzzWorld) amount() money.Money {
+	cur := fuzzCurrencies[w.in.n(len(fuzzCurrencies))]
+	text := ""
+	if w.in.chance(4) {
+		text = w.in.raw(30)
+	} else {
+		text = fuzzAmounts[w.in.n(len(fuzzAmounts))]
+	}
+	m, err := money.New(cur, text)
+	if err != nil {
+		return money.Money{}
+	}
+	return m
+}
+
+// maybeAmount is the zero Money half the time.
+func (w *fuzzWorld) maybeAmount() money.Money {
+	if w.in.bool() {
+		return money.Money{}
+	}
+	return w.amount()
+}
+
+func (w *fuzzWorld) date() time.Time {
+	switch w.in.n(4) {
+	case 0:
+		return time.Time{}
+	case 1:
+		return epoch.Add(time.Duration(w.in.n(96)-48) * time.Hour)
+	case 2:
+		return epoch.AddDate(w.in.n(20000)-10000, 0, 0)
+	}
+	return time.UnixMicro(int64(w.in.byte()) << 40)
+}
+
+func (w *fuzzWorld) rate() money.Rate {
+	if w.in.bool() {
+		return money.Rate{}
+	}
+	from, to := fuzzCurrencies[w.in.n(4)], fuzzCurrencies[w.in.n(4)]
+	vals := []string{"1", "0.5", "1.0837", "150.25", "0.0001", "99999999999999999999", "0"}
+	r, err := money.NewRate(from, to, vals[w.in.n(len(vals))])
+	if err != nil {
+		return money.Rate{}
+	}
+	return r
+}
+
+func (w *fuzzWorld) principal() (credit.Principal, *credit.Ledger) {
+	switch w.in.n(10) {
+	case 0:
+		return w.g.p, w.f.l
+	case 1:
+		return credit.Principal{ID: "m", Namespace: w.f.ns, Roles: []string{credit.RoleMember}, Account: w.account()}, w.roles
+	case 2:
+		return credit.Principal{ID: "f", Namespace: w.f.ns, Roles: []string{credit.RoleFinance}}, w.roles
+	}
+	return w.f.p, w.f.l
+}
+
+// remember adds what a success created to the pools.
+func (w *fuzzWorld) remember(docs []string, apps []credit.Application, ops ...string) {
+	w.docs = append(w.docs, docs...)
+	for _, a := range apps {
+		w.apps = append(w.apps, a.ID)
+	}
+	for _, op := range ops {
+		if op != "" {
+			w.ops = append(w.ops, op)
+		}
+	}
+}
+
+// step picks and runs one operation with the given key; it reports whether
+// the operation is a read (which must write nothing even when it succeeds).
+func (w *fuzzWorld) step(key string) (name string, read bool, run func(key string) error) {
+	p, l := w.principal()
+	switch w.in.n(19) {
+	case 0:
+		req := credit.OpenAccountRequest{ID: w.account(), Currency: fuzzCurrencies[w.in.n(4)], Kind: credit.AccountKind(w.in.n(4)),
+			Limit: w.maybeAmount(), AllowExceed: w.in.bool()}
+		// The pool is read through the Store directly, which only ever
+		// sees ids the Ledger accepts; PostgreSQL refuses any other text.
+		if utf8.ValidString(req.ID) && !strings.ContainsRune(req.ID, 0) {
+			w.accounts = append(w.accounts, req.ID)
+		}
+		return "open account", false, func(key string) error { _, err := l.OpenAccount(w.f.ctx, p, key, req); return err }
+	case 1:
+		req := credit.UpdateAccountRequest{Account: w.account()}
+		if w.in.bool() {
+			m := w.amount()
+			req.Limit = &m
+		}
+		if w.in.bool() {
+			b := w.in.bool()
+			req.AllowExceed = &b
+		}
+		if w.in.bool() {
+			k := credit.AccountKind(w.in.n(4))
+			req.Kind = &k
+		}
+		if w.in.bool() {
+			c := fuzzCurrencies[w.in.n(4)]
+			req.Currency, req.Rate = &c, w.rate()
+		}
+		return "update account", false, func(key string) error { _, err := l.UpdateAccount(w.f.ctx, p, key, req); return err }
+	case 2:
+		req := credit.DebitRequest{Account: w.account(), Kind: invoice.Kind(w.in.n(8)), ID: w.pick([]string{"", "", "x1", "i1"}),
+			Amount: w.amount(), Issued: w.date(), Due: w.date(), Recurring: w.in.chance(4)}
+		return "issue debit", false, func(key string) error {
+			r, err := l.IssueDebit(w.f.ctx, p, key, req)
+			w.remember([]string{r.Document.ID}, r.Applications)
+			return err
+		}
+	case 3:
+		req := credit.PurchaseRequest{Account: w.account(), Amount: w.amount(), Rate: w.rate(), Issued: w.date(), Due: w.date()}
+		return "purchase", false, func(key string) error {
+			r, err := l.Purchase(w.f.ctx, p, key, req)
+			w.remember([]string{r.Document.ID}, r.Applications)
+			return err
+		}
+	case 4:
+		req := credit.CreditRequest{Account: w.account(), Kind: invoice.Kind(w.in.n(8)), ID: w.pick([]string{"", "", "x1", "p1"}),
+			Amount: w.amount(), Issued: w.date(), Expires: w.date(), Reason: w.pick([]string{"", "goodwill"})}
+		if w.in.chance(3) {
+			req.Against = w.doc()
+		}
+		return "issue credit", false, func(key string) error {
+			r, err := l.IssueCredit(w.f.ctx, p, key, req)
+			w.remember([]string{r.Document.ID}, r.Applications)
+			return err
+		}
+	case 5:
+		req := credit.ReimburseRequest{Account: w.account(), Amount: w.amount()}
+		if w.in.bool() {
+			req.Amount = req.Amount.Neg()
+		}
+		return "reimburse", false, func(key string) error {
+			r, err := l.Reimburse(w.f.ctx, p, key, req)
+			w.remember([]string{r.Document.ID}, r.Applications)
+			return err
+		}
+	case 6:
+		req := credit.EditReimbursementRequest{Document: w.doc(), Amount: w.amount()}
+		if w.in.bool() {
+			req.Amount = req.Amount.Neg()
+		}
+		return "edit reimbursement", false, func(key string) error {
+			r, err := l.EditReimbursement(w.f.ctx, p, key, req)
+			w.remember([]string{r.Document.ID}, r.Applications)
+			return err
+		}
+	case 7, 8:
+		req := credit.ApplyRequest{Partial: w.in.bool(), BillTo: w.in.chance(4), Cap: w.maybeAmount()}
+		if w.in.bool() {
+			for i := 0; i <= w.in.n(3); i++ {
+				req.Pairs = append(req.Pairs, credit.Pair{Credit: w.doc(), Debit: w.doc(), Amount: w.maybeAmount()})
+			}
+		} else {
+			req.Account = w.account()
+			for i := 0; i < w.in.n(3); i++ {
+				req.Debits = append(req.Debits, w.doc())
+			}
+			for i := 0; i < w.in.n(3); i++ {
+				req.Credits = append(req.Credits, w.doc())
+			}
+			if w.in.chance(4) {
+				req.Policy = pairAll{}
+			}
+		}
+		if w.in.chance(5) {
+			return "preview", true, func(string) error { _, err := l.Preview(w.f.ctx, p, req); return err }
+		}
+		return "apply", false, func(key string) error {
+			r, err := l.Apply(w.f.ctx, p, key, req)
+			w.remember(nil, r.Applications, r.Operation)
+			return err
+		}
+	case 9:
+		req := credit.UnapplyRequest{}
+		if w.in.bool() {
+			req.Application = w.pick(w.apps)
+		} else {
+			req.Operation = w.pick(w.ops)
+			if w.in.bool() {
+				req.Credit = w.doc()
+			}
+		}
+		return "unapply", false, func(key string) error {
+			r, err := l.Unapply(w.f.ctx, p, key, req)
+			w.remember(nil, append(r.Reversals, r.Applications...), r.Operation)
+			return err
+		}
+	case 10:
+		req := credit.AdjustRequest{Debit: w.doc(), Amount: w.amount()}
+		return "adjust", false, func(key string) error {
+			r, err := l.Adjust(w.f.ctx, p, key, req)
+			w.remember(nil, r.Applications)
+			return err
+		}
+	case 11:
+		id := w.doc()
+		return "void", false, func(key string) error { _, err := l.Void(w.f.ctx, p, key, id, "fuzz"); return err }
+	case 12:
+		req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount()}
+		return "refund", false, func(key string) error { _, err := l.Refund(w.f.ctx, p, key, req); return err }
+	case 13:
+		req := credit.ReverseRequest{Payment: w.doc(), ChargeBack: w.in.bool()}
+		return "reverse payment", false, func(key string) error { _, err := l.ReversePayment(w.f.ctx, p, key, req); return err }
+	case 14:
+		req := credit.TransferRequest{Credit: w.doc(), To: w.account(), Amount: w.maybeAmount()}
+		return "transfer", false, func(key string) error {
+			r, err := l.Transfer(w.f.ctx, p, key, req)
+			w.remember([]string{r.To.ID}, nil)
+			return err
+		}
+	case 15:
+		req := credit.ConsolidateRequest{Partial: w.in.bool(), BillTo: w.in.chance(4)}
+		for i := 0; i <= w.in.n(4); i++ {
+			req.Accounts = append(req.Accounts, w.account())
+		}
+		return "consolidate", false, func(key string) error {
+			r, err := l.Consolidate(w.f.ctx, p, key, req)
+			for _, a := range r.Accounts {
+				w.remember(nil, a.Applications)
+			}
+			w.remember(nil, nil, r.Operation)
+			return err
+		}
+	case 16:
+		req := credit.ExpireRequest{Account: w.account()}
+		return "expire", false, func(key string) error { _, err := l.Expire(w.f.ctx, p, key, req); return err }
+	case 17:
+		d := time.Duration(w.in.n(72)) * time.Hour
+		return "advance the clock", false, func(string) error { w.f.clock.advance(d); return nil }
+	}
+	acct := w.account()
+	return "read", true, func(string) error {
+		_, err := l.Balances(w.f.ctx, p, acct)
+		if err == nil {
+			_, err = l.History(w.f.ctx, p, credit.HistoryRequest{Account: acct})
+		}
+		if err == nil {
+			err = l.Verify(w.f.ctx, p, acct)
+		}
+		return err
+	}
+}
+
+// FuzzInput runs the requests that data makes, as a fuzz target's input,
+// through a Ledger over s, in two namespaces of its own, and fails t for
+// anything the Ledger promises that does not hold. It is what the clause
+// Ledger/FuzzSeeds runs on each of its seed inputs, for a fuzz target
+// (go test -fuzz) that explores further:
+//
+//	func FuzzLedger(f *testing.F) {
+//		for _, seed := range storetest.FuzzSeeds() {
+//			f.Add(seed)
+//		}
+//		f.Fuzz(func(t *testing.T, data []byte) { storetest.FuzzInput(t, newStore(t), data) })
+//	}
+//
+// The bytes pick up to 16 operations of every kind: ids from a small set
+// plus garbage, amounts from picked or fuzzed text through money.New,
+// currencies among USD, JPY, BHD and EUR, caps, dates, rates, principals of
+// the other namespace and of every role, and replays of the previous key.
+// Nothing may panic. A refusal must be an *credit.Error with a code that
+// left both namespaces exactly as they were (and never ErrConflict, as
+// nothing else writes); a success must leave every invariant true and
+// every history verified; a replay or a read writes nothing.
+func FuzzInput(t *testing.T, s credit.Store, data []byte) {
+	t.Helper()
+	runFuzzInput(t, &env{s: s, ctx: t.Context()}, data)
+}
+
+// FuzzSeeds returns the seed inputs of Ledger/FuzzSeeds, for a fuzz target
+// to start from: a few made by hand, the rest random but always the same.
+func FuzzSeeds() [][]byte {
+	var seeds [][]byte
+	for _, s := range []string{"", "\x07\x00\x00", "\x02\x00\x00\x00\x02\x03\x05", "\x08\x00\x01\x00\x00\x03\x06",
+		"\x0b\x00\x00", "\x0d\x00\x01\x01", "\x11\x00\x30\x10\x00\x00"} {
+		seeds = append(seeds, []byte(s))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 40; i++ {
+		b := make([]byte, 64+rng.IntN(192))
+		for j := range b {
+			b[j] = byte(rng.UintN(256))
+		}
+		seeds = append(seeds, b)
+	}
+	return seeds
+}
+
+// ledgerFuzzSeeds runs the first Options.FuzzSeeds seed inputs (all by
+// default), each in namespaces of its own; a failure names the seed.
+func ledgerFuzzSeeds(t tb, e *env) {
+	seeds := FuzzSeeds()
+	if n := e.opts.FuzzSeeds; n > 0 && n < len(seeds) {
+		seeds = seeds[:n]
+	}
+	for i, data := range seeds {
+		runFuzzInput(named{tb: t, name: fmt.Sprintf("seed %d (%q)", i, data)}, e, data)
+	}
+}
+
+// runFuzzInput runs the requests data makes on a fuzz world over the
+// store and checks what FuzzInput promises.
+func runFuzzInput(t tb, e *env, data []byte) {
+	t.Helper()
+	w := newFuzzWorld(t, e, data)
+	w.checkAll()
+	var lastKey string
+	var last func(string) error
+	for step := 0; step < 16 && !w.in.done(); step++ {
+		key := w.f.key()
+		var name string
+		var read bool
+		var run func(string) error
+		if last != nil && w.in.chance(8) {
+			name, read, run, key = "replay", true, last, lastKey
+		} else {
+			name, read, run = w.step(key)
+		}
+		before := w.state(key)
+		err := run(key)
+		lastKey, last = key, run
+		if err != nil {
+			if msg := typed(err); msg != "" {
+				t.Fatalf("step %d %s: %s", step, name, msg)
+			}
+			if errors.Is(err, credit.ErrConflict) {
+				t.Fatalf("step %d %s: conflict with no concurrent writer: %v", step, name, err)
+			}
+		}
+		if err != nil || read {
+			if diff := cmp.Diff(before, w.state(key)); diff != "" {
+				t.Fatalf("step %d %s (%v) changed the store (-before +after):\n%s", step, name, err, diff)
+			}
+			continue
+		}
+		w.checkAll()
+		if t.Failed() {
+			t.Fatalf("after step %d %s", step, name)
+		}
+	}
+}
+
+// checkAll checks every invariant of both namespaces and verifies their
+// histories.
+func (w *fuzzWorld) checkAll() {
+	w.t.Helper()
+	for _, x := range []*fixture{w.f, w.g} {
+		x.opened = w.existing(x)
+		x.checkAll()
+	}
+}
+
+// fuzzNS is what the fuzz world compares before and after a step that
+// must write nothing, in one namespace: the state of its accounts through
+// the Ledger, the pool's documents as Load finds them (in this namespace
+// or not), the step's idempotency record, and the listed account ids.
+type fuzzNS struct {
+	State     state
+	Documents map[string]invoice.Document
+	Key       *credit.Idempotency
+	IDs       []string
+}
+
+// existing returns the pool's accounts that exist in x's namespace.
+func (w *fuzzWorld) existing(x *fixture) []string {
+	w.t.Helper()
+	snap := res(x.s.Load(x.ctx, credit.Query{Namespace: x.ns, Accounts: w.accounts})).must(w.t)
+	return sortedKeys(snap.Accounts)
+}
+
+func (w *fuzzWorld) state(key string) [2]fuzzNS {
+	w.t.Helper()
+	var out [2]fuzzNS
+	for i, x := range []*fixture{w.f, w.g} {
+		out[i].State = x.read(w.existing(x))
+		snap := res(x.s.Load(x.ctx, credit.Query{Namespace: x.ns, Documents: w.docs})).must(w.t)
+		out[i].Documents = snap.Documents
+		snap = res(x.s.Load(x.ctx, credit.Query{Namespace: x.ns, Idempotency: key})).must(w.t)
+		out[i].Key = snap.Idempotency
+		if lister, ok := x.s.(credit.AccountLister); ok {
+			out[i].IDs = res(lister.AccountIDs(x.ctx, x.ns, "", 0)).must(w.t)
+		}
+	}
+	return out
+}
