@@ -24,6 +24,7 @@ func ledgerScenarios() []scenario {
 		{"Ledger/Idempotency", "a replayed key returns the first result and writes nothing; keys are per namespace", ledgerIdempotency},
 		{"Ledger/Tenancy", "another namespace's ids are not found through the Ledger and are left unchanged", ledgerTenancy},
 		{"Ledger/Verify", "the hash chain and balances of every history verify, account by account and for the namespace", ledgerVerify},
+		{"Ledger/HostileInputs", "requests refused by what the store kept (24-digit sums, ids and keys at their limits, used keys, documents' states, other namespaces' ids) are refused and write nothing", ledgerHostileInputs},
 		{"Ledger/Regressions", "bugs other billing systems shipped stay fixed on this store", ledgerRegressions},
 		{"Ledger/FuzzSeeds", "random requests, hostile ones among them, leave every invariant true and a refused one writes nothing", ledgerFuzzSeeds},
 	}

@@ -327,6 +327,14 @@ func (f *fixture) elsewhere() *fixture {
 func (f *fixture) checkAll() {
 	f.t.Helper()
 	f.check(f.opened)
+	f.verify()
+}
+
+// verify verifies the histories of the accounts the fixture opened (and
+// the namespace's, with an AccountLister): the hash chain and the
+// balances, replayed in exact money.
+func (f *fixture) verify() {
+	f.t.Helper()
 	for _, id := range f.opened {
 		if err := f.l.Verify(f.ctx, f.p, id); err != nil {
 			f.t.Errorf("Verify(%s): %v", id, err)
