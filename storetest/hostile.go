@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -23,6 +24,9 @@ import (
 // hugeAmount is the largest USD amount money holds (24 digits).
 const hugeAmount = "9999999999999999999999.99"
 
+// manyDigits is an amount of 24 digits that no float64 holds.
+const manyDigits = "USD 1234567890123456789012.34"
+
 // hostileWorld is a fixture in namespace A and one in namespace B over the
 // same store and Ledger, with documents in every state:
 //
@@ -35,8 +39,8 @@ const hugeAmount = "9999999999999999999999.99"
 //	A/huge     limit of 24 digits; A/rich holds a payment of 24 digits;
 //	A/rich2    limit 5·10²¹ and a payment of 4·10²¹; A/owes owes 24 digits
 //	A/longAcct an id of invoice.MaxIDLen bytes, with longDoc (an id of as many
-//	           bytes and a reference of invoice.MaxTextLen) issued with longKey
-//	           (credit.MaxKeyLen bytes)
+//	           bytes, an amount of 24 digits, text of invoice.MaxTextLen bytes)
+//	           issued with longKey (credit.MaxKeyLen bytes)
 //	B/usd      the same id as A's, B/foreign: f-inv 100, f-pay 100
 type hostileWorld struct {
 	a, b         *fixture
@@ -113,7 +117,7 @@ func newHostileWorld(t tb, e *env) *hostileWorld {
 	w.longDoc = fill("facture-é-", invoice.MaxIDLen)
 	w.longKey = fill("clé-", credit.MaxKeyLen)
 	open(a, w.longAcct, usd, "", fill("Société-", invoice.MaxTextLen))
-	dr := res(l.IssueDebit(ctx, p, w.longKey, credit.DebitRequest{Account: w.longAcct, ID: w.longDoc, Amount: mon("USD " + hugeAmount),
+	dr := res(l.IssueDebit(ctx, p, w.longKey, credit.DebitRequest{Account: w.longAcct, ID: w.longDoc, Amount: mon(manyDigits),
 		Reference: fill("référence-参照-", invoice.MaxTextLen), BillTo: invoice.Party{Person: fill("Zoë-", invoice.MaxTextLen)}})).must(t)
 	w.issued = dr.Document
 	a.clock.advance(48 * time.Hour)
@@ -159,10 +163,6 @@ func hostileInputs(w *hostileWorld) []hostileInput {
 	})
 	add("an invoice that makes the open debit more than money holds", credit.ErrInvalidAmount, func(key string) error {
 		_, err := l.IssueDebit(ctx, p, key, credit.DebitRequest{Account: "owes", Amount: mon("USD 0.01")})
-		return err
-	})
-	add("an invoice that makes the open debit of the longest id more than money holds", credit.ErrInvalidAmount, func(key string) error {
-		_, err := l.IssueDebit(ctx, p, key, credit.DebitRequest{Account: w.longAcct, Amount: mon("USD 0.01")})
 		return err
 	})
 	add("a payment that makes the open credit more than money holds", credit.ErrInvalidAmount, func(key string) error {
@@ -312,7 +312,7 @@ func hostileInputs(w *hostileWorld) []hostileInput {
 		return err
 	})
 	add("a foreign key of the longest length replayed in another namespace", credit.ErrNotFound, func(string) error {
-		_, err := l.IssueDebit(ctx, q, w.longKey, credit.DebitRequest{Account: w.longAcct, ID: w.longDoc, Amount: mon("USD " + hugeAmount),
+		_, err := l.IssueDebit(ctx, q, w.longKey, credit.DebitRequest{Account: w.longAcct, ID: w.longDoc, Amount: mon(manyDigits),
 			Reference: w.issued.Reference, BillTo: w.issued.BillTo})
 		return err
 	})
@@ -326,7 +326,7 @@ func ledgerHostileInputs(t tb, e *env) {
 	w := newHostileWorld(t, e)
 	a, b := w.a, w.b
 	if got := a.doc(w.longDoc); !sameJSON(got, w.issued) {
-		t.Fatalf("document %q reads back differently (-written +read):\n%s", w.longDoc, cmp.Diff(w.issued, got))
+		t.Fatalf("document %q reads back differently (-written +read):\n%s", w.longDoc, jsonDiff(w.issued, got))
 	}
 	before := [2]state{a.read(a.opened), b.read(b.opened)}
 	for _, row := range hostileInputs(w) {
@@ -345,4 +345,23 @@ func ledgerHostileInputs(t tb, e *env) {
 	}
 	a.verify() // the kit's other checks count in int64 cents; these sums do not fit
 	b.checkAll()
+}
+
+// jsonDiff shows how the JSON encodings of a and b differ, field by field:
+// go-cmp cannot look inside money.Money.
+func jsonDiff(a, b any) string {
+	var x, y any
+	for _, v := range []struct {
+		from any
+		to   *any
+	}{{a, &x}, {b, &y}} {
+		data, err := json.Marshal(v.from)
+		if err == nil {
+			err = json.Unmarshal(data, v.to)
+		}
+		if err != nil {
+			return err.Error()
+		}
+	}
+	return cmp.Diff(x, y)
 }

@@ -682,19 +682,25 @@ func TestLedgerScenariosCatchBrokenStores(t *testing.T) {
 		mustFail []string
 	}{
 		{"forgets idempotency keys", func() credit.Store { return forgetsKeys{store.NewMemory()} },
-			[]string{"Ledger/Idempotency", "Concurrent/SameKey"}},
-		{"drops the hash chain", dropsHashChain, []string{"Ledger/Verify"}},
+			[]string{"Ledger/Idempotency", "Ledger/HostileInputs", "Ledger/Regressions", "Ledger/FuzzSeeds", "Concurrent/SameKey"}},
+		{"drops the hash chain", dropsHashChain, []string{"Ledger/Verify", "Ledger/HostileInputs", "Ledger/Regressions", "Ledger/FuzzSeeds"}},
+		{"keeps times to the second", truncatesTimes, []string{"Ledger/HostileInputs", "Ledger/Regressions"}},
+		{"keeps 255 bytes of text", truncatesText, []string{"Ledger/HostileInputs"}},
+		{"keeps amounts as floats", floatAmounts, []string{"Ledger/HostileInputs"}},
+		{"hides the context's error", func() credit.Store { return hidesContextError{store.NewMemory()} }, []string{"Ledger/Regressions"}},
+		{"leaks idempotency records of other namespaces", func() credit.Store { return &leaks{Memory: store.NewMemory(), what: "Idempotency"} },
+			[]string{"Ledger/HostileInputs"}},
 		{"ignores versions", func() credit.Store {
 			return ignoresVersions{Memory: store.NewMemory(), pause: 2 * time.Millisecond, renumber: true}
 		},
-			[]string{"Concurrent/DoubleSpend", "Concurrent/PolicyApplies"}},
+			[]string{"Ledger/Regressions", "Concurrent/DoubleSpend", "Concurrent/PolicyApplies"}},
 		{"answers ErrConflict once the accounts are open", func() credit.Store {
 			s := &conflictsAfter{Memory: store.NewMemory()}
 			s.n.Store(3)
 			return s
 		}, []string{"Concurrent/RandomOperations"}},
 		{"leaks documents of other namespaces", func() credit.Store { return &leaks{Memory: store.NewMemory(), what: "Documents"} },
-			[]string{"Ledger/Tenancy"}},
+			[]string{"Ledger/Tenancy", "Ledger/HostileInputs", "Ledger/Regressions", "Ledger/FuzzSeeds"}},
 	}
 	byName := map[string]scenario{}
 	for _, sc := range scenarios() {
