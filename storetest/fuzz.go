@@ -353,14 +353,7 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 // through a Ledger over s, in two namespaces of its own, and fails t for
 // anything the Ledger promises that does not hold. It is what the clause
 // Ledger/FuzzSeeds runs on each of its seed inputs, for a fuzz target
-// (go test -fuzz) that explores further:
-//
-//	func FuzzLedger(f *testing.F) {
-//		for _, seed := range storetest.FuzzSeeds() {
-//			f.Add(seed)
-//		}
-//		f.Fuzz(func(t *testing.T, data []byte) { storetest.FuzzInput(t, newStore(t), data) })
-//	}
+// (go test -fuzz) that explores further; see the package documentation.
 //
 // The bytes pick up to 16 operations of every kind: ids from a small set
 // plus garbage, amounts from picked or fuzzed text through money.New,
