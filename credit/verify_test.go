@@ -83,11 +83,14 @@ func verifyHistory(tb testing.TB, r *rig) {
 	res(r.l.IssueDebit(hBG, p, r.key(), credit.DebitRequest{Account: "b", ID: "bi", Amount: hm("USD 4")})).must(tb)
 }
 
+// TestVerify: a clean history verifies; each way of tampering with the
+// stored entries of one account is reported as a *credit.VerifyError naming
+// that account and the entry where the history stops matching. The
+// tampering is a wrapper's, so this is the Ledger's own check and runs on
+// the memory store; storetest's Ledger/Verify proves that every store keeps
+// a hash chain and balances that verify.
 func TestVerify(t *testing.T) { runVerify(t, memoryStore) }
 
-// runVerify: a clean history verifies; each way of tampering with the
-// stored entries of one account is reported as a *credit.VerifyError naming
-// that account and the entry where the history stops matching.
 func runVerify(t *testing.T, newStore func(*testing.T) credit.Store) {
 	base := newStore(t)
 	build := newRig(t, base)
@@ -249,7 +252,8 @@ func wantVerifyError(tb testing.TB, err error, account string, seq int64) {
 
 // TestVerifyLongHistory checks that Verify follows a history across pages
 // (more than MaxPage entries): a clean one verifies and an edit on the
-// second page is found at its entry.
+// second page is found at its entry. The paging is the Ledger's; that a
+// store pages a history with any limit is storetest's Store/History.
 func TestVerifyLongHistory(t *testing.T) { runVerifyLongHistory(t, memoryStore) }
 
 func runVerifyLongHistory(t *testing.T, newStore func(*testing.T) credit.Store) {
