@@ -106,6 +106,10 @@
 //     they were.
 //   - Ledger/Verify: Verify and VerifyNamespace (with an AccountLister)
 //     accept the hash chain and balances the store kept.
+//   - Ledger/LongHistory: a history of credit.MaxPage+10 entries pages
+//     whole through the Ledger and verifies (the Ledger reads a page of
+//     MaxPage at a time and takes a shorter page for the last); skipped
+//     under -short.
 //   - Ledger/HostileInputs: requests the Ledger can refuse only by what the
 //     store kept are refused with their sentinel and write nothing in
 //     either namespace: sums of 24-digit amounts that money cannot hold,

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,6 +25,7 @@ func ledgerScenarios() []scenario {
 		{"Ledger/Idempotency", "a replayed key returns the first result and writes nothing; keys are per namespace", ledgerIdempotency},
 		{"Ledger/Tenancy", "another namespace's ids are not found through the Ledger and are left unchanged", ledgerTenancy},
 		{"Ledger/Verify", "the hash chain and balances of every history verify, account by account and for the namespace", ledgerVerify},
+		{"Ledger/LongHistory", "a history of more than one page of credit.MaxPage entries pages whole and verifies", ledgerLongHistory},
 		{"Ledger/HostileInputs", "requests refused by what the store kept (24-digit sums, ids and keys at their limits, used keys, documents' states, other namespaces' ids) are refused and write nothing", ledgerHostileInputs},
 		{"Ledger/Regressions", "bugs other billing systems shipped stay fixed on this store", ledgerRegressions},
 		{"Ledger/FuzzSeeds", "random requests, hostile ones among them, leave every invariant true and a refused one writes nothing", ledgerFuzzSeeds},
@@ -511,4 +513,47 @@ func ledgerVerify(t tb, e *env) {
 		}
 	}
 	f.check([]string{"a", "b"})
+}
+
+// ledgerLongHistory writes a history of credit.MaxPage+10 entries, more
+// than one page of the Ledger's reads, and reads it back whole: paged
+// through the Ledger, verified (Verify reads it a page of MaxPage at a
+// time, so a store that returns fewer entries than asked while more are
+// left ends it early), and at its last entry. Skipped under -short.
+func ledgerLongHistory(t tb, e *env) {
+	if testing.Testing() && testing.Short() {
+		t.Skip("writes a history of more than 1,000 entries")
+	}
+	f := newFixture(t, e)
+	f.openAccount("long", credit.Term, 0, false)
+	n := credit.MaxPage + 10
+	for i := 1; i < n; i++ {
+		f.invoice("long", int64(i))
+	}
+	var h []credit.Entry
+	for {
+		page, err := f.l.History(f.ctx, f.p, credit.HistoryRequest{Account: "long", AfterSeq: int64(len(h)), Limit: credit.MaxPage})
+		f.must("History", err)
+		h = append(h, page...)
+		if len(page) < credit.MaxPage {
+			break
+		}
+	}
+	if len(h) != n {
+		t.Fatalf("paging the history by %d gave %d entries, want %d", credit.MaxPage, len(h), n)
+	}
+	for i, x := range h {
+		if x.Seq != int64(i+1) {
+			t.Fatalf("entry %d of the paged history has Seq %d", i+1, x.Seq)
+		}
+	}
+	if err := f.l.Verify(f.ctx, f.p, "long"); err != nil {
+		t.Fatalf("Verify of %d entries: %v", n, err)
+	}
+	b, err := f.l.BalancesAt(f.ctx, f.p, "long", h[n-1].At)
+	f.must("BalancesAt", err)
+	// 1 + 2 + … + (n−1) cents.
+	if want := int64(n-1) * int64(n) / 2; minor(b.Debit) != want {
+		t.Fatalf("debit at the last entry %s, want %d cents", b.Debit, want)
+	}
 }

@@ -438,6 +438,17 @@ func (s historyIgnoresLimit) History(ctx context.Context, ns, account string, af
 	return s.Memory.History(ctx, ns, account, after, 0)
 }
 
+// historyCapped returns at most 500 entries a call, whatever the limit, as
+// a store with a fixed page size of its own would.
+type historyCapped struct{ *store.Memory }
+
+func (s historyCapped) History(ctx context.Context, ns, account string, after int64, limit int) ([]credit.Entry, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	return s.Memory.History(ctx, ns, account, after, limit)
+}
+
 // entryAtFirstOfInstant returns, of several entries at one instant, the
 // first instead of the last.
 type entryAtFirstOfInstant struct{ *store.Memory }
@@ -688,6 +699,7 @@ func TestLedgerScenariosCatchBrokenStores(t *testing.T) {
 		{"keeps 255 bytes of text", truncatesText, []string{"Ledger/HostileInputs"}},
 		{"keeps amounts as floats", floatAmounts, []string{"Ledger/HostileInputs"}},
 		{"hides the context's error", func() credit.Store { return hidesContextError{store.NewMemory()} }, []string{"Ledger/Regressions"}},
+		{"pages histories by 500 entries at most", func() credit.Store { return historyCapped{store.NewMemory()} }, []string{"Ledger/LongHistory"}},
 		{"leaks idempotency records of other namespaces", func() credit.Store { return &leaks{Memory: store.NewMemory(), what: "Idempotency"} },
 			[]string{"Ledger/HostileInputs"}},
 		{"ignores versions", func() credit.Store {
