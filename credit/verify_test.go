@@ -252,8 +252,8 @@ func wantVerifyError(tb testing.TB, err error, account string, seq int64) {
 
 // TestVerifyLongHistory checks that Verify follows a history across pages
 // (more than MaxPage entries): a clean one verifies and an edit on the
-// second page is found at its entry. The paging is the Ledger's; that a
-// store pages a history with any limit is storetest's Store/History.
+// second page is found at its entry, on the memory store; that every store
+// keeps and pages such a history is storetest's Ledger/LongHistory.
 func TestVerifyLongHistory(t *testing.T) { runVerifyLongHistory(t, memoryStore) }
 
 func runVerifyLongHistory(t *testing.T, newStore func(*testing.T) credit.Store) {
