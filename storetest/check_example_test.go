@@ -26,7 +26,8 @@ func (s lossyStore) Commit(ctx context.Context, b *credit.Batch) error {
 
 // Check proves a store without a *testing.T and names every clause it
 // breaks; here the memory store passes, and a store that drops the hash
-// chain fails the round trip of its records and the Ledger's Verify.
+// chain fails the round trip of its records and every clause through the
+// Ledger that verifies a history.
 func ExampleCheck() {
 	ctx := context.Background()
 	opts := storetest.Options{AccountLister: true, Checks: 5, Steps: 10}
@@ -40,5 +41,5 @@ func ExampleCheck() {
 	}
 	// Output:
 	// memory store: <nil>
-	// lossy store breaks: [Store/RoundTrip Ledger/Verify]
+	// lossy store breaks: [Store/RoundTrip Ledger/Verify Ledger/LongHistory Ledger/HostileInputs Ledger/Regressions Ledger/FuzzSeeds]
 }
