@@ -32,9 +32,13 @@ type txn struct {
 	docs     map[string]*invoice.Document
 	apps     map[string]Application // loaded and new, by id
 	appOrder []string               // loaded then new, in the order seen
+	appsOf   map[string][]string    // document → ids of its applications and reversals, in order seen
+	reversed map[string]bool        // ids of applications a reversal undoes
+	byAcct   map[string][]*invoice.Document
 
-	dirtyAccounts []string
+	dirtyAccounts []string // in the order first changed
 	dirtyDocs     []string
+	dirty         map[string]bool // "a"+id or "d"+id: in dirtyAccounts or dirtyDocs
 	newApps       []Application
 	entries       []Entry
 	recorded      map[string]Account // the account as of its last entry in this txn
@@ -43,7 +47,9 @@ type txn struct {
 func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op Operation, key string) *txn {
 	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, method: method, key: key,
 		now: l.clock().UTC().Truncate(time.Microsecond), opID: l.newID(), accounts: map[string]*Account{},
-		docs: map[string]*invoice.Document{}, apps: map[string]Application{}, recorded: map[string]Account{}}
+		docs: map[string]*invoice.Document{}, apps: map[string]Application{}, recorded: map[string]Account{},
+		dirty: map[string]bool{}, appsOf: map[string][]string{}, reversed: map[string]bool{},
+		byAcct: map[string][]*invoice.Document{}}
 }
 
 // load reads q (in the txn's namespace) and merges what it found. Records
@@ -76,16 +82,36 @@ func (t *txn) load(q Query) error {
 	for id, d := range s.Documents {
 		if _, ok := t.docs[id]; !ok {
 			d := d
-			t.docs[id] = &d
+			t.addDoc(&d)
 		}
 	}
 	for _, a := range s.Applications {
 		if _, ok := t.apps[a.ID]; !ok {
-			t.apps[a.ID] = a
-			t.appOrder = append(t.appOrder, a.ID)
+			t.addApp(a)
 		}
 	}
 	return nil
+}
+
+// addDoc puts a document in the txn and in its account's index.
+func (t *txn) addDoc(d *invoice.Document) {
+	t.docs[d.ID] = d
+	t.byAcct[d.Account] = append(t.byAcct[d.Account], d)
+}
+
+// addApp puts an application or reversal in the txn and in the indexes
+// that active reads, so that finding a document's applications costs what
+// it has, not what the txn holds.
+func (t *txn) addApp(a Application) {
+	t.apps[a.ID] = a
+	t.appOrder = append(t.appOrder, a.ID)
+	t.appsOf[a.Credit] = append(t.appsOf[a.Credit], a.ID)
+	if a.Debit != a.Credit {
+		t.appsOf[a.Debit] = append(t.appsOf[a.Debit], a.ID)
+	}
+	if a.Reverses != "" {
+		t.reversed[a.Reverses] = true
+	}
 }
 
 // account returns a loaded account the operation has already resolved.
@@ -109,13 +135,15 @@ func notFoundAccount(id string) error { return acctErr(id, fail(ErrNotFound, "no
 func notFoundDoc(id string) error { return docErr(id, fail(ErrNotFound, "no document %q", id)) }
 
 func (t *txn) touchAccount(id string) {
-	if !slices.Contains(t.dirtyAccounts, id) {
+	if !t.dirty["a"+id] {
+		t.dirty["a"+id] = true
 		t.dirtyAccounts = append(t.dirtyAccounts, id)
 	}
 }
 
 func (t *txn) touchDoc(id string) {
-	if !slices.Contains(t.dirtyDocs, id) {
+	if !t.dirty["d"+id] {
+		t.dirty["d"+id] = true
 		t.dirtyDocs = append(t.dirtyDocs, id)
 	}
 }
@@ -157,7 +185,7 @@ func (t *txn) issue(d invoice.Document) (*invoice.Document, error) {
 	if _, exists := t.docs[d.ID]; exists {
 		return nil, docErr(d.ID, fail(ErrAlreadyExists, "document %q already exists", d.ID))
 	}
-	t.docs[d.ID] = &d
+	t.addDoc(&d)
 	t.touchDoc(d.ID)
 	return &d, t.shift(&d, d.Open)
 }
@@ -216,8 +244,7 @@ func (t *txn) link(c, d string, amount money.Money, policy string) (Application,
 	app := Application{ID: t.l.newID(), Credit: c, Debit: d, CreditAccount: t.docs[c].Account,
 		DebitAccount: t.docs[d].Account, Amount: amount, Policy: policy, Operation: t.opID,
 		By: t.p.ID, At: t.now}
-	t.apps[app.ID] = app
-	t.appOrder = append(t.appOrder, app.ID)
+	t.addApp(app)
 	t.newApps = append(t.newApps, app)
 	return app, nil
 }
@@ -232,8 +259,7 @@ func (t *txn) unlink(app Application) (Application, error) {
 	}
 	rev := app
 	rev.ID, rev.Reverses, rev.Operation, rev.By, rev.At = t.l.newID(), app.ID, t.opID, t.p.ID, t.now
-	t.apps[rev.ID] = rev
-	t.appOrder = append(t.appOrder, rev.ID)
+	t.addApp(rev)
 	t.newApps = append(t.newApps, rev)
 	return rev, nil
 }
@@ -241,16 +267,9 @@ func (t *txn) unlink(app Application) (Application, error) {
 // active returns the applications touching document id that are not
 // reversed, oldest first. The document's applications must have been loaded.
 func (t *txn) active(id string) []Application {
-	reversed := map[string]bool{}
-	for _, a := range t.apps {
-		if a.Reverses != "" {
-			reversed[a.Reverses] = true
-		}
-	}
 	var out []Application
-	for _, aid := range t.appOrder {
-		a := t.apps[aid]
-		if a.Reverses == "" && !reversed[a.ID] && (a.Credit == id || a.Debit == id) {
+	for _, aid := range t.appsOf[id] {
+		if a := t.apps[aid]; a.Reverses == "" && !t.reversed[a.ID] {
 			out = append(out, a)
 		}
 	}
@@ -379,8 +398,8 @@ func (t *txn) loadDocs(q Query) error {
 // openDocs returns the loaded open documents of an account, by (Issued, ID).
 func (t *txn) openDocs(account string) []*invoice.Document {
 	var out []*invoice.Document
-	for _, d := range t.docs {
-		if d.Account == account && d.Status == invoice.Open {
+	for _, d := range t.byAcct[account] {
+		if d.Status == invoice.Open {
 			out = append(out, d)
 		}
 	}
