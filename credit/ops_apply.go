@@ -200,7 +200,10 @@ func applyIDs(req ApplyRequest) []string {
 
 func loadApply(t *txn, req ApplyRequest) error {
 	q := Query{Accounts: nonEmpty(req.Account), Documents: applyIDs(req)}
-	if len(req.Pairs) == 0 && (len(req.Debits) == 0 || len(req.Credits) == 0) {
+	// Named debits paid from the account's credit need its open credits
+	// only; with no debits named, every open document.
+	creditsOnly := len(req.Pairs) == 0 && len(req.Debits) > 0 && len(req.Credits) == 0 && req.Account != ""
+	if len(req.Pairs) == 0 && len(req.Debits) == 0 {
 		q.OpenOf = nonEmpty(req.Account)
 	}
 	// Applications of the credits show pairs already applied.
@@ -208,7 +211,13 @@ func loadApply(t *txn, req ApplyRequest) error {
 	for _, pr := range req.Pairs {
 		q.ApplicationsOf = append(q.ApplicationsOf, pr.Credit)
 	}
-	return t.loadDocs(q)
+	if err := t.loadDocs(q); err != nil {
+		return err
+	}
+	if _, ok := t.accounts[req.Account]; creditsOnly && ok {
+		return t.loadOpenCredits(req.Account)
+	}
+	return nil
 }
 
 // authorizeApply resolves every document named and asks for the base

@@ -239,7 +239,7 @@ func (l *Ledger) EligibleCredits(ctx context.Context, p Principal, debit string,
 				return err
 			}
 			if d, ok := t.docs[id]; ok {
-				return t.load(Query{OpenOf: []string{d.Account}})
+				return t.loadOpenCredits(d.Account)
 			}
 			return nil
 		},

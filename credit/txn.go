@@ -445,3 +445,31 @@ func stamp(t time.Time) time.Time {
 	}
 	return t.UTC().Truncate(time.Microsecond)
 }
+
+// creditKinds are the kinds of document that can pay a debit.
+var creditKinds = []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.Credit}
+
+// loadOpenCredits reads the open credits of an account, a page at a time,
+// through Store.Documents: what it costs depends on the account's open
+// credits, not on its open debits, however many. It is not part of the
+// first Load's snapshot, but nothing stale can be written: every document
+// the operation changes, and the account of each, is checked at its version
+// when it commits, and every change of a credit changes its account.
+func (t *txn) loadOpenCredits(account string) error {
+	f := DocumentFilter{Account: account, OpenOnly: true, Kinds: creditKinds, Limit: MaxPage}
+	for {
+		page, err := t.l.store.Documents(t.ctx, t.ns, f)
+		if err != nil {
+			return err
+		}
+		for i := range page {
+			if _, ok := t.docs[page[i].ID]; !ok {
+				t.addDoc(&page[i])
+			}
+		}
+		if len(page) < f.Limit {
+			return nil
+		}
+		f.After = page[len(page)-1].ID
+	}
+}
