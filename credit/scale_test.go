@@ -1,0 +1,64 @@
+package credit_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// BenchmarkOneDebitBesideMany: the reads an Apply naming one debit makes,
+// on an account with n open invoices and one open credit (memory store).
+// Compare n=100 with n=100000: they follow the open credits, not the
+// invoices.
+func BenchmarkOneDebitBesideMany(b *testing.B) {
+	for _, n := range []int{100, 100_000} {
+		f := newFixture(b)
+		f.open("big", "USD", credit.Term, "")
+		f.payment("big", "pay", "USD 1000000.00")
+		docs := make([]invoice.Document, n)
+		for i := range docs {
+			a := money.MustParse("USD 10.00")
+			docs[i] = invoice.Document{ID: fmt.Sprintf("inv-%07d", i), Account: "big", Kind: invoice.Invoice,
+				Amount: a, Open: a, Issued: t0, Due: t0, Status: invoice.Open, Version: 1}
+		}
+		seed(b, f, docs)
+		req := credit.ApplyRequest{Account: "big", Debits: []string{"inv-0000042"}}
+		b.Run(fmt.Sprintf("Preview/n=%d", n), func(b *testing.B) {
+			for range b.N {
+				if r, err := f.l.Preview(ctx, admin, req); err != nil || len(r.Plan.Lines) != 1 {
+					b.Fatal(r, err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("EligibleCredits/n=%d", n), func(b *testing.B) {
+			for range b.N {
+				if cs, err := f.l.EligibleCredits(ctx, admin, "inv-0000042", false); err != nil || len(cs) != 1 {
+					b.Fatal(cs, err)
+				}
+			}
+		})
+	}
+}
+
+// seed commits documents straight to the fixture's store, with the
+// account's open debit raised to match.
+func seed(tb testing.TB, f *fixture, docs []invoice.Document) {
+	tb.Helper()
+	snap, err := f.st.Load(ctx, credit.Query{Namespace: ns, Accounts: []string{"big"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a := snap.Accounts["big"]
+	for _, d := range docs {
+		if a.Debit, err = a.Debit.Add(d.Open); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	a.Version++
+	if err := f.st.Commit(ctx, &credit.Batch{Namespace: ns, Accounts: []credit.Account{a}, Documents: docs}); err != nil {
+		tb.Fatal(err)
+	}
+}
