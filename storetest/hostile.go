@@ -274,6 +274,10 @@ func hostileInputs(w *hostileWorld) []hostileInput {
 			_, err := l.Void(ctx, p, key, id, "")
 			return err
 		})
+		add("refund a foreign credit "+id, credit.ErrNotFound, func(key string) error {
+			_, err := l.Refund(ctx, p, key, credit.RefundRequest{All: true, Credit: id})
+			return err
+		})
 		add("apply a foreign credit "+id, credit.ErrNotFound, func(key string) error {
 			_, err := l.Apply(ctx, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: id, Debit: "inv1"}}, Partial: true})
 			return err
