@@ -48,7 +48,7 @@ var fuzzAmounts = []string{"0", "1", "0.5", "0.01", "10", "12.345", "30", "50", 
 
 var fuzzCurrencies = []money.Currency{usd, jpy, bhd, eur}
 
-// fuzzWorld is a small world for FuzzLedger, and the pools of ids it picks
+// fuzzWorld is a small world for FuzzInput, and the pools of ids it picks
 // from: the fixture's, and those of documents, applications and operations
 // that earlier steps created.
 type fuzzWorld struct {
