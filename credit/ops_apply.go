@@ -206,10 +206,15 @@ func loadApply(t *txn, req ApplyRequest) error {
 	if len(req.Pairs) == 0 && len(req.Debits) == 0 {
 		q.OpenOf = nonEmpty(req.Account)
 	}
-	// Applications of the credits show pairs already applied.
-	q.ApplicationsOf = req.Credits
+	// The applications of the debits named show the pairs already applied
+	// (a debit has few; a large payment may have thousands); with no debit
+	// named, those of the credits named.
+	q.ApplicationsOf = req.Debits
+	if len(req.Debits) == 0 {
+		q.ApplicationsOf = req.Credits
+	}
 	for _, pr := range req.Pairs {
-		q.ApplicationsOf = append(q.ApplicationsOf, pr.Credit)
+		q.ApplicationsOf = append(q.ApplicationsOf, pr.Debit)
 	}
 	if err := t.loadDocs(q); err != nil {
 		return err
@@ -327,9 +332,13 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 			return ApplyResult{}, docErr(id, fail(ErrRecurring, "%q is recurring", id))
 		}
 	}
-	// A credit already applied to a debit of the request stays as it is.
+	// A credit the request names that is already applied to a debit of the
+	// request stays as it is (iMIS: selecting it again changes nothing).
 	applied := map[[2]string]bool{}
 	for _, c := range credits {
+		if !explicit && !slices.Contains(req.Credits, c.ID) {
+			continue
+		}
 		for _, a := range t.active(c.ID) {
 			applied[[2]string{a.Credit, a.Debit}] = true
 		}

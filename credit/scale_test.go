@@ -62,3 +62,32 @@ func seed(tb testing.TB, f *fixture, docs []invoice.Document) {
 		tb.Fatal(err)
 	}
 }
+
+// BenchmarkPairOnABusyCredit: an explicit pair on a credit that already
+// has k applications (memory store). Compare k=100 with k=100000: the
+// Ledger reads the named debit's applications, not the credit's.
+func BenchmarkPairOnABusyCredit(b *testing.B) {
+	for _, k := range []int{100, 100_000} {
+		f := newFixture(b)
+		f.open("big", "USD", credit.Term, "")
+		f.payment("big", "pay", "USD 1000000.00")
+		f.invoice("big", "target", "USD 10.00")
+		apps := make([]credit.Application, k)
+		one := money.MustParse("USD 0.01")
+		for i := range apps {
+			apps[i] = credit.Application{ID: fmt.Sprintf("app-%07d", i), Credit: "pay", Debit: fmt.Sprintf("old-%07d", i),
+				CreditAccount: "big", DebitAccount: "big", Amount: one, Operation: "seed", At: t0}
+		}
+		if err := f.st.Commit(ctx, &credit.Batch{Namespace: ns, Applications: apps}); err != nil {
+			b.Fatal(err)
+		}
+		req := credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay", Debit: "target"}}}
+		b.Run(fmt.Sprintf("Preview/k=%d", k), func(b *testing.B) {
+			for range b.N {
+				if r, err := f.l.Preview(ctx, admin, req); err != nil || len(r.Plan.Lines) != 1 {
+					b.Fatal(r, err)
+				}
+			}
+		})
+	}
+}
