@@ -55,7 +55,8 @@ type Store interface {
 
 	// History returns the account's entries with Seq > afterSeq (from the
 	// first when afterSeq ≤ 0), in Seq order, at most limit of them (all when
-	// limit ≤ 0). An unknown account gives none and no error.
+	// limit ≤ 0). A page shorter than limit is the end of the history. An
+	// unknown account gives none and no error.
 	History(ctx context.Context, namespace, account string, afterSeq int64, limit int) ([]Entry, error)
 
 	// EntryAt returns the account's last entry with At ≤ t, compared to the

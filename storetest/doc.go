@@ -104,6 +104,9 @@
 //     nothing; keys are per namespace.
 //   - Ledger/Tenancy: another namespace's ids are not found and stay as
 //     they were.
+//   - Ledger/HiddenIsMissing: for every operation that takes ids, an id of
+//     an account the principal may not read gets exactly the answer of an
+//     id that exists nowhere (ErrNotFound, naming only the id given).
 //   - Ledger/Verify: Verify and VerifyNamespace (with an AccountLister)
 //     accept the hash chain and balances the store kept.
 //   - Ledger/LongHistory: a history of credit.MaxPage+10 entries pages

@@ -24,6 +24,7 @@ func ledgerScenarios() []scenario {
 		{"Ledger/Reads", "the Ledger's reads (balances as of a time, documents, applications) see what was written", ledgerReads},
 		{"Ledger/Idempotency", "a replayed key returns the first result and writes nothing; keys are per namespace", ledgerIdempotency},
 		{"Ledger/Tenancy", "another namespace's ids are not found through the Ledger and are left unchanged", ledgerTenancy},
+		{"Ledger/HiddenIsMissing", "an id of an account the principal may not read answers exactly as an id that exists nowhere, for every operation that takes ids", ledgerHiddenIsMissing},
 		{"Ledger/Verify", "the hash chain and balances of every history verify, account by account and for the namespace", ledgerVerify},
 		{"Ledger/LongHistory", "a history of more than one page of credit.MaxPage entries pages whole and verifies", ledgerLongHistory},
 		{"Ledger/HostileInputs", "requests refused by what the store kept (24-digit sums, ids and keys at their limits, used keys, documents' states, other namespaces' ids) are refused and write nothing", ledgerHostileInputs},
