@@ -261,7 +261,7 @@ func TestVoidOfAPurchaseRevertsAndReturnsAppliedCredit(t *testing.T) {
 	f.l.Purchase(ctx, admin, f.key(), credit.PurchaseRequest{Account: "acme", ID: "order-1", Amount: m("USD 300.00")})
 	f.l.Reimburse(ctx, admin, f.key(), credit.ReimburseRequest{Account: "acme", ID: "reimb-1", Amount: m("USD 300.00")})
 	applied := f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "reimb-1", Debit: "order-1"}}})
-	r, err := f.l.Void(ctx, admin, f.key(), "order-1", "order cancelled")
+	r, err := f.l.Void(ctx, admin, f.key(), credit.VoidRequest{Debit: "order-1", Reason: "order cancelled"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestVoidOfAPurchaseRevertsAndReturnsAppliedCredit(t *testing.T) {
 	f.wantRows("acme",
 		row{credit.OpApplied, "USD 300.00", "USD 0.00", "USD 1000.00", "USD 1000.00", "admin", "", ""},
 		row{credit.OpReverted, "USD 300.00", "USD 300.00", "USD 1300.00", "USD 1000.00", "admin", "", "order cancelled"})
-	_, err = f.l.Void(ctx, admin, f.key(), "order-1", "again")
+	_, err = f.l.Void(ctx, admin, f.key(), credit.VoidRequest{Debit: "order-1", Reason: "again"})
 	wantErr(t, err, credit.ErrBadState)
 }
 

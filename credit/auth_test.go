@@ -104,7 +104,7 @@ var authOps = []struct {
 		return err
 	}},
 	{"Void", func(f *authFixture, p credit.Principal) error {
-		_, err := f.l.Void(ctx, p, f.key(), "IA", "cancelled")
+		_, err := f.l.Void(ctx, p, f.key(), credit.VoidRequest{Debit: "IA", Reason: "cancelled"})
 		return err
 	}},
 	{"Refund", func(f *authFixture, p credit.Principal) error {
@@ -166,7 +166,7 @@ var authOps = []struct {
 		return err
 	}},
 	{"EligibleCredits", func(f *authFixture, p credit.Principal) error {
-		_, err := f.l.EligibleCredits(ctx, p, "IA", false)
+		_, err := f.l.EligibleCredits(ctx, p, credit.EligibleRequest{Debit: "IA"})
 		return err
 	}},
 }

@@ -143,7 +143,7 @@ func TestBillToMatchesCompanyElsePerson(t *testing.T) {
 	f.wantUnchanged("acct", before)
 
 	var ids []string
-	el, err := f.l.EligibleCredits(ctx, admin, "inv-acme", true)
+	el, err := f.l.EligibleCredits(ctx, admin, credit.EligibleRequest{Debit: "inv-acme", BillTo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,12 +152,12 @@ func TestBillToMatchesCompanyElsePerson(t *testing.T) {
 	}
 	wantStrings(t, "eligible for inv-acme", ids, "cm-acme")
 	ids = nil
-	el, _ = f.l.EligibleCredits(ctx, admin, "inv-ann", true)
+	el, _ = f.l.EligibleCredits(ctx, admin, credit.EligibleRequest{Debit: "inv-ann", BillTo: true})
 	for _, d := range el {
 		ids = append(ids, d.ID)
 	}
 	wantStrings(t, "eligible for inv-ann", ids, "cm-ann")
-	el, _ = f.l.EligibleCredits(ctx, admin, "inv-ann", false)
+	el, _ = f.l.EligibleCredits(ctx, admin, credit.EligibleRequest{Debit: "inv-ann"})
 	if len(el) != 3 {
 		t.Errorf("without bill-to matching, %d credits are eligible, want 3", len(el))
 	}

@@ -410,7 +410,7 @@ func newHostileWorld(tb testing.TB, st credit.Store) *hostileWorld {
 	pay(p, "usd", "pay-full", "USD 40")
 	ar := res(w.l.Apply(hBG, p, w.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay-full", Debit: "inv-paid"}}})).must(tb)
 	debit(p, "usd", "inv-void", "USD 10", false)
-	res(w.l.Void(hBG, p, w.key(), "inv-void", "cancelled")).must(tb)
+	res(w.l.Void(hBG, p, w.key(), credit.VoidRequest{Debit: "inv-void", Reason: "cancelled"})).must(tb)
 	debit(p, "usd", "inv-unap", "USD 5", false)
 	pay(p, "usd", "pay-unap", "USD 5")
 	ar = res(w.l.Apply(hBG, p, w.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay-unap", Debit: "inv-unap"}}})).must(tb)
@@ -740,7 +740,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 	for _, id := range []string{"nope"} {
 		id := id
 		add("void unknown or foreign "+id, credit.ErrNotFound, func(w *hostileWorld, key string) error {
-			_, err := w.l.Void(hBG, p, key, id, "")
+			_, err := w.l.Void(hBG, p, key, credit.VoidRequest{Debit: id})
 			return err
 		})
 		add("refund unknown or foreign "+id, credit.ErrNotFound, func(w *hostileWorld, key string) error {
@@ -819,7 +819,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("oversized void reason", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
-		_, err := w.l.Void(hBG, p, key, "inv1", longText)
+		_, err := w.l.Void(hBG, p, key, credit.VoidRequest{Debit: "inv1", Reason: longText})
 		return err
 	})
 	add("account id of invalid UTF-8", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
@@ -1093,7 +1093,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("void a payment", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
-		_, err := w.l.Void(hBG, p, key, "pay1", "")
+		_, err := w.l.Void(hBG, p, key, credit.VoidRequest{Debit: "pay1"})
 		return err
 	})
 	add("adjust to more than the current amount", credit.ErrInvalidAmount, func(w *hostileWorld, key string) error {
@@ -1156,7 +1156,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("eligible credits of a credit", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
-		_, err := w.l.EligibleCredits(hBG, p, "pay1", false)
+		_, err := w.l.EligibleCredits(hBG, p, credit.EligibleRequest{Debit: "pay1"})
 		return err
 	})
 	cancelled, cancel := context.WithCancel(hBG)

@@ -155,7 +155,7 @@ func TestCreditIsNeverAppliedToARecurringInvoice(t *testing.T) {
 		t.Errorf("applied to a recurring invoice: %q", appLines(r.Applications))
 	}
 	f.wantUnchanged("ann", before)
-	el, err := f.l.EligibleCredits(ctx, admin, "dues", false)
+	el, err := f.l.EligibleCredits(ctx, admin, credit.EligibleRequest{Debit: "dues"})
 	if err != nil || len(el) != 0 {
 		t.Errorf("eligible credits for a recurring invoice: %v %v", el, err)
 	}

@@ -36,11 +36,18 @@ func (l *Ledger) Adjust(ctx context.Context, p Principal, key string, req Adjust
 	return run(l, ctx, p, key, req, adjust)
 }
 
+// VoidRequest voids a debit, with the reason recorded on its history entry.
+type VoidRequest struct {
+	Debit   string `json:"debit"`
+	Reason  string `json:"reason,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
 // Void voids a debit (Adobe: Reverted, the order cancelled): every
 // application on it is reversed, its credits reopen, and its open balance is
 // removed.
-func (l *Ledger) Void(ctx context.Context, p Principal, key string, debit, reason string) (AdjustResult, error) {
-	return run(l, ctx, p, key, AdjustRequest{Debit: debit, Reason: reason}, void)
+func (l *Ledger) Void(ctx context.Context, p Principal, key string, req VoidRequest) (AdjustResult, error) {
+	return run(l, ctx, p, key, AdjustRequest{Debit: req.Debit, Reason: req.Reason, Comment: req.Comment}, void)
 }
 
 var adjust = &spec[AdjustRequest, AdjustResult]{

@@ -226,11 +226,19 @@ var operationApplications = &spec[string, []Application]{
 	},
 }
 
+// EligibleRequest names the debit whose eligible credits to list.
+type EligibleRequest struct {
+	Debit string
+	// BillTo lists only credits whose bill-to party matches the debit's.
+	BillTo bool
+}
+
 // EligibleCredits returns the open credits of the debit's account that may
-// pay it, oldest first: same currency, not expired, and, with billTo, whose
+// pay it, oldest first: same currency, not expired, and, with BillTo, whose
 // bill-to party matches (Aptify: the Credit Order lookup returns only orders
 // with a credit balance whose Bill To matches). A recurring debit has none.
-func (l *Ledger) EligibleCredits(ctx context.Context, p Principal, debit string, billTo bool) ([]invoice.Document, error) {
+func (l *Ledger) EligibleCredits(ctx context.Context, p Principal, req EligibleRequest) ([]invoice.Document, error) {
+	debit, billTo := req.Debit, req.BillTo
 	return run(l, ctx, p, "", debit, &spec[string, []invoice.Document]{
 		method: "EligibleCredits",
 		check:  func(_ *Ledger, id *string) error { return checkID("debit", *id, true) },

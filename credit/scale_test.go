@@ -35,7 +35,7 @@ func BenchmarkOneDebitBesideMany(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("EligibleCredits/n=%d", n), func(b *testing.B) {
 			for range b.N {
-				if cs, err := f.l.EligibleCredits(ctx, admin, "inv-0000042", false); err != nil || len(cs) != 1 {
+				if cs, err := f.l.EligibleCredits(ctx, admin, credit.EligibleRequest{Debit: "inv-0000042"}); err != nil || len(cs) != 1 {
 					b.Fatal(cs, err)
 				}
 			}

@@ -414,7 +414,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			return err
 		}},
 		{"void unknown debit", credit.ErrNotFound, func() error {
-			_, err := l.Void(ctx, p, f.key(), "nope", "")
+			_, err := l.Void(ctx, p, f.key(), credit.VoidRequest{Debit: "nope"})
 			return err
 		}},
 		{"refund more than open", credit.ErrInsufficientCredit, func() error {
@@ -506,7 +506,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			return err
 		}},
 		{"eligible credits of unknown debit", credit.ErrNotFound, func() error {
-			_, err := l.EligibleCredits(ctx, p, "nope", false)
+			_, err := l.EligibleCredits(ctx, p, credit.EligibleRequest{Debit: "nope"})
 			return err
 		}},
 		{"preview more than the credit holds", credit.ErrInsufficientCredit, func() error {
@@ -558,7 +558,10 @@ func TestDefaultRolesRefuseAndAllowThroughTheLedger(t *testing.T) {
 			_, err := l.Refund(ctx, member, f.key(), credit.RefundRequest{All: true, Credit: pay})
 			return err
 		},
-		"member voids": func() error { _, err := l.Void(ctx, member, f.key(), inv, ""); return err },
+		"member voids": func() error {
+			_, err := l.Void(ctx, member, f.key(), credit.VoidRequest{Debit: inv})
+			return err
+		},
 		"member links pairs": func() error {
 			_, err := l.Apply(ctx, member, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: inv}}, Partial: true})
 			return err

@@ -131,7 +131,7 @@ func runAgingUndoesLaterChanges(t *testing.T, f *fixture) {
 	}
 	f.clock.set(date(2025, 7, 10))
 	f.must(f.l.Adjust(f.ctx, f.admin, f.key(), credit.AdjustRequest{Debit: "INV-3", Amount: mustMoney("USD 200.00")}))
-	f.must(f.l.Void(f.ctx, f.admin, f.key(), "INV-4", "cancelled"))
+	f.must(f.l.Void(f.ctx, f.admin, f.key(), credit.VoidRequest{Debit: "INV-4", Reason: "cancelled"}))
 	f.must(f.l.Refund(f.ctx, f.admin, f.key(), credit.RefundRequest{Credit: "PAY-2", Amount: mustMoney("USD 50.00")}))
 	f.must(f.l.ReversePayment(f.ctx, f.admin, f.key(), credit.ReverseRequest{Payment: "PAY-3", ChargeBack: true}))
 	f.open("other", "USD")

@@ -140,7 +140,7 @@ func runAgingReplay(t *testing.T, newF func(*rapid.T) *fixture) {
 				}
 			case 7:
 				if id := pick(debits, "debit"); id != "" {
-					_, _ = f.l.Void(f.ctx, f.admin, f.key(), id, "cancelled")
+					_, _ = f.l.Void(f.ctx, f.admin, f.key(), credit.VoidRequest{Debit: id, Reason: "cancelled"})
 				}
 			case 8:
 				if id := pick(credits, "credit"); id != "" {

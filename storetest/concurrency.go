@@ -311,7 +311,7 @@ func concurrentRandom(t tb, e *env) {
 				case 5:
 					if d, ok := pick(); ok && d.IsDebit() {
 						var r credit.AdjustResult
-						if r, err = l.Void(f.ctx, f.p, key, d.ID, "random"); err == nil {
+						if r, err = l.Void(f.ctx, f.p, key, credit.VoidRequest{Debit: d.ID, Reason: "random"}); err == nil {
 							mu.Lock()
 							net += minor(r.Removed)
 							mu.Unlock()

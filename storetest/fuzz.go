@@ -302,7 +302,10 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 		}
 	case 11:
 		id := w.doc()
-		return "void", false, func(key string) error { _, err := l.Void(w.f.ctx, p, key, id, "fuzz"); return err }
+		return "void", false, func(key string) error {
+			_, err := l.Void(w.f.ctx, p, key, credit.VoidRequest{Debit: id, Reason: "fuzz"})
+			return err
+		}
 	case 12:
 		req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount()}
 		return "refund", false, func(key string) error { _, err := l.Refund(w.f.ctx, p, key, req); return err }

@@ -64,7 +64,7 @@ var hiddenOps = []struct {
 		return err
 	}},
 	{"Void", func(ctx context.Context, l *credit.Ledger, p credit.Principal, key, id, _ string) error {
-		_, err := l.Void(ctx, p, key, orID(id, hidInv), "cancelled")
+		_, err := l.Void(ctx, p, key, credit.VoidRequest{Debit: orID(id, hidInv), Reason: "cancelled"})
 		return err
 	}},
 	{"Adjust", func(ctx context.Context, l *credit.Ledger, p credit.Principal, key, id, _ string) error {
@@ -116,7 +116,7 @@ var hiddenOps = []struct {
 		return err
 	}},
 	{"EligibleCredits", func(ctx context.Context, l *credit.Ledger, p credit.Principal, _, id, _ string) error {
-		_, err := l.EligibleCredits(ctx, p, orID(id, hidInv), false)
+		_, err := l.EligibleCredits(ctx, p, credit.EligibleRequest{Debit: orID(id, hidInv)})
 		return err
 	}},
 	{"History", func(ctx context.Context, l *credit.Ledger, p credit.Principal, _, id, _ string) error {

@@ -89,7 +89,7 @@ func newHostileWorld(t tb, e *env) *hostileWorld {
 	ar := res(l.Apply(ctx, p, a.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay-full", Debit: "inv-paid"}}})).must(t)
 	w.applyOp = ar.Operation
 	debit(a, "usd", "inv-void", "USD 10", false)
-	res(l.Void(ctx, p, a.key(), "inv-void", "cancelled")).must(t)
+	res(l.Void(ctx, p, a.key(), credit.VoidRequest{Debit: "inv-void", Reason: "cancelled"})).must(t)
 	debit(a, "usd", "inv-unap", "USD 5", false)
 	pay(a, "usd", "pay-unap", "USD 5")
 	ar = res(l.Apply(ctx, p, a.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay-unap", Debit: "inv-unap"}}})).must(t)
@@ -209,7 +209,7 @@ func hostileInputs(w *hostileWorld) []hostileInput {
 		return err
 	})
 	add("void twice", credit.ErrBadState, func(key string) error {
-		_, err := l.Void(ctx, p, key, "inv-void", "")
+		_, err := l.Void(ctx, p, key, credit.VoidRequest{Debit: "inv-void"})
 		return err
 	})
 	add("reverse a payment twice", credit.ErrBadState, func(key string) error {
@@ -271,7 +271,7 @@ func hostileInputs(w *hostileWorld) []hostileInput {
 	// Ids of another namespace.
 	for _, id := range []string{"f-inv", "f-pay"} {
 		add("void a foreign "+id, credit.ErrNotFound, func(key string) error {
-			_, err := l.Void(ctx, p, key, id, "")
+			_, err := l.Void(ctx, p, key, credit.VoidRequest{Debit: id})
 			return err
 		})
 		add("refund a foreign credit "+id, credit.ErrNotFound, func(key string) error {
@@ -312,7 +312,7 @@ func hostileInputs(w *hostileWorld) []hostileInput {
 		return err
 	})
 	add("void from another namespace", credit.ErrNotFound, func(key string) error {
-		_, err := l.Void(ctx, q, key, "inv1", "")
+		_, err := l.Void(ctx, q, key, credit.VoidRequest{Debit: "inv1"})
 		return err
 	})
 	add("a foreign key of the longest length replayed in another namespace", credit.ErrNotFound, func(string) error {

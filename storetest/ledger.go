@@ -123,12 +123,12 @@ func ledgerOperations(t tb, e *env) {
 	f.open(pay, 21000, invoice.Open)
 	f.open(inv2, 0, invoice.Paid)
 	// Void it: the rest comes back too.
-	if _, err := f.l.Void(f.ctx, f.p, f.key(), inv2, "cancelled"); err != nil {
+	if _, err := f.l.Void(f.ctx, f.p, f.key(), credit.VoidRequest{Debit: inv2, Reason: "cancelled"}); err != nil {
 		t.Fatalf("Void: %v", err)
 	}
 	f.open(pay, 25000, invoice.Open)
 	f.open(inv2, 0, invoice.Void)
-	_, err = f.l.Void(f.ctx, f.p, f.key(), inv2, "again")
+	_, err = f.l.Void(f.ctx, f.p, f.key(), credit.VoidRequest{Debit: inv2, Reason: "again"})
 	wantErr(t, "void twice", err, credit.ErrBadState)
 	f.balances("a", 25000, 60000)
 
@@ -273,7 +273,7 @@ func ledgerReads(t tb, e *env) {
 		t.Errorf("BalancesAt after the last entry = %+v, want %+v", b, now)
 	}
 	// EligibleCredits and Preview, which writes nothing.
-	el, err := f.l.EligibleCredits(f.ctx, f.p, inv, false)
+	el, err := f.l.EligibleCredits(f.ctx, f.p, credit.EligibleRequest{Debit: inv})
 	f.must("EligibleCredits", err)
 	if len(el) != 1 || el[0].ID != pay {
 		t.Errorf("EligibleCredits = %v", el)
@@ -415,11 +415,14 @@ func ledgerTenancy(t tb, e *env) {
 	// g knows f's ids but cannot read or touch them.
 	l, p, ctx := g.l, g.p, g.ctx
 	attempts := map[string]func() error{
-		"Account":         func() error { _, err := l.Account(ctx, p, "a"); return err },
-		"Balances":        func() error { _, err := l.Balances(ctx, p, "a"); return err },
-		"Document":        func() error { _, err := l.Document(ctx, p, inv); return err },
-		"Applications":    func() error { _, err := l.Applications(ctx, p, inv); return err },
-		"EligibleCredits": func() error { _, err := l.EligibleCredits(ctx, p, inv, false); return err },
+		"Account":      func() error { _, err := l.Account(ctx, p, "a"); return err },
+		"Balances":     func() error { _, err := l.Balances(ctx, p, "a"); return err },
+		"Document":     func() error { _, err := l.Document(ctx, p, inv); return err },
+		"Applications": func() error { _, err := l.Applications(ctx, p, inv); return err },
+		"EligibleCredits": func() error {
+			_, err := l.EligibleCredits(ctx, p, credit.EligibleRequest{Debit: inv})
+			return err
+		},
 		"IssueDebit": func() error {
 			_, err := l.IssueDebit(ctx, p, g.key(), credit.DebitRequest{Account: "a", Amount: cents(1)})
 			return err
@@ -436,7 +439,10 @@ func ledgerTenancy(t tb, e *env) {
 			_, err := l.Refund(ctx, p, g.key(), credit.RefundRequest{All: true, Credit: pay})
 			return err
 		},
-		"Void": func() error { _, err := l.Void(ctx, p, g.key(), inv, ""); return err },
+		"Void": func() error {
+			_, err := l.Void(ctx, p, g.key(), credit.VoidRequest{Debit: inv})
+			return err
+		},
 		"Transfer": func() error {
 			_, err := l.Transfer(ctx, p, g.key(), credit.TransferRequest{All: true, Credit: pay, To: "b"})
 			return err

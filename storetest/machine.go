@@ -629,7 +629,7 @@ func (mc *machine) adjust(t *rapid.T) {
 func (mc *machine) void(t *rapid.T) {
 	d := mc.pick(t, "debit", anyDebit)
 	mc.adjustTo(t, "Void", d, 0, func(k string) (any, error) {
-		return mc.f.l.Void(mc.f.ctx, mc.f.p, k, d.id, "cancelled")
+		return mc.f.l.Void(mc.f.ctx, mc.f.p, k, credit.VoidRequest{Debit: d.id, Reason: "cancelled"})
 	})
 }
 
@@ -783,7 +783,7 @@ func (mc *machine) unknownIDs(t *rapid.T) {
 		"Refund": func(k string) (any, error) {
 			return l.Refund(ctx, p, k, credit.RefundRequest{All: true, Credit: "nope"})
 		},
-		"Void":    func(k string) (any, error) { return l.Void(ctx, p, k, "nope", "") },
+		"Void":    func(k string) (any, error) { return l.Void(ctx, p, k, credit.VoidRequest{Debit: "nope"}) },
 		"Unapply": func(k string) (any, error) { return l.Unapply(ctx, p, k, credit.UnapplyRequest{Application: "nope"}) },
 		"Transfer": func(k string) (any, error) {
 			return l.Transfer(ctx, p, k, credit.TransferRequest{All: true, Credit: "nope", To: "a"})

@@ -298,7 +298,7 @@ func regressVoidReturnsCredit(t tb, f *fixture) {
 	f.wantOpen("pay", "USD 10", invoice.Open)
 	f.wantOutstanding("c", "USD 10")
 
-	v := res(f.l.Void(f.ctx, p, f.key(), "inv", "order cancelled")).must(t)
+	v := res(f.l.Void(f.ctx, p, f.key(), credit.VoidRequest{Debit: "inv", Reason: "order cancelled"})).must(t)
 	if len(v.Reversals) != 2 || !v.Removed.Equal(mon("USD 100")) {
 		t.Errorf("void reversed %d applications and removed %v, want 2 and USD 100", len(v.Reversals), v.Removed)
 	}
@@ -675,7 +675,7 @@ func regressVoidOrPaidTarget(t tb, f *fixture) {
 	p := f.p
 	f.openIn("c", credit.Term)
 	res(f.l.IssueDebit(f.ctx, p, f.key(), credit.DebitRequest{Account: "c", ID: "void", Amount: mon("USD 20")})).must(t)
-	res(f.l.Void(f.ctx, p, f.key(), "void", "")).must(t)
+	res(f.l.Void(f.ctx, p, f.key(), credit.VoidRequest{Debit: "void"})).must(t)
 	res(f.l.IssueDebit(f.ctx, p, f.key(), credit.DebitRequest{Account: "c", ID: "paid", Amount: mon("USD 20")})).must(t)
 	res(f.l.IssueCredit(f.ctx, p, f.key(), credit.CreditRequest{Account: "c", ID: "p0", Amount: mon("USD 20")})).must(t)
 	res(f.l.Apply(f.ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "p0", Debit: "paid"}}})).must(t)
@@ -731,7 +731,7 @@ func regressExpiredCredit(t tb, f *fixture) {
 	if _, err := f.l.Transfer(f.ctx, p, f.key(), credit.TransferRequest{All: true, Credit: "promo", To: "d"}); !errors.Is(err, credit.ErrBadState) {
 		t.Errorf("transfer of an expired credit: %v, want ErrBadState", err)
 	}
-	if el := res(f.l.EligibleCredits(f.ctx, p, "inv", false)).must(t); len(el) != 0 {
+	if el := res(f.l.EligibleCredits(f.ctx, p, credit.EligibleRequest{Debit: "inv"})).must(t); len(el) != 0 {
 		t.Errorf("eligible credits include an expired one: %v", el)
 	}
 	f.wantOpen("promo", "USD 50", invoice.Open)

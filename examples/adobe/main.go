@@ -126,7 +126,7 @@ func run(w io.Writer) error {
 		return err
 	}
 
-	if _, err := ledger.Void(ctx, admin, "cancel-102", "000000102", "order #000000102 cancelled"); err != nil {
+	if _, err := ledger.Void(ctx, admin, "cancel-102", credit.VoidRequest{Debit: "000000102", Reason: "order #000000102 cancelled"}); err != nil {
 		return err
 	}
 	if err := show("Reverted: order #000000102 cancelled, its amount returns to the available credit"); err != nil {

@@ -98,7 +98,7 @@ func run(w io.Writer) error {
 
 	demo.Heading(w, "The Credit Order lookup")
 	for _, o := range []string{"ORD-10", "ORD-11"} {
-		cs, err := ledger.EligibleCredits(ctx, clerk, o, true)
+		cs, err := ledger.EligibleCredits(ctx, clerk, credit.EligibleRequest{Debit: o, BillTo: true})
 		if err != nil {
 			return err
 		}

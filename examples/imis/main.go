@@ -233,7 +233,7 @@ func run(w io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	if _, err := ledger.Void(ctx, finance, "cancel-reg-jane", "REG-JANE", "Jane cannot attend; a coworker goes instead"); err != nil {
+	if _, err := ledger.Void(ctx, finance, "cancel-reg-jane", credit.VoidRequest{Debit: "REG-JANE", Reason: "Jane cannot attend; a coworker goes instead"}); err != nil {
 		return err
 	}
 	if err := show(jane, "Jane's paid registration is cancelled: her payment is open credit again"); err != nil {

@@ -97,7 +97,7 @@ func TestLedgerMatchesMemory(t *testing.T) {
 		add(l.Apply(ctx, admin, "apply", credit.ApplyRequest{Pairs: []credit.Pair{{Credit: pay, Debit: invs[0]}}})) // replay
 		add(l.Apply(ctx, admin, "use", credit.ApplyRequest{Account: "acct", Cap: m("USD 20.00"), Partial: true}))
 		add(l.Unapply(ctx, admin, "unapply", credit.UnapplyRequest{Operation: r.results[0].(credit.ApplyResult).Operation}))
-		add(l.Void(ctx, admin, "void", invs[1], "cancelled"))
+		add(l.Void(ctx, admin, "void", credit.VoidRequest{Debit: invs[1], Reason: "cancelled"}))
 		add(l.Purchase(ctx, admin, "buy", credit.PurchaseRequest{Account: "acct", Amount: m("USD 250.00")}))
 		add(l.Balances(ctx, admin, "acct"))
 		add(l.BalancesAt(ctx, admin, "acct", t0.Add(3*time.Second)))
