@@ -75,6 +75,7 @@ const (
 	tagTransfer    resultTag = 9
 	tagConsolidate resultTag = 10
 	tagExpire      resultTag = 11
+	tagRefund      resultTag = 12 // Refund stored a bare document (tagDocument) before
 )
 
 // encodeResult encodes r, one of the result types the Ledger stores, in the
@@ -119,6 +120,10 @@ func encodeResult(r any) ([]byte, error) {
 	case invoice.Document:
 		e.tag(tagDocument)
 		e.document(&v)
+	case RefundResult:
+		e.tag(tagRefund)
+		e.document(&v.Document)
+		e.balances(&v.Balances)
 	case ReverseResult:
 		e.tag(tagReverse)
 		e.document(&v.Document)
@@ -165,7 +170,14 @@ func decodeResult(b []byte, out any) error {
 		return decodeJSON(b, out)
 	}
 	d := decoder{b: b, s: string(b), off: 1}
-	if got := resultTag(d.byte()); d.err == nil && got != want {
+	got := resultTag(d.byte())
+	if p, ok := out.(*RefundResult); ok && d.err == nil && got == tagDocument {
+		// A refund recorded when Refund returned the bare document.
+		var v invoice.Document
+		d.document(&v)
+		return d.finish(func() { *p = RefundResult{Document: v} })
+	}
+	if d.err == nil && got != want {
 		return errStoredResult(fmt.Sprintf("holds a result of tag %d, not %T", got, out))
 	}
 	switch p := out.(type) {
@@ -213,6 +225,11 @@ func decodeResult(b []byte, out any) error {
 		var v invoice.Document
 		d.document(&v)
 		return d.finish(func() { *p = v })
+	case *RefundResult:
+		var v RefundResult
+		d.document(&v.Document)
+		d.balances(&v.Balances)
+		return d.finish(func() { *p = v })
 	case *ReverseResult:
 		var v ReverseResult
 		d.document(&v.Document)
@@ -255,6 +272,8 @@ func tagOf(out any) (resultTag, bool) {
 		return tagAdjust, true
 	case *invoice.Document:
 		return tagDocument, true
+	case *RefundResult:
+		return tagRefund, true
 	case *ReverseResult:
 		return tagReverse, true
 	case *TransferResult:
@@ -296,6 +315,12 @@ func decodeJSON(b []byte, out any) error {
 		err = unmarshalInto(b, p)
 	case *invoice.Document:
 		err = unmarshalInto(b, p)
+	case *RefundResult:
+		// Version 0 stored what Refund returned then: the document.
+		var doc invoice.Document
+		if err = unmarshalInto(b, &doc); err == nil {
+			*p = RefundResult{Document: doc}
+		}
 	case *ReverseResult:
 		err = unmarshalInto(b, p)
 	case *TransferResult:

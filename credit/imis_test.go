@@ -212,20 +212,20 @@ func TestRefundOfOpenCreditRemovesIt(t *testing.T) {
 	_, err := f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "pay-1", Amount: m("USD 70.01")})
 	wantErr(t, err, credit.ErrInsufficientCredit)
 	f.wantUnchanged("ann", before)
-	d, err := f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "pay-1", Amount: m("USD 50.00"), Reference: "RF-1", Comment: "member left"})
+	rr, err := f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "pay-1", Amount: m("USD 50.00"), Reference: "RF-1", Comment: "member left"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if str(d.Open) != "USD 20.00" || d.Status != invoice.Open {
-		t.Errorf("after a part refund %+v", d)
+	if d := rr.Document; str(d.Open) != "USD 20.00" || d.Status != invoice.Open || str(rr.Balances.Credit) != "USD 20.00" {
+		t.Errorf("after a part refund %+v", rr)
 	}
 	f.wantRows("ann", row{credit.OpPaidOut, "USD 50.00", "USD 20.00", "USD 20.00", "USD 0.00", "admin", "RF-1", "member left"})
-	d, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
+	rr, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if str(d.Open) != "USD 0.00" || d.Status != invoice.Refunded {
-		t.Errorf("after the full refund %+v", d)
+	if d := rr.Document; str(d.Open) != "USD 0.00" || d.Status != invoice.Refunded {
+		t.Errorf("after the full refund %+v", rr)
 	}
 	f.wantRows("ann", row{credit.OpPaidOut, "USD 20.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "", ""})
 	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})

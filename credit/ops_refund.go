@@ -22,13 +22,20 @@ type RefundRequest struct {
 	Comment   string      `json:"comment,omitempty"`
 }
 
+// RefundResult is the credit as the refund left it and its account's
+// balances after.
+type RefundResult struct {
+	Document invoice.Document `json:"document"`
+	Balances Balances         `json:"balances"`
+}
+
 // Refund takes open credit out to the customer; the outstanding balance
 // falls by the amount. A credit refunded in full ends Refunded.
-func (l *Ledger) Refund(ctx context.Context, p Principal, key string, req RefundRequest) (invoice.Document, error) {
+func (l *Ledger) Refund(ctx context.Context, p Principal, key string, req RefundRequest) (RefundResult, error) {
 	return run(l, ctx, p, key, req, refund)
 }
 
-var refund = &spec[RefundRequest, invoice.Document]{
+var refund = &spec[RefundRequest, RefundResult]{
 	method: "Refund",
 	entry:  func(RefundRequest) Operation { return OpPaidOut },
 	check: func(l *Ledger, req *RefundRequest) error {
@@ -52,22 +59,22 @@ var refund = &spec[RefundRequest, invoice.Document]{
 		_, err := t.seeDoc(ActRefund, req.Credit)
 		return err
 	},
-	compute: func(t *txn, req RefundRequest) (invoice.Document, error) {
+	compute: func(t *txn, req RefundRequest) (RefundResult, error) {
 		c, err := t.openCredit(req.Credit)
 		if err != nil {
-			return invoice.Document{}, err
+			return RefundResult{}, err
 		}
 		amt, err := upToOpen(c, req.Amount)
 		if err != nil {
-			return invoice.Document{}, err
+			return RefundResult{}, err
 		}
 		if err := t.take(c.ID, amt, invoice.Refunded); err != nil {
-			return invoice.Document{}, err
+			return RefundResult{}, err
 		}
 		if err := t.record(c.Account, note{Op: OpPaidOut, Document: c.ID, Amount: amt, Reference: req.Reference, Comment: req.Comment}); err != nil {
-			return invoice.Document{}, err
+			return RefundResult{}, err
 		}
-		return t.finalDoc(c.ID), nil
+		return RefundResult{Document: t.finalDoc(c.ID), Balances: t.final(c.Account).Balances()}, nil
 	},
 }
 
