@@ -143,3 +143,26 @@ func TestOperationApplicationsTraceAnEntry(t *testing.T) {
 	_, err = f.l.OperationApplications(ctx, admin, "no-such-operation")
 	wantErr(t, err, credit.ErrNotFound)
 }
+
+func TestActiveApplicationsAreNetOfReversals(t *testing.T) {
+	f := newFixture(t)
+	f.open("acct", "USD", credit.Term, "")
+	f.payment("acct", "pay", "USD 100.00")
+	f.invoice("acct", "inv", "USD 100.00")
+	r1 := f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay", Debit: "inv", Amount: m("USD 30.00")}}})
+	f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay", Debit: "inv", Amount: m("USD 20.00")}}})
+	if _, err := f.l.Unapply(ctx, admin, f.key(), credit.UnapplyRequest{Application: r1.Applications[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.l.Applications(ctx, admin, "inv")
+	if err != nil || len(all) != 3 {
+		t.Fatalf("all applications: %d, %v", len(all), err)
+	}
+	active, err := f.l.ActiveApplications(ctx, admin, "inv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStrings(t, "in force", appLines(active), "pay→inv USD 20.00")
+	_, err = f.l.ActiveApplications(ctx, admin, "nope")
+	wantErr(t, err, credit.ErrNotFound)
+}

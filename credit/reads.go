@@ -180,6 +180,19 @@ var applications = &spec[string, []Application]{
 	},
 }
 
+// ActiveApplications returns the applications touching a document that
+// are still in force: not reversals, and not reversed. Their amounts add up
+// to what the document has paid (a debit) or used (a credit).
+func (l *Ledger) ActiveApplications(ctx context.Context, p Principal, document string) ([]Application, error) {
+	return run(l, ctx, p, "", document, &spec[string, []Application]{
+		method:    "ActiveApplications",
+		check:     applications.check,
+		load:      applications.load,
+		authorize: applications.authorize,
+		compute:   func(t *txn, id string) ([]Application, error) { return t.active(id), nil },
+	})
+}
+
 // OperationApplications returns the applications and reversals one
 // operation wrote (ApplyResult.Operation, Entry.Operation), oldest first:
 // which credit paid which debit in an "applied" or "unapplied" entry of the

@@ -111,6 +111,10 @@ var hiddenOps = []struct {
 		_, err := l.OperationApplications(ctx, p, op)
 		return err
 	}},
+	{"ActiveApplications", func(ctx context.Context, l *credit.Ledger, p credit.Principal, _, id, _ string) error {
+		_, err := l.ActiveApplications(ctx, p, orID(id, hidPay))
+		return err
+	}},
 	{"Applications", func(ctx context.Context, l *credit.Ledger, p credit.Principal, _, id, _ string) error {
 		_, err := l.Applications(ctx, p, orID(id, hidPay))
 		return err
