@@ -180,6 +180,12 @@ func decodeResult(b []byte, out any) error {
 	if d.err == nil && got != want {
 		return errStoredResult(fmt.Sprintf("holds a result of tag %d, not %T", got, out))
 	}
+	return decodeFields(&d, out)
+}
+
+// decodeFields reads the fields of a version 1 result of out's type, after
+// its tag, into out.
+func decodeFields(d *decoder, out any) error {
 	switch p := out.(type) {
 	case *Account:
 		var v Account
@@ -252,7 +258,7 @@ func decodeResult(b []byte, out any) error {
 		v.Removed = d.money()
 		return d.finish(func() { *p = v })
 	}
-	panic("unreachable: tagOf and decodeResult list different types")
+	panic("unreachable: tagOf and decodeFields list different types")
 }
 
 // tagOf returns the tag of the result type out points to.
