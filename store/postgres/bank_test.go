@@ -416,9 +416,9 @@ func checkBank(t *testing.T, ctx context.Context, l *credit.Ledger, p credit.Pri
 					t.Errorf("%s %s: reversal %s not in the store", c.kind, c.key, a.ID)
 				}
 			}
-		case invoice.Document:
+		case credit.RefundResult:
 			want++
-			refunds[r.ID]++
+			refunds[r.Document.ID]++
 		case credit.ReverseResult:
 			want++
 			if n := byDocOp[docOp{r.Document.ID, credit.OpPaymentCancelled}]; n != 1 {
