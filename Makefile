@@ -2,7 +2,7 @@
 
 FUZZTIME ?= 30s
 
-.PHONY: test test-faults test-short bench bench-go bench-pg bench-scale fuzz tour
+.PHONY: test test-all test-faults test-short bench bench-go bench-pg bench-scale fuzz tour
 
 # go.mod and go.sum tidy, formatting, vet, staticcheck (a tool dependency in
 # go.mod), then every test, against a throwaway PostgreSQL.
@@ -12,8 +12,13 @@ test:
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need formatting:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go tool staticcheck ./...
+	$(MAKE) -j2 --output-sync=target test-all test-faults
+
+# Every test under the race detector, against a throwaway PostgreSQL. make test
+# runs it beside test-faults: the crash test mostly waits for its own server to
+# stop and start, so the two share the machine well.
+test-all:
 	scripts/with-postgres.sh go test -race -count=1 -timeout 40m ./...
-	$(MAKE) test-faults
 
 # The tests that crash, stop and restart a PostgreSQL server of their own (fsync on) under
 # concurrent writers, and terminate a backend during COMMIT: about a minute. They need the
