@@ -29,6 +29,26 @@ type Request struct {
 	// AsOf is the time the plan is made at: credits expired at AsOf are not
 	// eligible, and debits due before it are overdue.
 	AsOf time.Time
+	// Skip lists credit→debit pairs the plan must not use (iMIS: a credit
+	// selected again for a debit it already paid changes nothing); the
+	// credit may still pay the request's other debits. PairEligible is
+	// false for them, and Validate refuses a line on one.
+	Skip []SkipPair
+}
+
+// SkipPair names a credit that may not pay a debit (see Request.Skip).
+type SkipPair struct {
+	Credit, Debit string
+}
+
+// skipped reports whether the request holds c back from d.
+func (req *Request) skipped(c, d string) bool {
+	for _, p := range req.Skip {
+		if p.Credit == c && p.Debit == d {
+			return true
+		}
+	}
+	return false
 }
 
 // Line moves Amount of the credit document Credit onto the debit document
@@ -137,7 +157,7 @@ func (req Request) DebitEligible(d invoice.Document) bool { return debitOK(&d) }
 func (req Request) PairEligible(c, d invoice.Document) bool {
 	return creditOK(&c, &req) && debitOK(&d) &&
 		c.Open.Currency() == d.Open.Currency() &&
-		(!req.BillTo || invoice.BillToMatches(c.BillTo, d.BillTo))
+		(!req.BillTo || invoice.BillToMatches(c.BillTo, d.BillTo)) && !req.skipped(c.ID, d.ID)
 }
 
 // creditOK and debitOK are the eligibility rules on pointers, for loops

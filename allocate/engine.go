@@ -107,6 +107,10 @@ func plan(req *Request, debitOrder, creditOrder sorter, reason func(req *Request
 	// One currency per plan. Usually the request has one; when it mixes
 	// several, the plan is in the first currency, in the order of the
 	// debits, that pays anything at all.
+	fill := fill
+	if len(req.Skip) > 0 {
+		fill = fillSkipping
+	}
 	if !mixed {
 		return fill(req, des, ces, cur, reason)
 	}
@@ -379,6 +383,70 @@ func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req 
 			if need, err = need.Sub(take); err != nil {
 				return Plan{}, err
 			}
+		}
+	}
+	if len(lines) == 0 {
+		return Plan{}, nil
+	}
+	return Plan{Lines: lines}, nil
+}
+
+// fillSkipping is fill for a request with pairs to skip: the same walk, in
+// the same orders and under the same rules, but over every credit for each
+// debit, since a skipped pair may leave a later credit partly used before
+// an earlier one (fill's queues assume the opposite). It costs
+// O(debits × credits); a request skips pairs only when a caller names
+// credits again for debits they paid, a cart's worth of documents.
+func fillSkipping(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req *Request, d *invoice.Document) string) (Plan, error) {
+	cs := gather(req.Credits, cOrd)
+	left := make([]money.Money, len(cs))
+	for k := range cs {
+		left[k] = cs[k].open
+	}
+	may := func(d *invoice.Document, k int) bool {
+		c := &req.Credits[cOrd[k].i]
+		return left[k].IsPositive() && !req.skipped(c.ID, d.ID) &&
+			(!req.BillTo || invoice.BillToMatches(c.BillTo, d.BillTo))
+	}
+	capped := req.Cap.IsValid()
+	capLeft := req.Cap
+	var lines []Line
+	for _, de := range dOrd {
+		d := &req.Debits[de.i]
+		need := d.Open
+		if !req.Partial {
+			avail := money.Zero(cur)
+			for k := range cs {
+				if may(d, k) {
+					avail, _ = avail.Add(left[k])
+				}
+			}
+			if c, _ := avail.Cmp(need); c < 0 {
+				continue
+			}
+			if c, _ := capLeft.Cmp(need); capped && c < 0 {
+				continue
+			}
+		}
+		why := reason(req, d)
+		for k := range cs {
+			if !need.IsPositive() || (capped && !capLeft.IsPositive()) {
+				break
+			}
+			if !may(d, k) {
+				continue
+			}
+			take, _ := need.Min(left[k])
+			if capped {
+				take, _ = take.Min(capLeft)
+				capLeft, _ = capLeft.Sub(take)
+			}
+			lines = append(lines, Line{Credit: cs[k].id, Debit: d.ID, Amount: take, Reason: why})
+			left[k], _ = left[k].Sub(take)
+			need, _ = need.Sub(take)
+		}
+		if capped && !capLeft.IsPositive() {
+			break
 		}
 	}
 	if len(lines) == 0 {

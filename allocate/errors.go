@@ -57,6 +57,7 @@ const (
 	RuleDebitOver     = "debit_overpaid"      // a debit paid beyond its open balance; ErrOverspend
 	RuleCap           = "cap"                 // the total is above the cap; ErrCapExceeded
 	RuleFullCover     = "full_cover"          // a debit paid in part without Partial; ErrNotCovered
+	RuleSkipped       = "skipped_pair"        // a pair the request's Skip holds back; ErrInvalidPlan only
 )
 
 // ruleErr maps a rule to the sentinel it matches besides ErrInvalidPlan.

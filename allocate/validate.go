@@ -121,6 +121,9 @@ func Validate(req Request, plan Plan) error {
 			add(i, RuleNotInRequest, fmt.Sprintf("debit %q is not a debit of the request", l.Debit))
 		}
 
+		if req.skipped(l.Credit, l.Debit) {
+			add(i, RuleSkipped, fmt.Sprintf("credit %q may not pay debit %q again (Request.Skip)", l.Credit, l.Debit))
+		}
 		if c != nil && d != nil && c.Open.Currency() != d.Open.Currency() {
 			add(i, RuleCurrency, fmt.Sprintf("credit %q in %s, debit %q in %s", c.ID, c.Open.Currency(), d.ID, d.Open.Currency()))
 		} else if l.Amount.IsValid() {

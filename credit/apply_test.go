@@ -166,3 +166,27 @@ func TestActiveApplicationsAreNetOfReversals(t *testing.T) {
 	_, err = f.l.ActiveApplications(ctx, admin, "nope")
 	wantErr(t, err, credit.ErrNotFound)
 }
+
+// TestACreditAppliedToOneDebitStillPaysTheOthers: naming a credit again
+// with the debit it paid and another leaves the first pair as it is and
+// pays the other (iMIS: the applied credit remains the same).
+func TestACreditAppliedToOneDebitStillPaysTheOthers(t *testing.T) {
+	f := newFixture(t)
+	f.open("acct", "USD", credit.Term, "")
+	f.payment("acct", "pay", "USD 100.00")
+	f.invoice("acct", "inv-a", "USD 30.00")
+	f.invoice("acct", "inv-b", "USD 40.00")
+	f.apply(credit.ApplyRequest{Credits: []string{"pay"}, Debits: []string{"inv-a"}})
+	r := f.apply(credit.ApplyRequest{Credits: []string{"pay"}, Debits: []string{"inv-a", "inv-b"}})
+	wantStrings(t, "applied", appLines(r.Applications), "pay→inv-b USD 40.00")
+	if len(r.Unchanged) != 1 || r.Unchanged[0].Debit != "inv-a" {
+		t.Errorf("unchanged %+v, want pay→inv-a", r.Unchanged)
+	}
+	// The same cart again: every pair is applied, nothing changes, and the
+	// result says why.
+	r = f.apply(credit.ApplyRequest{Credits: []string{"pay"}, Debits: []string{"inv-a", "inv-b"}})
+	if len(r.Applications) != 0 || len(r.Unchanged) != 2 || r.Reason == "" {
+		t.Errorf("the same cart again: %+v", r)
+	}
+	f.wantDoc("pay", "USD 30.00", invoice.Open)
+}

@@ -349,15 +349,14 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 		ar.Debits = append(ar.Debits, *d)
 	}
 	for _, c := range credits {
-		skip := false
+		ar.Credits = append(ar.Credits, *c)
 		for _, d := range debits {
+			// The pair stays as it is; the credit may still pay the
+			// request's other debits.
 			if !explicit && applied[[2]string{c.ID, d.ID}] {
 				res.Unchanged = append(res.Unchanged, Pair{Credit: c.ID, Debit: d.ID})
-				skip = true
+				ar.Skip = append(ar.Skip, allocate.SkipPair{Credit: c.ID, Debit: d.ID})
 			}
-		}
-		if !skip {
-			ar.Credits = append(ar.Credits, *c)
 		}
 	}
 	if err := checkCap(req.Cap, ar.Debits); err != nil {
@@ -374,7 +373,7 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	}
 	res.Plan = plan
 	if len(plan.Lines) == 0 && !explicit {
-		if res.Reason, err = nothingApplied(ar); err != nil {
+		if res.Reason, err = nothingApplied(ar, len(res.Unchanged) > 0); err != nil {
 			return ApplyResult{}, err
 		}
 	}
@@ -458,10 +457,11 @@ func (t *txn) covered(plan allocate.Plan, amounted map[string]bool) error {
 	return nil
 }
 
-// nothingApplied says why a policy planned nothing for ar, or, when an
+// nothingApplied says why a policy planned nothing for ar (unchanged: some
+// pairs were held back as applied already), or, when an
 // eligible credit could have paid part of an eligible debit but full cover
 // is required, refuses with ErrNotCovered, as explicit pairs would.
-func nothingApplied(ar allocate.Request) (string, error) {
+func nothingApplied(ar allocate.Request, unchanged bool) (string, error) {
 	var credit, debit bool
 	for i := range ar.Credits {
 		credit = credit || ar.CreditEligible(ar.Credits[i])
@@ -483,6 +483,9 @@ func nothingApplied(ar allocate.Request) (string, error) {
 				}
 			}
 		}
+	}
+	if unchanged {
+		return "the credits named are applied to these debits already", nil
 	}
 	return "no credit may pay these debits", nil
 }

@@ -278,6 +278,9 @@ func FormatRequest(req allocate.Request) string {
 	if req.BillTo {
 		s += ", bill-to must match"
 	}
+	for _, p := range req.Skip {
+		s += ", skips " + p.Credit + "→" + p.Debit
+	}
 	s += "\n"
 	for _, d := range req.Debits {
 		s += "  debit  " + FormatDocument(d, req) + "\n"

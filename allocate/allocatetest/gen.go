@@ -30,7 +30,8 @@ var (
 // debits; credits with an expiry, some expired at AsOf; a few companies and
 // persons, on credits with a company and without; no cap, a cap below the
 // open total or one at or above it; Partial and BillTo on and off; now and
-// then a document of the wrong kind on a side.
+// then a document of the wrong kind on a side, and now and then a pair the
+// request skips (Request.Skip).
 func Requests() *rapid.Generator[allocate.Request] {
 	return rapid.Custom(drawRequest)
 }
@@ -75,6 +76,11 @@ func drawRequest(t *rapid.T) allocate.Request {
 		req.Cap, _ = money.FromMinor(cur, rapid.Int64Range(0, total/2+1).Draw(t, "cap (minor units)"))
 	case 3: // at or above it
 		req.Cap, _ = money.FromMinor(cur, rapid.Int64Range(total, 2*total+1).Draw(t, "cap (minor units)"))
+	}
+	if nd > 0 && nc > 0 && rapid.IntRange(0, 4).Draw(t, "skip a pair") == 4 {
+		c := req.Credits[rapid.IntRange(0, nc-1).Draw(t, "skipped credit")].ID
+		d := req.Debits[rapid.IntRange(0, nd-1).Draw(t, "skipped debit")].ID
+		req.Skip = []allocate.SkipPair{{Credit: c, Debit: d}}
 	}
 	return req
 }
