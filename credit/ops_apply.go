@@ -203,7 +203,9 @@ func loadApply(t *txn, req ApplyRequest) error {
 	// Named debits paid from the account's credit need its open credits
 	// only; with no debits named, every open document.
 	creditsOnly := len(req.Pairs) == 0 && len(req.Debits) > 0 && len(req.Credits) == 0 && req.Account != ""
-	if len(req.Pairs) == 0 && len(req.Debits) == 0 {
+	if inWindows(req) {
+		creditsOnly = true // the debits are read a window at a time
+	} else if len(req.Pairs) == 0 && len(req.Debits) == 0 {
 		q.OpenOf = nonEmpty(req.Account)
 	}
 	// The applications of the debits named show the pairs already applied
@@ -315,8 +317,79 @@ func (t *txn) applyDocs(req ApplyRequest) (debits, credits []*invoice.Document, 
 	return debits, credits, nil
 }
 
+// inWindows reports whether req is planned a window of debits at a time:
+// "use my credit" on every open debit of the account, by a policy that
+// walks in issue order (allocate.WalksInIssueOrder).
+func inWindows(req ApplyRequest) bool {
+	return len(req.Pairs) == 0 && len(req.Debits) == 0 && len(req.Credits) == 0 && req.Account != "" &&
+		allocate.WalksInIssueOrder(req.Policy)
+}
+
+// debitKinds are the kinds of document a credit pays.
+var debitKinds = []invoice.Kind{invoice.Invoice, invoice.DebitMemo}
+
+// windowSize is how many open debits applyInWindows reads at a time.
+const windowSize = 256
+
+// applyInWindows plans req from the account's open credits and its open
+// debits read a page at a time, oldest first (allocate.PlanWindows), so
+// that the cost follows the debits the credit pays, not those the account
+// has. It reports false when nothing was planned: the caller then plans the
+// whole request, to say why.
+func (t *txn) applyInWindows(req ApplyRequest, commit bool) (ApplyResult, bool, error) {
+	a := t.accounts[req.Account]
+	if req.Cap.IsValid() && req.Cap.Currency() != a.Currency {
+		return ApplyResult{}, false, fail(ErrCurrencyMismatch, "cap %s for %s documents", req.Cap, a.Currency)
+	}
+	var credits []*invoice.Document
+	ar := allocate.Request{Cap: req.Cap, Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
+	for _, d := range t.openDocs(req.Account) {
+		if d.IsCredit() {
+			credits = append(credits, d)
+			ar.Credits = append(ar.Credits, *d)
+		}
+	}
+	f := DocumentFilter{Account: req.Account, OpenOnly: true, Kinds: debitKinds, Limit: windowSize}
+	plan, err := allocate.PlanWindows(req.Policy, ar, func() ([]invoice.Document, error) {
+		page, err := t.l.store.Documents(t.ctx, t.ns, f)
+		if err != nil || len(page) == 0 {
+			return nil, err
+		}
+		f.After = page[len(page)-1].ID
+		for i := range page {
+			if _, ok := t.docs[page[i].ID]; !ok {
+				t.addDoc(&page[i])
+			}
+		}
+		return page, nil
+	})
+	if err != nil {
+		return ApplyResult{}, false, planned(err, false)
+	}
+	if len(plan.Lines) == 0 {
+		return ApplyResult{}, false, nil
+	}
+	res := ApplyResult{Operation: t.opID, Available: t.available(credits), Plan: plan}
+	if commit {
+		if res.Applications, err = t.writePlan(plan, policyName(req.Policy, req.Partial), OpApplied, req.Comment); err != nil {
+			return ApplyResult{}, false, err
+		}
+	}
+	return res, true, nil
+}
+
 // apply plans req and, when commit is set, writes the plan.
 func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
+	if inWindows(req) {
+		res, planned, err := t.applyInWindows(req, commit)
+		if planned || err != nil {
+			return res, err
+		}
+		// Nothing could be applied: plan the whole request, to say why.
+		if err := t.load(Query{OpenOf: []string{req.Account}}); err != nil {
+			return ApplyResult{}, err
+		}
+	}
 	explicit := len(req.Pairs) > 0
 	debits, credits, err := t.applyDocs(req)
 	if err != nil {

@@ -91,3 +91,29 @@ func BenchmarkPairOnABusyCredit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkUseMyCreditBesideMany: "use my credit" (Account only, the
+// default oldest-first policy) on an account with n open invoices and one
+// credit that covers three of them (memory store). Compare n=100 with
+// n=100000: the debits are read a window at a time.
+func BenchmarkUseMyCreditBesideMany(b *testing.B) {
+	for _, n := range []int{100, 100_000} {
+		f := newFixture(b)
+		f.open("big", "USD", credit.Term, "")
+		f.payment("big", "pay", "USD 30.00")
+		docs := make([]invoice.Document, n)
+		for i := range docs {
+			a := money.MustParse("USD 10.00")
+			docs[i] = invoice.Document{ID: fmt.Sprintf("inv-%07d", i), Account: "big", Kind: invoice.Invoice,
+				Amount: a, Open: a, Issued: t0, Due: t0, Status: invoice.Open, Version: 1}
+		}
+		seed(b, f, docs)
+		b.Run(fmt.Sprintf("Preview/n=%d", n), func(b *testing.B) {
+			for range b.N {
+				if r, err := f.l.Preview(ctx, admin, credit.ApplyRequest{Account: "big"}); err != nil || len(r.Plan.Lines) != 3 {
+					b.Fatal(r, err)
+				}
+			}
+		})
+	}
+}
