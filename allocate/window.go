@@ -96,4 +96,3 @@ func anyOpen(credits []invoice.Document) bool {
 	}
 	return false
 }
-
