@@ -15,16 +15,7 @@ import (
 // invoices.
 func BenchmarkOneDebitBesideMany(b *testing.B) {
 	for _, n := range []int{100, 100_000} {
-		f := newFixture(b)
-		f.open("big", "USD", credit.Term, "")
-		f.payment("big", "pay", "USD 1000000.00")
-		docs := make([]invoice.Document, n)
-		for i := range docs {
-			a := money.MustParse("USD 10.00")
-			docs[i] = invoice.Document{ID: fmt.Sprintf("inv-%07d", i), Account: "big", Kind: invoice.Invoice,
-				Amount: a, Open: a, Issued: t0, Due: t0, Status: invoice.Open, Version: 1}
-		}
-		seed(b, f, docs)
+		f := bigAccount(b, n, "USD 1000000.00")
 		req := credit.ApplyRequest{Account: "big", Debits: []string{"inv-0000042"}}
 		b.Run(fmt.Sprintf("Preview/n=%d", n), func(b *testing.B) {
 			for range b.N {
@@ -41,6 +32,22 @@ func BenchmarkOneDebitBesideMany(b *testing.B) {
 			}
 		})
 	}
+}
+
+// bigAccount is a fixture with account "big": one payment "pay" of
+// payment, and n open invoices of USD 10.00 committed straight to the store.
+func bigAccount(tb testing.TB, n int, payment string) *fixture {
+	f := newFixture(tb)
+	f.open("big", "USD", credit.Term, "")
+	f.payment("big", "pay", payment)
+	docs := make([]invoice.Document, n)
+	ten := money.MustParse("USD 10.00")
+	for i := range docs {
+		docs[i] = invoice.Document{ID: fmt.Sprintf("inv-%07d", i), Account: "big", Kind: invoice.Invoice,
+			Amount: ten, Open: ten, Issued: t0, Due: t0, Status: invoice.Open, Version: 1}
+	}
+	seed(tb, f, docs)
+	return f
 }
 
 // seed commits documents straight to the fixture's store, with the
@@ -98,16 +105,7 @@ func BenchmarkPairOnABusyCredit(b *testing.B) {
 // n=100000: the debits are read a window at a time.
 func BenchmarkUseMyCreditBesideMany(b *testing.B) {
 	for _, n := range []int{100, 100_000} {
-		f := newFixture(b)
-		f.open("big", "USD", credit.Term, "")
-		f.payment("big", "pay", "USD 30.00")
-		docs := make([]invoice.Document, n)
-		for i := range docs {
-			a := money.MustParse("USD 10.00")
-			docs[i] = invoice.Document{ID: fmt.Sprintf("inv-%07d", i), Account: "big", Kind: invoice.Invoice,
-				Amount: a, Open: a, Issued: t0, Due: t0, Status: invoice.Open, Version: 1}
-		}
-		seed(b, f, docs)
+		f := bigAccount(b, n, "USD 30.00")
 		b.Run(fmt.Sprintf("Preview/n=%d", n), func(b *testing.B) {
 			for range b.N {
 				if r, err := f.l.Preview(ctx, admin, credit.ApplyRequest{Account: "big"}); err != nil || len(r.Plan.Lines) != 3 {
