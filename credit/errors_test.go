@@ -3,6 +3,8 @@ package credit_test
 import (
 	"context"
 	"errors"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/arcredit/arcredit/allocate"
@@ -96,5 +98,19 @@ func TestZeroValuesDoNotPanic(t *testing.T) {
 	e.Err = credit.ErrNotFound
 	if e.Error() == "" {
 		t.Error("an Error with only a cause has no message")
+	}
+}
+
+// TestTheREADMEListsEverySentinel: the README's error table is where a
+// caller looks up a code; a sentinel missing from it is undocumented.
+func TestTheREADMEListsEverySentinel(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range credit.Sentinels {
+		if row := "| `" + credit.Code(s) + "` |"; !strings.Contains(string(b), row) {
+			t.Errorf("the README's error table has no row with code %q (%v)", credit.Code(s), s)
+		}
 	}
 }
