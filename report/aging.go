@@ -392,44 +392,8 @@ func ageOnce(ctx context.Context, r Reader, p credit.Principal, a credit.Account
 		want = a.Balances()
 	}
 	cur := want.Debit.Currency()
-	ag := AccountAging{Account: a.ID, Currency: cur, Debits: zeros(cur, len(bs)), Credits: zeros(cur, len(bs)),
-		Debit: money.Zero(cur), Credit: money.Zero(cur)}
-	var lines []AgingLine
-	day := civilDay(asOf)
-	count := func(d invoice.Document, open money.Money) error {
-		if !open.IsValid() || open.IsZero() {
-			return nil
-		}
-		if open.IsNegative() {
-			return fmt.Errorf("%w: document %q rebuilt with open balance %s", ErrNotReconciled, d.ID, open)
-		}
-		l := AgingLine{Account: a.ID, Document: d.ID, Side: Debit, Kind: d.Kind.String(), Issued: d.Issued,
-			Due: d.Due, Amount: d.Amount, Open: open}
-		from := d.Due
-		if !d.IsDebit() {
-			l.Side, from = Credit, d.Issued
-		} else if from.IsZero() {
-			from = d.Issued
-		}
-		l.Days = day - civilDay(from)
-		i := bucketOf(bs, l.Days)
-		l.Bucket = bs[i].Label
-		tot, sub := &ag.Debit, &ag.Debits[i]
-		if l.Side == Credit {
-			tot, sub = &ag.Credit, &ag.Credits[i]
-		}
-		var err error
-		if *tot, err = tot.Add(open); err != nil {
-			return err
-		}
-		if *sub, err = sub.Add(open); err != nil {
-			return err
-		}
-		if keepLines {
-			lines = append(lines, l)
-		}
-		return nil
-	}
+	tl := &tally{ag: AccountAging{Account: a.ID, Currency: cur, Debits: zeros(cur, len(bs)), Credits: zeros(cur, len(bs)),
+		Debit: money.Zero(cur), Credit: money.Zero(cur)}, bs: bs, day: civilDay(asOf), keepLines: keepLines}
 	// pending are the documents to rebuild forward (see openAt), from the
 	// history up to asOf.
 	var pending []*replay
@@ -449,7 +413,7 @@ func ageOnce(ctx context.Context, r Reader, p credit.Principal, a credit.Account
 					&replay{d: d, apps: apps, open: zero, copy: true})
 				continue
 			}
-			if err := count(d, open); err != nil {
+			if err := tl.count(d, open); err != nil {
 				return AccountAging{}, nil, false, err
 			}
 		}
@@ -459,45 +423,101 @@ func ageOnce(ctx context.Context, r Reader, p credit.Principal, a credit.Account
 		filter.After = docs[len(docs)-1].ID
 	}
 	if len(pending) > 0 {
-		// The only case that reads the history before asOf: once for the
-		// account, whatever the number of such documents.
-		if err := entriesBetween(ctx, r, p, a.ID, 0, cut, func(e credit.Entry) error {
-			for _, rp := range pending {
-				if err := rp.entry(e); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
+		if err := replayForward(ctx, r, p, a.ID, cut, asOf, pending, tl); err != nil {
 			return AccountAging{}, nil, false, err
 		}
-		// Each document was replayed twice, as born of the entry that names
-		// it and as a copy born of a currency change; the first applies
-		// when such an entry was seen.
-		for i := 0; i < len(pending); i += 2 {
-			rp := pending[i]
-			if !rp.issued {
-				rp = pending[i+1]
-			}
-			if err := rp.until(asOf, true); err != nil {
-				return AccountAging{}, nil, false, err
-			}
-			if err := count(rp.d, rp.open); err != nil {
-				return AccountAging{}, nil, false, err
-			}
-		}
-		slices.SortStableFunc(lines, func(x, y AgingLine) int {
-			if c := x.Issued.Compare(y.Issued); c != 0 {
-				return c
-			}
-			return strings.Compare(x.Document, y.Document)
-		})
 	}
-	if !ag.Debit.Equal(want.Debit) || !ag.Credit.Equal(want.Credit) {
+	if ag := tl.ag; !ag.Debit.Equal(want.Debit) || !ag.Credit.Equal(want.Credit) {
 		return AccountAging{}, nil, false, fmt.Errorf("%w: account %q as of %s: debits %s and credits %s, the ledger has %s and %s",
 			ErrNotReconciled, a.ID, asOf.Format(time.RFC3339), ag.Debit, ag.Credit, want.Debit, want.Credit)
 	}
-	return ag, lines, true, nil
+	return tl.ag, tl.lines, true, nil
+}
+
+// replayForward rebuilds the documents that later operations emptied
+// (pending, each twice: see openAt) from the account's history up to cut,
+// as of asOf, and counts them into tl.
+func replayForward(ctx context.Context, r Reader, p credit.Principal, account string, cut int64, asOf time.Time, pending []*replay, tl *tally) error {
+	// The only case that reads the history before asOf: once for the
+	// account, whatever the number of such documents.
+	if err := entriesBetween(ctx, r, p, account, 0, cut, func(e credit.Entry) error {
+		for _, rp := range pending {
+			if err := rp.entry(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// Each document was replayed twice, as born of the entry that names
+	// it and as a copy born of a currency change; the first applies
+	// when such an entry was seen.
+	for i := 0; i < len(pending); i += 2 {
+		rp := pending[i]
+		if !rp.issued {
+			rp = pending[i+1]
+		}
+		if err := rp.until(asOf, true); err != nil {
+			return err
+		}
+		if err := tl.count(rp.d, rp.open); err != nil {
+			return err
+		}
+	}
+	slices.SortStableFunc(tl.lines, func(x, y AgingLine) int {
+		if c := x.Issued.Compare(y.Issued); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Document, y.Document)
+	})
+	return nil
+}
+
+// tally adds an account's open documents into its aging, as of one day.
+type tally struct {
+	ag        AccountAging
+	lines     []AgingLine
+	bs        []Bucket
+	day       int // civilDay of the as-of time
+	keepLines bool
+}
+
+// count adds document d, open for open as of the tally's day, to its
+// bucket and its side's total (and to the lines, when kept).
+func (tl *tally) count(d invoice.Document, open money.Money) error {
+	if !open.IsValid() || open.IsZero() {
+		return nil
+	}
+	if open.IsNegative() {
+		return fmt.Errorf("%w: document %q rebuilt with open balance %s", ErrNotReconciled, d.ID, open)
+	}
+	l := AgingLine{Account: tl.ag.Account, Document: d.ID, Side: Debit, Kind: d.Kind.String(), Issued: d.Issued,
+		Due: d.Due, Amount: d.Amount, Open: open}
+	from := d.Due
+	if !d.IsDebit() {
+		l.Side, from = Credit, d.Issued
+	} else if from.IsZero() {
+		from = d.Issued
+	}
+	l.Days = tl.day - civilDay(from)
+	i := bucketOf(tl.bs, l.Days)
+	l.Bucket = tl.bs[i].Label
+	tot, sub := &tl.ag.Debit, &tl.ag.Debits[i]
+	if l.Side == Credit {
+		tot, sub = &tl.ag.Credit, &tl.ag.Credits[i]
+	}
+	var err error
+	if *tot, err = tot.Add(open); err != nil {
+		return err
+	}
+	if *sub, err = sub.Add(open); err != nil {
+		return err
+	}
+	if tl.keepLines {
+		tl.lines = append(tl.lines, l)
+	}
+	return nil
 }
 
 // civilDay numbers t's calendar day in UTC.
