@@ -138,7 +138,7 @@ func ExampleSystemDiscretion() {
 	overdue.Due = time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)
 	current := doc("INV-NEW", invoice.Invoice, "BHD 2.000", "2024-02-20")
 	current.Due = time.Date(2024, 3, 20, 0, 0, 0, 0, time.UTC)
-	expiring := doc("CR-EXP", invoice.Credit, "BHD 5.000", "2024-02-01")
+	expiring := doc("CR-EXP", invoice.CreditGrant, "BHD 5.000", "2024-02-01")
 	expiring.Expires = time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
 	payment := doc("PAY-1", invoice.Payment, "BHD 20.000", "2024-01-05")
 	req := allocate.Request{

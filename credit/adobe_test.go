@@ -23,7 +23,7 @@ func TestOpenAccountWithCreditLineRecordsAllocated(t *testing.T) {
 		t.Errorf("account %+v", a)
 	}
 	f.wantBalances("acme", bal{"EUR 0.00", "EUR 0.00", "EUR 0.00", "EUR 20000.00", "EUR 20000.00"})
-	es := f.wantRows("acme", row{credit.OpAllocated, "EUR 20000.00", "EUR 0.00", "EUR 20000.00", "EUR 20000.00", "admin", "", "new company"})
+	es := f.wantRows("acme", row{credit.AccountOpened, "EUR 20000.00", "EUR 0.00", "EUR 20000.00", "EUR 20000.00", "admin", "", "new company"})
 	if !es[0].At.Equal(t0) {
 		t.Errorf("allocated at %s, want %s", es[0].At, t0)
 	}
@@ -62,14 +62,14 @@ func TestUpdateLimitWithReasonRecordsUpdated(t *testing.T) {
 		t.Errorf("account %+v", a)
 	}
 	f.wantRows("acme",
-		row{credit.OpAllocated, "EUR 20000.00", "EUR 0.00", "EUR 20000.00", "EUR 20000.00", "admin", "", ""},
-		row{credit.OpUpdated, "EUR 25000.00", "EUR 0.00", "EUR 25000.00", "EUR 25000.00", "admin", "", "two years without a late payment"})
+		row{credit.AccountOpened, "EUR 20000.00", "EUR 0.00", "EUR 20000.00", "EUR 20000.00", "admin", "", ""},
+		row{credit.AccountUpdated, "EUR 25000.00", "EUR 0.00", "EUR 25000.00", "EUR 25000.00", "admin", "", "two years without a late payment"})
 	// Allow-exceed is a change of its own, recorded the same way.
 	yes := true
 	if _, err := f.l.UpdateAccount(ctx, admin, f.key(), credit.UpdateAccountRequest{Account: "acme", AllowExceed: &yes, Reason: "trusted"}); err != nil {
 		t.Fatal(err)
 	}
-	f.wantRows("acme", row{credit.OpUpdated, "EUR 25000.00", "EUR 0.00", "EUR 25000.00", "EUR 25000.00", "admin", "", "trusted"})
+	f.wantRows("acme", row{credit.AccountUpdated, "EUR 25000.00", "EUR 0.00", "EUR 25000.00", "EUR 25000.00", "admin", "", "trusted"})
 	_, err = f.l.UpdateAccount(ctx, admin, f.key(), credit.UpdateAccountRequest{Account: "acme", Limit: mp("USD 1.00")})
 	wantErr(t, err, credit.ErrCurrencyMismatch)
 	_, err = f.l.UpdateAccount(ctx, admin, f.key(), credit.UpdateAccountRequest{Account: "nobody", Limit: mp("EUR 1.00")})
@@ -92,7 +92,7 @@ func TestPurchaseChargesTheCreditLine(t *testing.T) {
 		t.Errorf("result balances %+v", got)
 	}
 	f.wantBalances("acme", balOf(r.Balances))
-	es := f.wantRows("acme", row{credit.OpPurchased, "USD 250.00", "USD -250.00", "USD 750.00", "USD 1000.00", "admin", "PO-77", "order #1"})
+	es := f.wantRows("acme", row{credit.ChargedToCreditLine, "USD 250.00", "USD -250.00", "USD 750.00", "USD 1000.00", "admin", "PO-77", "order #1"})
 	if es[0].Document != "order-1" || es[0].Original.IsValid() || es[0].Rate.IsValid() {
 		t.Errorf("entry %+v", es[0])
 	}
@@ -100,7 +100,7 @@ func TestPurchaseChargesTheCreditLine(t *testing.T) {
 	if _, err := f.l.Purchase(ctx, admin, f.key(), credit.PurchaseRequest{Account: "acme", Amount: m("USD 750.00")}); err != nil {
 		t.Fatal(err)
 	}
-	f.wantRows("acme", row{credit.OpPurchased, "USD 750.00", "USD -1000.00", "USD 0.00", "USD 1000.00", "admin", "", ""})
+	f.wantRows("acme", row{credit.ChargedToCreditLine, "USD 750.00", "USD -1000.00", "USD 0.00", "USD 1000.00", "admin", "", ""})
 }
 
 func TestPurchaseInAnotherCurrencyRecordsOriginalAndRate(t *testing.T) {
@@ -115,7 +115,7 @@ func TestPurchaseInAnotherCurrencyRecordsOriginalAndRate(t *testing.T) {
 	if str(r.Document.Amount) != "EUR 19998.72" {
 		t.Errorf("document amount %s, want EUR 19998.72", str(r.Document.Amount))
 	}
-	es := f.wantRows("acme", row{credit.OpPurchased, "EUR 19998.72", "EUR -19998.72", "EUR 30001.28", "EUR 50000.00", "admin", "100000009", ""})
+	es := f.wantRows("acme", row{credit.ChargedToCreditLine, "EUR 19998.72", "EUR -19998.72", "EUR 30001.28", "EUR 50000.00", "admin", "100000009", ""})
 	if str(es[0].Original) != "USD 22400.00" || !es[0].Rate.Equal(rate) {
 		t.Errorf("entry original %s rate %s, want USD 22400.00 at %s", str(es[0].Original), es[0].Rate, rate)
 	}
@@ -160,7 +160,7 @@ func TestPurchaseWithAllowExceedMakesAvailableNegative(t *testing.T) {
 	if _, err := f.l.Purchase(ctx, admin, f.key(), credit.PurchaseRequest{Account: "acme", Amount: m("USD 1500.00")}); err != nil {
 		t.Fatal(err)
 	}
-	f.wantRows("acme", row{credit.OpPurchased, "USD 1500.00", "USD -1500.00", "USD -500.00", "USD 1000.00", "admin", "", ""})
+	f.wantRows("acme", row{credit.ChargedToCreditLine, "USD 1500.00", "USD -1500.00", "USD -500.00", "USD 1000.00", "admin", "", ""})
 	f.wantBalances("acme", bal{"USD 0.00", "USD 1500.00", "USD -1500.00", "USD 1000.00", "USD -500.00"})
 }
 
@@ -176,7 +176,7 @@ func TestReimbursePositiveRecordsAPayment(t *testing.T) {
 	if r.Document.Kind != invoice.Payment || str(r.Document.Open) != "USD 400.00" || r.Document.Reference != "CHK-1001" {
 		t.Errorf("document %+v", r.Document)
 	}
-	es := f.wantRows("acme", row{credit.OpReimbursed, "USD 400.00", "USD -600.00", "USD 400.00", "USD 1000.00", "admin", "CHK-1001", "cheque received"})
+	es := f.wantRows("acme", row{credit.BalancePaid, "USD 400.00", "USD -600.00", "USD 400.00", "USD 1000.00", "admin", "CHK-1001", "cheque received"})
 	if es[0].Document != "reimb-1" {
 		t.Errorf("entry document %q", es[0].Document)
 	}
@@ -197,8 +197,8 @@ func TestReimburseNegativeRecordsADebitMemo(t *testing.T) {
 		t.Errorf("document %+v", r.Document)
 	}
 	f.wantRows("acme",
-		row{credit.OpReimbursed, "USD 300.00", "USD 300.00", "USD 1300.00", "USD 1000.00", "admin", "", ""},
-		row{credit.OpReimbursed, "USD -50.00", "USD 250.00", "USD 1250.00", "USD 1000.00", "admin", "ADJ-7", "bounced part of a cheque"})
+		row{credit.BalancePaid, "USD 300.00", "USD 300.00", "USD 1300.00", "USD 1000.00", "admin", "", ""},
+		row{credit.BalancePaid, "USD -50.00", "USD 250.00", "USD 1250.00", "USD 1000.00", "admin", "ADJ-7", "bounced part of a cheque"})
 	_, err = f.l.Reimburse(ctx, admin, f.key(), credit.ReimburseRequest{Account: "acme", Amount: m("USD 0.00")})
 	wantErr(t, err, credit.ErrInvalidAmount)
 }
@@ -221,8 +221,8 @@ func TestEditReimbursementRaisedRecordsALinkedPayment(t *testing.T) {
 		t.Errorf("original changed: %+v", d)
 	}
 	es := f.wantRows("acme",
-		row{credit.OpReimbursed, "USD 400.00", "USD 400.00", "USD 1400.00", "USD 1000.00", "admin", "CHK-1", ""},
-		row{credit.OpReimburseEdited, "USD 100.00", "USD 500.00", "USD 1500.00", "USD 1000.00", "admin", "CHK-1", "cheque was for 500"})
+		row{credit.BalancePaid, "USD 400.00", "USD 400.00", "USD 1400.00", "USD 1000.00", "admin", "CHK-1", ""},
+		row{credit.BalancePaymentEdited, "USD 100.00", "USD 500.00", "USD 1500.00", "USD 1000.00", "admin", "CHK-1", "cheque was for 500"})
 	if es[1].Document != r.Document.ID {
 		t.Errorf("edit entry names %q, want %q", es[1].Document, r.Document.ID)
 	}
@@ -244,7 +244,7 @@ func TestEditReimbursementLoweredRecordsALinkedDebitMemo(t *testing.T) {
 	if r.Document.Kind != invoice.DebitMemo || r.Document.Original != "reimb-1" || str(r.Document.Amount) != "USD 50.00" {
 		t.Errorf("edit document %+v", r.Document)
 	}
-	f.wantRows("acme", row{credit.OpReimburseEdited, "USD -50.00", "USD 450.00", "USD 1450.00", "USD 1000.00", "admin", "CHK-1", "typo"})
+	f.wantRows("acme", row{credit.BalancePaymentEdited, "USD -50.00", "USD 450.00", "USD 1450.00", "USD 1000.00", "admin", "CHK-1", "typo"})
 	f.wantDoc("reimb-1", "USD 400.00", invoice.Open)
 	edits, err := f.l.Documents(ctx, admin, credit.DocumentFilter{Account: "acme", Original: "reimb-1"})
 	if err != nil || len(edits) != 2 {
@@ -273,8 +273,8 @@ func TestVoidOfAPurchaseRevertsAndReturnsAppliedCredit(t *testing.T) {
 	}
 	f.wantDoc("reimb-1", "USD 300.00", invoice.Open)
 	f.wantRows("acme",
-		row{credit.OpApplied, "USD 300.00", "USD 0.00", "USD 1000.00", "USD 1000.00", "admin", "", ""},
-		row{credit.OpReverted, "USD 300.00", "USD 300.00", "USD 1300.00", "USD 1000.00", "admin", "", "order cancelled"})
+		row{credit.CreditApplied, "USD 300.00", "USD 0.00", "USD 1000.00", "USD 1000.00", "admin", "", ""},
+		row{credit.DocumentVoided, "USD 300.00", "USD 300.00", "USD 1300.00", "USD 1000.00", "admin", "", "order cancelled"})
 	_, err = f.l.Void(ctx, admin, f.key(), credit.VoidRequest{Debit: "order-1", Reason: "again"})
 	wantErr(t, err, credit.ErrBadState)
 }
@@ -291,8 +291,8 @@ func TestCreditMemoAgainstAPurchaseIsRefunded(t *testing.T) {
 	f.wantDoc("memo-1", "USD 0.00", invoice.Closed)
 	f.wantDoc("order-1", "USD 300.00", invoice.Open)
 	f.wantRows("acme",
-		row{credit.OpPurchased, "USD 500.00", "USD -500.00", "USD 500.00", "USD 1000.00", "admin", "", ""},
-		row{credit.OpRefunded, "USD 200.00", "USD -300.00", "USD 700.00", "USD 1000.00", "admin", "RMA-5", "two items returned"})
+		row{credit.ChargedToCreditLine, "USD 500.00", "USD -500.00", "USD 500.00", "USD 1000.00", "admin", "", ""},
+		row{credit.PurchaseCredited, "USD 200.00", "USD -300.00", "USD 700.00", "USD 1000.00", "admin", "RMA-5", "two items returned"})
 	// A memo for more than is owed pays the rest and leaves the excess open.
 	f.credit(credit.CreditRequest{Account: "acme", Kind: invoice.CreditMemo, ID: "memo-2", Amount: m("USD 350.00"), Against: "order-1"})
 	f.wantDoc("order-1", "USD 0.00", invoice.Paid)
@@ -320,7 +320,7 @@ func TestCurrencyChangeConvertsTheCreditLineAndOpenDocuments(t *testing.T) {
 	if a.Currency != eur || str(a.Limit) != "EUR 892.80" {
 		t.Errorf("account %+v", a)
 	}
-	es := f.wantRows("acme", row{credit.OpCurrencyConverted, "EUR -44.64", "EUR -44.64", "EUR 848.16", "EUR 892.80", "admin", "", "company moved to Dublin"})
+	es := f.wantRows("acme", row{credit.CurrencyConverted, "EUR -44.64", "EUR -44.64", "EUR 848.16", "EUR 892.80", "admin", "", "company moved to Dublin"})
 	if str(es[0].Original) != "USD -50.00" || !es[0].Rate.Equal(rate) {
 		t.Errorf("entry original %s rate %s", str(es[0].Original), es[0].Rate)
 	}

@@ -116,7 +116,7 @@ func TestRecalculationKeepsFullCover(t *testing.T) {
 	wantStrings(t, "partial recalculation", appLines(u.Applications), "c2→d1 USD 40.00")
 }
 
-// TestOperationApplicationsTraceAnEntry: an "applied" entry names its
+// TestOperationApplicationsTraceAnEntry: an "credit_applied" entry names its
 // operation, whose applications say which credit paid which debit.
 func TestOperationApplicationsTraceAnEntry(t *testing.T) {
 	f := newFixtureWith(t, credit.DefaultRoles(), credit.Options{})
@@ -128,7 +128,7 @@ func TestOperationApplicationsTraceAnEntry(t *testing.T) {
 	r := f.apply(credit.ApplyRequest{Account: "acct"})
 	h := f.history("acct")
 	last := h[len(h)-1]
-	if last.Op != credit.OpApplied || last.Operation != r.Operation {
+	if last.Kind != credit.CreditApplied || last.Operation != r.Operation {
 		t.Fatalf("last entry %+v", last)
 	}
 	apps, err := f.l.OperationApplications(ctx, admin, last.Operation)

@@ -64,7 +64,7 @@ var authOps = []struct {
 		return err
 	}},
 	{"IssueCredit", func(f *authFixture, p credit.Principal) error {
-		_, err := f.l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "A", Kind: invoice.Credit, Amount: m("USD 10.00"), Reason: "goodwill"})
+		_, err := f.l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "A", Kind: invoice.CreditGrant, Amount: m("USD 10.00"), Reason: "goodwill"})
 		return err
 	}},
 	{"IssueCreditMemo", func(f *authFixture, p credit.Principal) error {

@@ -147,9 +147,9 @@ func (s *baseline) apply(key, appID, c, d string, now time.Time) error {
 	s.accts[a.ID] = a
 	s.apps[appID] = credit.Application{ID: appID, Credit: c, Debit: d, CreditAccount: a.ID, DebitAccount: a.ID,
 		Amount: amt, Operation: appID, By: "bench", At: now}
-	s.journal[a.ID] = append(s.journal[a.ID], credit.Entry{Account: a.ID, Seq: a.Seq, At: now, Op: credit.OpApplied,
+	s.journal[a.ID] = append(s.journal[a.ID], credit.Entry{Account: a.ID, Seq: a.Seq, At: now, Kind: credit.CreditApplied,
 		Amount: amt, After: a.Balances(), By: "bench", Operation: appID})
-	s.idem[key] = credit.Idempotency{Key: key, Op: credit.OpApplied, At: now}
+	s.idem[key] = credit.Idempotency{Key: key, Kind: credit.CreditApplied, At: now}
 	return nil
 }
 
@@ -216,7 +216,7 @@ func historyLedger(b *testing.B, n int) (*credit.Ledger, time.Time) {
 			for i := lo; i < min(lo+batch, n); i++ {
 				total, _ := money.FromMinor(usd, int64(i+1)*100)
 				bt.Entries = append(bt.Entries, credit.Entry{Account: "big", Seq: int64(i + 1), At: w.start.Add(time.Duration(i) * time.Second),
-					Op: credit.OpPaymentRecorded, Document: "pay", Amount: cent, CreditChange: cent, DebitChange: zero,
+					Kind: credit.PaymentReceived, Document: "pay", Amount: cent, CreditChange: cent, DebitChange: zero,
 					After: credit.Balances{Credit: total, Debit: zero, Outstanding: total, Limit: zero, Available: total}, By: "bench"})
 			}
 			if hi := min(lo+batch, n); hi == n {

@@ -20,7 +20,7 @@ func TestRecordPayment(t *testing.T) {
 	if r.Document.Kind != invoice.Payment || r.Document.Status != invoice.Open || len(r.Applications) != 0 {
 		t.Errorf("payment %+v", r)
 	}
-	f.wantRows("corp", row{credit.OpPaymentRecorded, "USD 75.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "wire 123", ""})
+	f.wantRows("corp", row{credit.PaymentReceived, "USD 75.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "wire 123", ""})
 	_, err := f.l.IssueCredit(ctx, admin, f.key(), credit.CreditRequest{Account: "corp", Amount: m("USD -1.00")})
 	wantErr(t, err, credit.ErrInvalidAmount)
 	_, err = f.l.IssueCredit(ctx, admin, f.key(), credit.CreditRequest{Account: "corp", Amount: m("EUR 1.00")})
@@ -33,14 +33,14 @@ func TestIssueCreditNeedsAReason(t *testing.T) {
 	f := newFixture(t)
 	f.open("corp", "USD", credit.Term, "")
 	before := f.snapshot("corp")
-	_, err := f.l.IssueCredit(ctx, admin, f.key(), credit.CreditRequest{Account: "corp", Kind: invoice.Credit, Amount: m("USD 25.00")})
+	_, err := f.l.IssueCredit(ctx, admin, f.key(), credit.CreditRequest{Account: "corp", Kind: invoice.CreditGrant, Amount: m("USD 25.00")})
 	wantErr(t, err, credit.ErrInvalidRequest)
 	f.wantUnchanged("corp", before)
-	r := f.credit(credit.CreditRequest{Account: "corp", Kind: invoice.Credit, ID: "goodwill", Amount: m("USD 25.00"), Reason: "service outage 12 May"})
-	if r.Document.Reason != "service outage 12 May" || r.Document.Kind != invoice.Credit {
+	r := f.credit(credit.CreditRequest{Account: "corp", Kind: invoice.CreditGrant, ID: "goodwill", Amount: m("USD 25.00"), Reason: "service outage 12 May"})
+	if r.Document.Reason != "service outage 12 May" || r.Document.Kind != invoice.CreditGrant {
 		t.Errorf("credit %+v", r.Document)
 	}
-	f.wantRows("corp", row{credit.OpCreditIssued, "USD 25.00", "USD 25.00", "USD 25.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("corp", row{credit.CreditIssued, "USD 25.00", "USD 25.00", "USD 25.00", "USD 0.00", "admin", "", ""})
 }
 
 func TestChargeBackAndCancelPaymentAreRecordedApart(t *testing.T) {
@@ -55,12 +55,12 @@ func TestChargeBackAndCancelPaymentAreRecordedApart(t *testing.T) {
 	if _, err := f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "wire-1"}); err != nil {
 		t.Fatal(err)
 	}
-	f.wantRows("retail", row{credit.OpChargedBack, "USD 30.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "CB-9", ""})
-	f.wantRows("corp", row{credit.OpPaymentCancelled, "USD 30.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("retail", row{credit.PaymentChargedBack, "USD 30.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "CB-9", ""})
+	f.wantRows("corp", row{credit.PaymentCancelled, "USD 30.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "", ""})
 	f.wantDoc("card-1", "USD 0.00", invoice.Reversed)
 	f.wantDoc("wire-1", "USD 0.00", invoice.Reversed)
 	// Only payments can be charged back or cancelled.
-	f.credit(credit.CreditRequest{Account: "corp", Kind: invoice.Credit, ID: "goodwill", Amount: m("USD 5.00"), Reason: "r"})
+	f.credit(credit.CreditRequest{Account: "corp", Kind: invoice.CreditGrant, ID: "goodwill", Amount: m("USD 5.00"), Reason: "r"})
 	_, err := f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "goodwill"})
 	wantErr(t, err, credit.ErrWrongKind)
 }
@@ -68,7 +68,7 @@ func TestChargeBackAndCancelPaymentAreRecordedApart(t *testing.T) {
 func TestFutureChargesArePaidFirstFromCredit(t *testing.T) {
 	f := newFixture(t)
 	f.open("cust", "USD", credit.Prepaid, "")
-	f.credit(credit.CreditRequest{Account: "cust", Kind: invoice.Credit, ID: "credit-1", Amount: m("USD 50.00"), Reason: "SLA breach"})
+	f.credit(credit.CreditRequest{Account: "cust", Kind: invoice.CreditGrant, ID: "credit-1", Amount: m("USD 50.00"), Reason: "SLA breach"})
 	r := f.invoice("cust", "usage-1", "USD 80.00")
 	wantStrings(t, "applications", appLines(r.Applications), "credit-1→usage-1 USD 50.00")
 	if str(r.Document.Open) != "USD 30.00" || r.Document.Status != invoice.Open {
@@ -106,9 +106,9 @@ func TestRefundsChargeBacksAndCancellationsNeedFinance(t *testing.T) {
 		t.Errorf("finance cancellation: %v", err)
 	}
 	f.wantRows("cust",
-		row{credit.OpPaidOut, "USD 40.00", "USD 80.00", "USD 80.00", "USD 0.00", "fin-1", "", ""},
-		row{credit.OpChargedBack, "USD 40.00", "USD 40.00", "USD 40.00", "USD 0.00", "fin-1", "", ""},
-		row{credit.OpPaymentCancelled, "USD 40.00", "USD 0.00", "USD 0.00", "USD 0.00", "fin-1", "", ""})
+		row{credit.CreditRefunded, "USD 40.00", "USD 80.00", "USD 80.00", "USD 0.00", "fin-1", "", ""},
+		row{credit.PaymentChargedBack, "USD 40.00", "USD 40.00", "USD 40.00", "USD 0.00", "fin-1", "", ""},
+		row{credit.PaymentCancelled, "USD 40.00", "USD 0.00", "USD 0.00", "USD 0.00", "fin-1", "", ""})
 }
 
 // aptify opens an account with documents of several bill-to parties:
@@ -220,8 +220,8 @@ func TestConsolidateAcrossAccountsReportsEachAccount(t *testing.T) {
 		got = append(got, s)
 	}
 	wantStrings(t, "results", got, "a USD 60.00 a-pay→a-inv USD 60.00", "nope error", "b USD 20.00 b-pay→b-inv USD 20.00", "c USD 0.00 ")
-	f.wantRows("a", row{credit.OpConsolidated, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", ""})
-	f.wantRows("b", row{credit.OpConsolidated, "USD 20.00", "USD -30.00", "USD -30.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("a", row{credit.CreditsConsolidated, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("b", row{credit.CreditsConsolidated, "USD 20.00", "USD -30.00", "USD -30.00", "USD 0.00", "admin", "", ""})
 	f.wantDoc("b-inv", "USD 30.00", invoice.Open)
 	if len(f.history("c")) != 2 {
 		t.Errorf("c has %d entries, want 2 (nothing to consolidate)", len(f.history("c")))

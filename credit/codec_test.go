@@ -107,8 +107,8 @@ func codecCases() []codecCase {
 			return ReverseResult{Document: genDocument(t), Reversals: genList(t, "reversals", genApplication), Removed: genMoney(t, "removed")}
 		})),
 		codecCaseOf("TransferResult", TransferResult{
-			From: sampleDocument("CR-1", invoice.Credit),
-			To:   sampleDocument("CR-2", invoice.Credit),
+			From: sampleDocument("CR-1", invoice.CreditGrant),
+			To:   sampleDocument("CR-2", invoice.CreditGrant),
 		}, rapid.Custom(func(t *rapid.T) TransferResult {
 			return TransferResult{From: genDocument(t), To: genDocument(t)}
 		})),
@@ -122,7 +122,7 @@ func codecCases() []codecCase {
 			return ConsolidateResult{Operation: genString(t, "operation"), Accounts: genList(t, "accounts", genAccountResult)}
 		})),
 		codecCaseOf("ExpireResult", ExpireResult{
-			Documents: []invoice.Document{sampleDocument("CR-3", invoice.Credit), sampleDocument("CR-4", invoice.Credit)},
+			Documents: []invoice.Document{sampleDocument("CR-3", invoice.CreditGrant), sampleDocument("CR-4", invoice.CreditGrant)},
 			Removed:   money.MustParse("USD 40.00"),
 		}, rapid.Custom(func(t *rapid.T) ExpireResult {
 			return ExpireResult{Documents: genList(t, "documents", genDocument), Removed: genMoney(t, "removed")}

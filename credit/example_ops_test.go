@@ -93,10 +93,10 @@ func ExampleLedger_IssueCredit() {
 		Amount: money.MustParse("USD 100.00"), Reference: "wire 5521"}))
 	printDoc(pay.Document)
 
-	_, err := l.IssueCredit(ctx, by, "k4", credit.CreditRequest{Account: "acme", Kind: invoice.Credit,
+	_, err := l.IssueCredit(ctx, by, "k4", credit.CreditRequest{Account: "acme", Kind: invoice.CreditGrant,
 		Amount: money.MustParse("USD 25.00")})
 	fmt.Println("a credit needs a reason:", errors.Is(err, credit.ErrInvalidRequest))
-	goodwill := ok(l.IssueCredit(ctx, by, "k5", credit.CreditRequest{Account: "acme", ID: "CR-1", Kind: invoice.Credit,
+	goodwill := ok(l.IssueCredit(ctx, by, "k5", credit.CreditRequest{Account: "acme", ID: "CR-1", Kind: invoice.CreditGrant,
 		Amount: money.MustParse("USD 25.00"), Reason: "late delivery"}))
 	printDoc(goodwill.Document)
 
@@ -109,7 +109,7 @@ func ExampleLedger_IssueCredit() {
 	// INV-1    invoice     open USD 300.00 of USD 300.00, open
 	// PAY-1    payment     open USD 100.00 of USD 100.00, open
 	// a credit needs a reason: true
-	// CR-1     credit      open USD 25.00 of USD 25.00, open
+	// CR-1     credit_grant open USD 25.00 of USD 25.00, open
 	// CM-1     credit_memo open USD 0.00 of USD 50.00, closed
 	// INV-1    invoice     open USD 250.00 of USD 300.00, open
 	// outstanding: USD -125.00
@@ -457,4 +457,56 @@ func ExampleLedger_Accounts() {
 	// page 1 acme
 	// page 1 globex
 	// page 2 initech
+}
+
+// Credits granted until a date (promotional or service credits) end with
+// Expire: what is left of each is removed, and one entry records the total.
+func ExampleLedger_Expire() {
+	ctx := context.Background()
+	l := exampleLedger()
+	by := credit.Principal{ID: "finance", Namespace: "shop"}
+	ok(l.OpenAccount(ctx, by, "k1", credit.OpenAccountRequest{ID: "ann", Currency: money.MustCurrency("USD")}))
+	ok(l.IssueCredit(ctx, by, "k2", credit.CreditRequest{Account: "ann", ID: "PROMO", Kind: invoice.CreditGrant,
+		Reason: "spring promotion", Amount: money.MustParse("USD 25.00"),
+		Expires: time.Date(2025, 3, 3, 14, 30, 0, 0, time.UTC)})) // the examples' clock strikes an hour per call
+	ok(l.IssueCredit(ctx, by, "k3", credit.CreditRequest{Account: "ann", ID: "PAY-1", Amount: money.MustParse("USD 10.00")}))
+	ok(l.IssueDebit(ctx, by, "k4", credit.DebitRequest{Account: "ann", ID: "INV-1", Amount: money.MustParse("USD 15.00")}))
+	ok(l.Apply(ctx, by, "k5", credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "PROMO", Debit: "INV-1"}}}))
+
+	r := ok(l.Expire(ctx, by, "k6", credit.ExpireRequest{Account: "ann", Comment: "end of promotion"}))
+	for _, d := range r.Documents {
+		printDoc(d)
+	}
+	fmt.Println("removed", r.Removed, "; credit left", ok(l.Balances(ctx, by, "ann")).Credit)
+	h := ok(l.History(ctx, by, credit.HistoryRequest{Account: "ann"}))
+	e := h[len(h)-1]
+	fmt.Println(e.Kind, e.Amount, e.Documents)
+	// Output:
+	// PROMO    credit_grant open USD 0.00 of USD 25.00, expired
+	// removed USD 10.00 ; credit left USD 10.00
+	// credit_expired USD 10.00 [PROMO]
+}
+
+// Every entry names what it changed and is sealed by a hash chain; Verify
+// replays an account's history and checks every link.
+func ExampleLedger_Verify() {
+	ctx := context.Background()
+	l := exampleLedger()
+	by := credit.Principal{ID: "clerk", Namespace: "shop"}
+	ok(l.OpenAccount(ctx, by, "k1", credit.OpenAccountRequest{ID: "ann", Currency: money.MustCurrency("USD")}))
+	ok(l.IssueDebit(ctx, by, "k2", credit.DebitRequest{Account: "ann", ID: "INV-1", Amount: money.MustParse("USD 30.00")}))
+	ok(l.IssueCredit(ctx, by, "k3", credit.CreditRequest{Account: "ann", ID: "PAY-1", Amount: money.MustParse("USD 50.00")}))
+	ok(l.Apply(ctx, by, "k4", credit.ApplyRequest{Account: "ann"}))
+
+	for _, e := range ok(l.History(ctx, by, credit.HistoryRequest{Account: "ann"})) {
+		label, _ := e.Kind.Label(credit.IMIS)
+		fmt.Printf("%d %-16s %-8q documents %v, %d applications\n", e.Seq, e.Kind, label, e.Documents, len(e.Applications))
+	}
+	fmt.Println("verified:", l.Verify(ctx, by, "ann") == nil)
+	// Output:
+	// 1 account_opened   ""       documents [], 0 applications
+	// 2 invoice_issued   "Invoice" documents [INV-1], 0 applications
+	// 3 payment_received "Payment" documents [PAY-1], 0 applications
+	// 4 credit_applied   "Apply"  documents [PAY-1 INV-1], 1 applications
+	// verified: true
 }

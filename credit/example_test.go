@@ -148,18 +148,23 @@ func ExampleLedger_History() {
 		if e.Original.IsValid() {
 			amount += " (" + e.Original.String() + ", " + e.Rate.String() + ")"
 		}
-		cells := []string{e.At.Format("2006-01-02 15:04"), string(e.Op), amount, e.After.Outstanding.String(),
+		// The grid speaks Adobe Commerce's words: Allocated, Purchased…
+		label, ok := e.Kind.Label(credit.AdobeCommerce)
+		if !ok {
+			label = string(e.Kind)
+		}
+		cells := []string{e.At.Format("2006-01-02 15:04"), label, amount, e.After.Outstanding.String(),
 			e.After.Available.String(), e.After.Limit.String(), e.By, dash(e.Reference), dash(e.Comment)}
 		fmt.Fprintln(w, strings.Join(cells, "\t"))
 	}
 	w.Flush()
 	// Output:
 	// Date              Operation   Amount                                         Outstanding     Available      Limit          By          Reference  Comment
-	// 2025-03-03 10:00  allocated   EUR 50,000.00                                  EUR 0.00        EUR 50,000.00  EUR 50,000.00  jane.admin  -          new company
-	// 2025-03-03 11:00  purchased   EUR 4,000.00                                   EUR -4,000.00   EUR 46,000.00  EUR 50,000.00  bob.buyer   100001     order 100001
-	// 2025-03-03 12:00  purchased   EUR 19,998.72 (USD 22,400.00, USD/EUR 0.8928)  EUR -23,998.72  EUR 26,001.28  EUR 50,000.00  bob.buyer   100002     -
-	// 2025-03-03 13:00  reimbursed  EUR 10,000.00                                  EUR -13,998.72  EUR 36,001.28  EUR 50,000.00  jane.admin  CHK-5521   cheque
-	// 2025-03-03 14:00  updated     EUR 60,000.00                                  EUR -13,998.72  EUR 46,001.28  EUR 60,000.00  jane.admin  -          annual review
+	// 2025-03-03 10:00  Allocated   EUR 50,000.00                                  EUR 0.00        EUR 50,000.00  EUR 50,000.00  jane.admin  -          new company
+	// 2025-03-03 11:00  Purchased   EUR 4,000.00                                   EUR -4,000.00   EUR 46,000.00  EUR 50,000.00  bob.buyer   100001     order 100001
+	// 2025-03-03 12:00  Purchased   EUR 19,998.72 (USD 22,400.00, USD/EUR 0.8928)  EUR -23,998.72  EUR 26,001.28  EUR 50,000.00  bob.buyer   100002     -
+	// 2025-03-03 13:00  Reimbursed  EUR 10,000.00                                  EUR -13,998.72  EUR 36,001.28  EUR 50,000.00  jane.admin  CHK-5521   cheque
+	// 2025-03-03 14:00  Updated     EUR 60,000.00                                  EUR -13,998.72  EUR 46,001.28  EUR 60,000.00  jane.admin  -          annual review
 }
 
 func dash(s string) string {

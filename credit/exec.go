@@ -19,7 +19,7 @@ type spec[Req, Res any] struct {
 	method string
 	// entry is what a writing operation journals for req. Nil for reads,
 	// which take no key, are not fingerprinted and commit nothing.
-	entry func(Req) Operation
+	entry func(Req) EntryKind
 	// check refuses a malformed request (shape, sizes, amounts) before any
 	// I/O, and may fill in defaults. It must not depend on stored state.
 	check func(l *Ledger, req *Req) error
@@ -109,7 +109,7 @@ func (s *spec[Req, Res]) attempt(t *txn, req Req) (Res, error) {
 }
 
 // commit runs a writing operation until it commits, replays, or fails.
-func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key string, op Operation, fp string, req Req) (Res, error) {
+func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key string, op EntryKind, fp string, req Req) (Res, error) {
 	var zero Res
 	// The latches of the accounts read, held from before the Commit to
 	// the end (see latches).
@@ -153,7 +153,7 @@ func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key
 			return zero, err
 		}
 		b := t.batch()
-		b.Idempotency = &Idempotency{Key: key, Op: op, Fingerprint: fp, Result: result, At: t.now}
+		b.Idempotency = &Idempotency{Key: key, Kind: op, Fingerprint: fp, Result: result, At: t.now}
 		err = l.store.Commit(ctx, b)
 		if err == nil {
 			return r, nil
@@ -184,9 +184,9 @@ var errStale = errors.New("credit: records changed between the reads of one oper
 
 // replay returns the result recorded for a key, if it was recorded for
 // this very request.
-func replay[R any](rec *Idempotency, op Operation, fp string) (R, error) {
+func replay[R any](rec *Idempotency, op EntryKind, fp string) (R, error) {
 	var r R
-	if rec.Op != op || rec.Fingerprint != fp {
+	if rec.Kind != op || rec.Fingerprint != fp {
 		return r, fail(ErrIdempotencyConflict, "key %q was used for another request", rec.Key)
 	}
 	if err := decodeResult(rec.Result, &r); err != nil {

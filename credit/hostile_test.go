@@ -932,7 +932,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		return err
 	})
 	add("a credit without a reason", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
-		_, err := w.l.IssueCredit(hBG, p, key, credit.CreditRequest{Account: "usd", Kind: invoice.Credit, Amount: hm("USD 1")})
+		_, err := w.l.IssueCredit(hBG, p, key, credit.CreditRequest{Account: "usd", Kind: invoice.CreditGrant, Amount: hm("USD 1")})
 		return err
 	})
 	add("a payment against a debit", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {

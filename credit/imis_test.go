@@ -39,8 +39,8 @@ func TestCompanyMembersShareTheCompanyCredit(t *testing.T) {
 		t.Errorf("applied by %q", r.Applications[0].By)
 	}
 	f.wantRows("acme",
-		row{credit.OpApplied, "USD 30.00", "USD 20.00", "USD 20.00", "USD 0.00", "ann", "", ""},
-		row{credit.OpApplied, "USD 50.00", "USD 20.00", "USD 20.00", "USD 0.00", "bob", "", ""})
+		row{credit.CreditApplied, "USD 30.00", "USD 20.00", "USD 20.00", "USD 0.00", "ann", "", ""},
+		row{credit.CreditApplied, "USD 50.00", "USD 20.00", "USD 20.00", "USD 0.00", "bob", "", ""})
 	f.wantDoc("pay-1", "USD 20.00", invoice.Open)
 	// A member of another company cannot use it, nor see it: to her the
 	// account does not exist.
@@ -74,7 +74,7 @@ func TestOldestFirstAcrossSeveralCredits(t *testing.T) {
 	}
 	f.wantDoc("c3", "USD 20.00", invoice.Open)
 	f.wantBalances("ann", bal{"USD 20.00", "USD 0.00", "USD 20.00", "USD 0.00", "USD 20.00"})
-	f.wantRows("ann", row{credit.OpApplied, "USD 130.00", "USD 20.00", "USD 20.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("ann", row{credit.CreditApplied, "USD 130.00", "USD 20.00", "USD 20.00", "USD 0.00", "admin", "", ""})
 }
 
 func TestSelectingACreditAlreadyAppliedLeavesItUnchanged(t *testing.T) {
@@ -125,8 +125,8 @@ func TestRemovingOneCreditRecalculatesUpToTheOriginalTarget(t *testing.T) {
 	f.wantDoc("c2", "USD 40.00", invoice.Open)
 	f.wantDoc("c3", "USD 10.00", invoice.Open)
 	f.wantRows("ann",
-		row{credit.OpUnapplied, "USD 100.00", "USD 50.00", "USD 50.00", "USD 0.00", "admin", "", "remove c2"},
-		row{credit.OpApplied, "USD 100.00", "USD 50.00", "USD 50.00", "USD 0.00", "admin", "", "remove c2"})
+		row{credit.CreditUnapplied, "USD 100.00", "USD 50.00", "USD 50.00", "USD 0.00", "admin", "", "remove c2"},
+		row{credit.CreditApplied, "USD 100.00", "USD 50.00", "USD 50.00", "USD 0.00", "admin", "", "remove c2"})
 
 	// Removing a credit that is not enough to pay the target leaves the
 	// remaining credits paying what they can.
@@ -198,8 +198,8 @@ func TestStaffAppliesAnotherAccountsCreditWithApplyOtherCredit(t *testing.T) {
 		t.Errorf("application %+v", a)
 	}
 	// Both histories record it; ann's outstanding falls, bob's rises.
-	f.wantRows("ann", row{credit.OpApplied, "USD 50.00", "USD 30.00", "USD 30.00", "USD 0.00", "staff-1", "", ""})
-	f.wantRows("bob", row{credit.OpApplied, "USD 50.00", "USD 0.00", "USD 0.00", "USD 0.00", "staff-1", "", ""})
+	f.wantRows("ann", row{credit.CreditApplied, "USD 50.00", "USD 30.00", "USD 30.00", "USD 0.00", "staff-1", "", ""})
+	f.wantRows("bob", row{credit.CreditApplied, "USD 50.00", "USD 0.00", "USD 0.00", "USD 0.00", "staff-1", "", ""})
 }
 
 func TestRefundOfOpenCreditRemovesIt(t *testing.T) {
@@ -219,7 +219,7 @@ func TestRefundOfOpenCreditRemovesIt(t *testing.T) {
 	if d := rr.Document; str(d.Open) != "USD 20.00" || d.Status != invoice.Open || str(rr.Balances.Credit) != "USD 20.00" {
 		t.Errorf("after a part refund %+v", rr)
 	}
-	f.wantRows("ann", row{credit.OpPaidOut, "USD 50.00", "USD 20.00", "USD 20.00", "USD 0.00", "admin", "RF-1", "member left"})
+	f.wantRows("ann", row{credit.CreditRefunded, "USD 50.00", "USD 20.00", "USD 20.00", "USD 0.00", "admin", "RF-1", "member left"})
 	rr, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +227,7 @@ func TestRefundOfOpenCreditRemovesIt(t *testing.T) {
 	if d := rr.Document; str(d.Open) != "USD 0.00" || d.Status != invoice.Refunded {
 		t.Errorf("after the full refund %+v", rr)
 	}
-	f.wantRows("ann", row{credit.OpPaidOut, "USD 20.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("ann", row{credit.CreditRefunded, "USD 20.00", "USD 0.00", "USD 0.00", "USD 0.00", "admin", "", ""})
 	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "pay-1"})
 	wantErr(t, err, credit.ErrInsufficientCredit)
 	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{All: true, Credit: "inv-1"})
@@ -256,8 +256,8 @@ func TestAdjustingAPaidInvoiceReturnsCreditNewestApplicationFirst(t *testing.T) 
 	}
 	f.wantDoc("c-new", "USD 40.00", invoice.Open)
 	f.wantDoc("c-old", "USD 10.00", invoice.Open)
-	f.wantRows("ann", row{credit.OpAdjusted, "USD 50.00", "USD 10.00", "USD 10.00", "USD 0.00", "admin", "", "price reduced"})
-	f.wantRows("bob", row{credit.OpUnapplied, "USD 40.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "price reduced"})
+	f.wantRows("ann", row{credit.DocumentAdjusted, "USD 50.00", "USD 10.00", "USD 10.00", "USD 0.00", "admin", "", "price reduced"})
+	f.wantRows("bob", row{credit.CreditUnapplied, "USD 40.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "price reduced"})
 	// Adjusting to the current amount or above is refused.
 	_, err = f.l.Adjust(ctx, admin, f.key(), credit.AdjustRequest{Debit: "inv-1", Amount: m("USD 50.00")})
 	wantErr(t, err, credit.ErrInvalidAmount)
@@ -290,8 +290,8 @@ func TestReversedPaymentReopensInvoicesAndRemovesItsCredit(t *testing.T) {
 	}
 	f.wantDoc("inv-1", "USD 100.00", invoice.Open)
 	f.wantRows("ann",
-		row{credit.OpApplied, "USD 100.00", "USD 50.00", "USD 50.00", "USD 0.00", "admin", "", ""},
-		row{credit.OpPaymentCancelled, "USD 150.00", "USD -100.00", "USD -100.00", "USD 0.00", "admin", "NSF", "cheque bounced"})
+		row{credit.CreditApplied, "USD 100.00", "USD 50.00", "USD 50.00", "USD 0.00", "admin", "", ""},
+		row{credit.PaymentCancelled, "USD 150.00", "USD -100.00", "USD -100.00", "USD 0.00", "admin", "NSF", "cheque bounced"})
 	_, err = f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "pay-1"})
 	wantErr(t, err, credit.ErrBadState)
 	_, err = f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "inv-1"})
@@ -315,8 +315,8 @@ func TestTransferOfCreditToAnotherAccountIsOnBothHistories(t *testing.T) {
 		!strings.Contains(r.To.Reason, "reg-refund") {
 		t.Errorf("to %+v", r.To)
 	}
-	f.wantRows("ann", row{credit.OpTransferredOut, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "coworker attends"})
-	f.wantRows("cy", row{credit.OpTransferredIn, "USD 60.00", "USD 60.00", "USD 60.00", "USD 0.00", "admin", "", "coworker attends"})
+	f.wantRows("ann", row{credit.CreditTransferredOut, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "coworker attends"})
+	f.wantRows("cy", row{credit.CreditTransferredIn, "USD 60.00", "USD 60.00", "USD 60.00", "USD 0.00", "admin", "", "coworker attends"})
 	// All of what is left, by default.
 	r, err = f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{All: true, Credit: "reg-refund", To: "cy"})
 	if err != nil {

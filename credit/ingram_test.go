@@ -25,9 +25,9 @@ func TestPrepaidAccountUsesCreditOnNewInvoices(t *testing.T) {
 	}
 	f.wantDoc("pay-1", "USD 40.00", invoice.Open)
 	f.wantRows("res",
-		row{credit.OpPaymentRecorded, "USD 100.00", "USD 100.00", "USD 100.00", "USD 0.00", "admin", "", ""},
-		row{credit.OpInvoiced, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", ""},
-		row{credit.OpApplied, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "credit used automatically (prepaid account)"})
+		row{credit.PaymentReceived, "USD 100.00", "USD 100.00", "USD 100.00", "USD 0.00", "admin", "", ""},
+		row{credit.InvoiceIssued, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", ""},
+		row{credit.CreditApplied, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "credit used automatically (prepaid account)"})
 	// More than the credit: what is left stays open.
 	r = f.invoice("res", "inv-2", "USD 70.00")
 	wantStrings(t, "applications", appLines(r.Applications), "pay-1→inv-2 USD 40.00")
@@ -48,11 +48,11 @@ func TestTermAccountUsesCreditOnlyWhenAsked(t *testing.T) {
 	}
 	f.wantDoc("inv-1", "USD 60.00", invoice.Open)
 	f.wantDoc("pay-1", "USD 100.00", invoice.Open)
-	f.wantRows("res", row{credit.OpInvoiced, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("res", row{credit.InvoiceIssued, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", ""})
 	a := f.apply(credit.ApplyRequest{Account: "res", Comment: "pay with credit balance"})
 	wantStrings(t, "applications", appLines(a.Applications), "pay-1→inv-1 USD 60.00")
 	f.wantDoc("inv-1", "USD 0.00", invoice.Paid)
-	f.wantRows("res", row{credit.OpApplied, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "pay with credit balance"})
+	f.wantRows("res", row{credit.CreditApplied, "USD 60.00", "USD 40.00", "USD 40.00", "USD 0.00", "admin", "", "pay with credit balance"})
 }
 
 func TestApplyWithCapBelowTheInvoicesTotal(t *testing.T) {
@@ -65,7 +65,7 @@ func TestApplyWithCapBelowTheInvoicesTotal(t *testing.T) {
 	wantStrings(t, "plan", lines(r), "pay-1→inv-1 USD 100.00", "pay-1→inv-2 USD 20.00")
 	f.wantDoc("inv-2", "USD 30.00", invoice.Open)
 	f.wantDoc("pay-1", "USD 380.00", invoice.Open)
-	f.wantRows("res", row{credit.OpApplied, "USD 120.00", "USD 350.00", "USD 350.00", "USD 0.00", "admin", "", ""})
+	f.wantRows("res", row{credit.CreditApplied, "USD 120.00", "USD 350.00", "USD 350.00", "USD 0.00", "admin", "", ""})
 	// Under full cover a debit the cap cannot pay whole is left alone.
 	f.invoice("res", "inv-3", "USD 40.00")
 	r = f.apply(credit.ApplyRequest{Account: "res", Debits: []string{"inv-2", "inv-3"}, Cap: m("USD 50.00")})
@@ -87,7 +87,7 @@ func TestApplyWithSystemDiscretionPaysOverdueFromCreditExpiringSoonest(t *testin
 	f.debit(credit.DebitRequest{Account: "res", ID: "inv-old", Amount: m("USD 50.00"), Issued: t0.Add(-60 * day), Due: t0.Add(30 * day)})
 	f.debit(credit.DebitRequest{Account: "res", ID: "inv-late", Amount: m("USD 80.00"), Issued: t0.Add(-10 * day), Due: t0.Add(-day)})
 	f.payment("res", "pay-1", "USD 100.00")
-	f.credit(credit.CreditRequest{Account: "res", Kind: invoice.Credit, ID: "promo", Amount: m("USD 80.00"),
+	f.credit(credit.CreditRequest{Account: "res", Kind: invoice.CreditGrant, ID: "promo", Amount: m("USD 80.00"),
 		Reason: "promotion", Expires: t0.Add(10 * day)})
 	// Oldest first would pay the oldest invoice from the oldest credit.
 	p, err := f.l.Preview(ctx, admin, credit.ApplyRequest{Account: "res"})
@@ -164,7 +164,7 @@ func TestOnlyTheProviderLinksAndUnlinks(t *testing.T) {
 		t.Fatalf("provider unlink: %v", err)
 	}
 	wantStrings(t, "reversals", appLines(un.Reversals), "reverse pay-1→inv-1 USD 40.00")
-	f.wantRows("res", row{credit.OpUnapplied, "USD 40.00", "USD 0.00", "USD 0.00", "USD 0.00", "provider-l1", "", "reseller asked"})
+	f.wantRows("res", row{credit.CreditUnapplied, "USD 40.00", "USD 0.00", "USD 0.00", "USD 0.00", "provider-l1", "", "reseller asked"})
 	linked, err := f.l.Apply(ctx, provider, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay-1", Debit: "inv-2"}}})
 	if err != nil {
 		t.Fatalf("provider link: %v", err)

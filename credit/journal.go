@@ -14,38 +14,84 @@ import (
 // The journal: the history entries of every account, their hash chain,
 // and Verify, which checks it.
 
-// Operation names what a history entry records. The names of the Adobe
-// Commerce grid (allocated, updated, purchased, reimbursed, refunded,
-// reverted) are used where they apply. Errors name the method called
-// instead (Error.Op).
-type Operation string
+// EntryKind names what a history entry records, in plain receivables words.
+// The method that wrote an entry is named in errors instead (Error.Op), and
+// the id of the operation in Entry.Operation. What each seed system shows
+// for an action is in Label.
+type EntryKind string
 
-// Operations.
+// Actions. The value is the name stored in the journal.
 const (
-	OpAllocated         Operation = "allocated"  // account opened with its credit line
-	OpUpdated           Operation = "updated"    // limit, currency or allow-exceed changed
-	OpInvoiced          Operation = "invoiced"   // invoice issued
-	OpDebitMemo         Operation = "debit_memo" // debit memo issued
-	OpPurchased         Operation = "purchased"  // invoice charged to the credit line
-	OpPaymentRecorded   Operation = "payment_recorded"
-	OpReimbursed        Operation = "reimbursed" // offline payment toward the balance (±)
-	OpReimburseEdited   Operation = "reimburse_edited"
-	OpCreditIssued      Operation = "credit_issued" // credit with a reason
-	OpCreditMemo        Operation = "credit_memo"
-	OpRefunded          Operation = "refunded" // credit memo against part of a purchase (Adobe)
-	OpApplied           Operation = "applied"
-	OpUnapplied         Operation = "unapplied"
-	OpAdjusted          Operation = "adjusted"
-	OpReverted          Operation = "reverted" // invoice voided, order cancelled (Adobe)
-	OpPaidOut           Operation = "paid_out" // open credit refunded to the customer (iMIS)
-	OpChargedBack       Operation = "charged_back"
-	OpPaymentCancelled  Operation = "payment_cancelled"
-	OpTransferredOut    Operation = "transferred_out"
-	OpTransferredIn     Operation = "transferred_in"
-	OpConsolidated      Operation = "consolidated"
-	OpExpired           Operation = "expired" // what was left of expired credits removed
-	OpCurrencyConverted Operation = "currency_converted"
+	AccountOpened        EntryKind = "account_opened"         // account opened with its credit line
+	AccountUpdated       EntryKind = "account_updated"        // limit, currency or allow-exceed changed
+	CurrencyConverted    EntryKind = "currency_converted"     // the account's currency changed at a rate
+	InvoiceIssued        EntryKind = "invoice_issued"         // invoice issued
+	DebitMemoIssued      EntryKind = "debit_memo_issued"      // debit memo issued
+	ChargedToCreditLine  EntryKind = "charged_to_credit_line" // purchase on account: an invoice charged to the credit line
+	PaymentReceived      EntryKind = "payment_received"       // payment or prepayment received
+	BalancePaid          EntryKind = "balance_paid"           // offline payment toward the outstanding balance (±)
+	BalancePaymentEdited EntryKind = "balance_payment_edited" // that payment corrected
+	CreditIssued         EntryKind = "credit_issued"          // credit granted, with a reason
+	CreditMemoIssued     EntryKind = "credit_memo_issued"     // credit memo issued
+	PurchaseCredited     EntryKind = "purchase_credited"      // credit memo against part of a purchase on account
+	CreditApplied        EntryKind = "credit_applied"         // credit applied to debits
+	CreditUnapplied      EntryKind = "credit_unapplied"       // applications reversed
+	DocumentAdjusted     EntryKind = "document_adjusted"      // a document's amount reduced
+	DocumentVoided       EntryKind = "document_voided"        // a document voided, an order cancelled
+	CreditRefunded       EntryKind = "credit_refunded"        // open credit paid back to the customer
+	PaymentChargedBack   EntryKind = "payment_charged_back"   // card payment returned at the bank's request
+	PaymentCancelled     EntryKind = "payment_cancelled"      // payment cancelled
+	CreditTransferredOut EntryKind = "credit_transferred_out" // credit moved to another account
+	CreditTransferredIn  EntryKind = "credit_transferred_in"  // credit received from another account
+	CreditsConsolidated  EntryKind = "credits_consolidated"   // credits applied across many accounts at once
+	CreditExpired        EntryKind = "credit_expired"         // what was left of expired credits removed
 )
+
+// firstNames are the names the journal stored for some actions before they
+// were given plain words. An entry's hash covers the first name of its
+// action (hashName), so that histories written before the rename verify as
+// they did, and a migrated store only has to rename the stored value.
+var firstNames = map[EntryKind]string{
+	AccountOpened:        "allocated",
+	AccountUpdated:       "updated",
+	InvoiceIssued:        "invoiced",
+	DebitMemoIssued:      "debit_memo",
+	ChargedToCreditLine:  "purchased",
+	PaymentReceived:      "payment_recorded",
+	BalancePaid:          "reimbursed",
+	BalancePaymentEdited: "reimburse_edited",
+	CreditMemoIssued:     "credit_memo",
+	PurchaseCredited:     "refunded",
+	CreditApplied:        "applied",
+	CreditUnapplied:      "unapplied",
+	DocumentAdjusted:     "adjusted",
+	DocumentVoided:       "reverted",
+	CreditRefunded:       "paid_out",
+	PaymentChargedBack:   "charged_back",
+	CreditTransferredOut: "transferred_out",
+	CreditTransferredIn:  "transferred_in",
+	CreditsConsolidated:  "consolidated",
+	CreditExpired:        "expired",
+}
+
+// FirstNames returns, for each action renamed since the journal began, the
+// name it was stored under before (a store migrating old rows renames them
+// with it). The map is a copy.
+func FirstNames() map[EntryKind]string {
+	out := make(map[EntryKind]string, len(firstNames))
+	for a, n := range firstNames {
+		out[a] = n
+	}
+	return out
+}
+
+// hashName is the name an entry's hash covers: the action's first name.
+func hashName(a EntryKind) string {
+	if n, ok := firstNames[a]; ok {
+		return n
+	}
+	return string(a)
+}
 
 // Entry is one row of an account's history. Entries are appended, never
 // changed; replaying them from the first reproduces every balance.
@@ -53,9 +99,18 @@ type Entry struct {
 	Account string    `json:"account"`
 	Seq     int64     `json:"seq"` // 1, 2, 3, … per account
 	At      time.Time `json:"at"`
-	Op      Operation `json:"op"`
+	Kind    EntryKind `json:"op"`
 	// Document is the main document of the operation, if any.
 	Document string `json:"document,omitempty"`
+	// Documents are the ids of every document of this account whose open
+	// balance or status the entry's operation changed, in the order first
+	// changed; Applications the ids of the applications and reversals it
+	// wrote that touch this account's documents. An applied entry names the
+	// credits and debits it settled and the applications linking them, so a
+	// history can say which payment paid which invoice without another
+	// read. Entries written before these fields existed have neither.
+	Documents    []string `json:"documents,omitempty"`
+	Applications []string `json:"applications,omitempty"`
 	// Amount is the operation's amount in the account's currency (zero Money
 	// when the operation moves none).
 	Amount money.Money `json:"amount"`
@@ -64,9 +119,10 @@ type Entry struct {
 	Original money.Money `json:"original,omitzero"`
 	Rate     money.Rate  `json:"rate,omitzero"`
 	// Residual is what converting rounded away: the exact product minus the
-	// rounded Amount, a plain decimal in the account's currency ("-0.001072"),
-	// so that no fraction of a cent is lost unseen. Empty when not converted.
-	Residual string `json:"residual,omitempty"`
+	// rounded Amount, in the account's currency and with as many decimals as
+	// it takes ("USD -0.001072"), so that no fraction of a cent is lost
+	// unseen. The zero Residual when nothing was converted.
+	Residual money.Residual `json:"residual,omitzero"`
 	// CreditChange and DebitChange are the signed changes of the account's
 	// open credit and open debit made by this entry; After is the balances
 	// once it is applied. Summing the changes from zero reproduces every
@@ -90,7 +146,9 @@ type Entry struct {
 // EntryHash returns the hash an entry must carry: SHA-256, in hex, over
 // every field of the entry but Hash, each written as its text form with a
 // length prefix (so no two entries encode alike), Prev included, so that each
-// hash seals the whole history before it.
+// hash seals the whole history before it. The kind is hashed under the name
+// it was first stored with (FirstNames), so renaming a kind never breaks a
+// chain.
 func EntryHash(e Entry) string {
 	var arr [1024]byte
 	b := arr[:0]
@@ -110,12 +168,12 @@ func EntryHash(e Entry) string {
 	b = binary.BigEndian.AppendUint64(b, 0)
 	b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
 	binary.BigEndian.PutUint64(b[at:], uint64(len(b)-at-8))
-	field(string(e.Op))
+	field(hashName(e.Kind))
 	field(e.Document)
 	m(e.Amount)
 	m(e.Original)
 	field(e.Rate.String())
-	field(e.Residual)
+	field(e.Residual.Plain())
 	m(e.CreditChange)
 	m(e.DebitChange)
 	m(e.After.Credit)
@@ -128,6 +186,17 @@ func EntryHash(e Entry) string {
 	field(e.Comment)
 	field(e.Operation)
 	field(e.Prev)
+	// The lists came later: an entry without them hashes as before, so
+	// histories written earlier still verify; one with them cannot encode
+	// like one without, as the encoding then runs longer.
+	if len(e.Documents)+len(e.Applications) > 0 {
+		for _, list := range [][]string{e.Documents, e.Applications} {
+			b = binary.BigEndian.AppendUint64(b, uint64(len(list)))
+			for _, id := range list {
+				field(id)
+			}
+		}
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -205,7 +274,7 @@ func (l *Ledger) verifyAccount(ctx context.Context, ns string, a Account) error 
 			if EntryHash(e) != e.Hash {
 				return bad(e.Seq, "content does not match its hash")
 			}
-			if e.Op == OpCurrencyConverted || !credit.IsValid() {
+			if e.Kind == CurrencyConverted || !credit.IsValid() {
 				credit, debit = money.Zero(e.After.Credit.Currency()), money.Zero(e.After.Credit.Currency())
 			}
 			if credit, err = credit.Add(e.CreditChange); err != nil {

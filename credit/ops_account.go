@@ -20,11 +20,11 @@ type OpenAccountRequest struct {
 	// Limit is the credit line in Currency; none when zero or unset.
 	Limit       money.Money `json:"limit,omitzero"`
 	AllowExceed bool        `json:"allow_exceed,omitempty"`
-	// Reason is recorded as the comment of the "allocated" history entry.
+	// Reason is recorded as the comment of the "account_opened" history entry.
 	Reason string `json:"reason,omitempty"`
 }
 
-// OpenAccount opens an account and records an "allocated" entry with its
+// OpenAccount opens an account and records an "account_opened" entry with its
 // credit line (Adobe Commerce: Allocated).
 func (l *Ledger) OpenAccount(ctx context.Context, p Principal, key string, req OpenAccountRequest) (Account, error) {
 	return run(l, ctx, p, key, req, openAccount)
@@ -32,7 +32,7 @@ func (l *Ledger) OpenAccount(ctx context.Context, p Principal, key string, req O
 
 var openAccount = &spec[OpenAccountRequest, Account]{
 	method: "OpenAccount",
-	entry:  func(OpenAccountRequest) Operation { return OpAllocated },
+	entry:  func(OpenAccountRequest) EntryKind { return AccountOpened },
 	check: func(l *Ledger, req *OpenAccountRequest) error {
 		if err := checkID("account id", req.ID, false); err != nil {
 			return err
@@ -105,7 +105,7 @@ var openAccount = &spec[OpenAccountRequest, Account]{
 		zero := money.Zero(req.Currency)
 		t.addAccount(Account{ID: id, Currency: req.Currency, Kind: req.Kind, Party: req.Party, Limit: limit,
 			AllowExceed: req.AllowExceed, Credit: zero, Debit: zero, Created: t.now})
-		if err := t.record(id, note{Op: OpAllocated, Amount: limit, Comment: req.Reason}); err != nil {
+		if err := t.record(id, note{Kind: AccountOpened, Amount: limit, Comment: req.Reason}); err != nil {
 			return Account{}, err
 		}
 		return t.final(id), nil
@@ -139,7 +139,7 @@ func (l *Ledger) UpdateAccount(ctx context.Context, p Principal, key string, req
 
 var updateAccount = &spec[UpdateAccountRequest, Account]{
 	method: "UpdateAccount",
-	entry:  func(UpdateAccountRequest) Operation { return OpUpdated },
+	entry:  func(UpdateAccountRequest) EntryKind { return AccountUpdated },
 	check: func(l *Ledger, req *UpdateAccountRequest) error {
 		if err := checkID("account", req.Account, true); err != nil {
 			return err
@@ -202,7 +202,7 @@ var updateAccount = &spec[UpdateAccountRequest, Account]{
 	},
 	compute: func(t *txn, req UpdateAccountRequest) (Account, error) {
 		a := t.accounts[req.Account]
-		n := note{Op: OpUpdated, Comment: req.Reason}
+		n := note{Kind: AccountUpdated, Comment: req.Reason}
 		if req.Currency != nil && *req.Currency != a.Currency {
 			if err := t.convertAccount(a, *req.Currency, req.Rate, &n); err != nil {
 				return Account{}, err
@@ -223,7 +223,7 @@ var updateAccount = &spec[UpdateAccountRequest, Account]{
 		if req.Party != nil {
 			a.Party = *req.Party
 		}
-		if n.Op == OpUpdated {
+		if n.Kind == AccountUpdated {
 			// A currency change keeps the converted outstanding balance as
 			// its amount, so that Amount and Original describe one figure.
 			n.Amount = a.Limit
@@ -299,7 +299,10 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 			return err
 		}
 	}
-	n.Op, n.Original, n.Rate, n.Residual = OpCurrencyConverted, before, r, residual(rounded)
+	n.Kind, n.Original, n.Rate = CurrencyConverted, before, r
+	if n.Residual, err = money.NewResidual(to, &rounded.Residual); err != nil {
+		return err
+	}
 	// Outstanding only: the available credit may be more than money holds,
 	// which record refuses.
 	n.Amount, err = a.Credit.Sub(a.Debit)

@@ -52,7 +52,7 @@ func (l *Ledger) Void(ctx context.Context, p Principal, key string, req VoidRequ
 
 var adjust = &spec[AdjustRequest, AdjustResult]{
 	method: "Adjust",
-	entry:  func(AdjustRequest) Operation { return OpAdjusted },
+	entry:  func(AdjustRequest) EntryKind { return DocumentAdjusted },
 	check: func(l *Ledger, req *AdjustRequest) error {
 		if !req.Amount.IsValid() {
 			return fail(ErrInvalidAmount, "the new amount is required (zero voids)")
@@ -67,7 +67,7 @@ var adjust = &spec[AdjustRequest, AdjustResult]{
 
 var void = &spec[AdjustRequest, AdjustResult]{
 	method:      "Void",
-	entry:       func(AdjustRequest) Operation { return OpReverted },
+	entry:       func(AdjustRequest) EntryKind { return DocumentVoided },
 	check:       func(l *Ledger, req *AdjustRequest) error { return checkAdjust(req) },
 	fingerprint: printAdjust,
 	load:        loadAdjust,
@@ -159,7 +159,7 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	if err := t.take(d.ID, cut, end); err != nil {
 		return AdjustResult{}, err
 	}
-	// Credit accounts other than the debit's get an "unapplied" entry; the
+	// Credit accounts other than the debit's get a "credit_unapplied" entry; the
 	// debit's account gets the adjustment (with any credit it got back).
 	var others []Application
 	for _, r := range res.Reversals {
@@ -168,7 +168,7 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 		}
 	}
 	for _, r := range others {
-		if err := t.record(r.CreditAccount, note{Op: OpUnapplied, Document: r.Credit, Amount: r.Amount, Comment: req.Comment}); err != nil {
+		if err := t.record(r.CreditAccount, note{Kind: CreditUnapplied, Document: r.Credit, Amount: r.Amount, Comment: req.Comment}); err != nil {
 			return AdjustResult{}, err
 		}
 	}
@@ -176,7 +176,7 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	if comment == "" {
 		comment = req.Reason
 	}
-	if err := t.record(d.Account, note{Op: t.op, Document: d.ID, Amount: cut, Comment: comment}); err != nil {
+	if err := t.record(d.Account, note{Kind: t.op, Document: d.ID, Amount: cut, Comment: comment}); err != nil {
 		return AdjustResult{}, err
 	}
 	res.Document = t.finalDoc(d.ID)

@@ -87,7 +87,7 @@ func (l *Ledger) Preview(ctx context.Context, p Principal, req ApplyRequest) (Ap
 
 var apply = &spec[ApplyRequest, ApplyResult]{
 	method: "Apply",
-	entry:  func(ApplyRequest) Operation { return OpApplied },
+	entry:  func(ApplyRequest) EntryKind { return CreditApplied },
 	check: func(l *Ledger, req *ApplyRequest) error {
 		if err := checkApply(l, req); err != nil {
 			return err
@@ -371,7 +371,7 @@ func (t *txn) applyInWindows(req ApplyRequest, commit bool) (ApplyResult, bool, 
 	}
 	res := ApplyResult{Operation: t.opID, Available: t.available(credits), Plan: plan}
 	if commit {
-		if res.Applications, err = t.writePlan(plan, policyName(req.Policy, req.Partial), OpApplied, req.Comment); err != nil {
+		if res.Applications, err = t.writePlan(plan, policyName(req.Policy, req.Partial), CreditApplied, req.Comment); err != nil {
 			return ApplyResult{}, false, err
 		}
 	}
@@ -457,7 +457,7 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	if !explicit {
 		name = policyName(req.Policy, req.Partial)
 	}
-	if res.Applications, err = t.writePlan(plan, name, OpApplied, req.Comment); err != nil {
+	if res.Applications, err = t.writePlan(plan, name, CreditApplied, req.Comment); err != nil {
 		return ApplyResult{}, err
 	}
 	return res, nil
@@ -624,7 +624,7 @@ func checkCap(cap money.Money, debits []invoice.Document) error {
 
 // writePlan writes the plan's applications, recorded as op (one entry per
 // account they touch).
-func (t *txn) writePlan(plan allocate.Plan, policy string, op Operation, comment string) ([]Application, error) {
+func (t *txn) writePlan(plan allocate.Plan, policy string, op EntryKind, comment string) ([]Application, error) {
 	apps, err := t.linkPlan(plan, policy)
 	if err != nil {
 		return nil, err
@@ -647,7 +647,7 @@ func (t *txn) linkPlan(plan allocate.Plan, policy string) ([]Application, error)
 
 // recordPerAccount writes one entry of op per account that apps touch, for
 // the total they moved on it.
-func (t *txn) recordPerAccount(apps []Application, op Operation, comment, ref string) error {
+func (t *txn) recordPerAccount(apps []Application, op EntryKind, comment, ref string) error {
 	totals := map[string]money.Money{}
 	var order []string
 	add := func(acct string, m money.Money) {
@@ -665,7 +665,7 @@ func (t *txn) recordPerAccount(apps []Application, op Operation, comment, ref st
 		}
 	}
 	for _, acct := range order {
-		if err := t.record(acct, note{Op: op, Amount: totals[acct], Comment: comment, Reference: ref}); err != nil {
+		if err := t.record(acct, note{Kind: op, Amount: totals[acct], Comment: comment, Reference: ref}); err != nil {
 			return err
 		}
 	}

@@ -47,7 +47,7 @@ func (l *Ledger) Consolidate(ctx context.Context, p Principal, key string, req C
 
 var consolidate = &spec[ConsolidateRequest, ConsolidateResult]{
 	method: "Consolidate",
-	entry:  func(ConsolidateRequest) Operation { return OpConsolidated },
+	entry:  func(ConsolidateRequest) EntryKind { return CreditsConsolidated },
 	check: func(l *Ledger, req *ConsolidateRequest) error {
 		if len(req.Accounts) == 0 || len(req.Accounts) > maxDocs {
 			return fail(ErrInvalidRequest, "name 1 to %d accounts", maxDocs)
@@ -118,7 +118,7 @@ func (t *txn) consolidateOne(id string, req ConsolidateRequest) (apps []Applicat
 	if len(plan.Lines) == 0 {
 		return nil, money.Zero(a.Currency), nil, nil
 	}
-	if apps, err = t.writePlan(plan, allocate.NameOf(req.Policy), OpConsolidated, ""); err != nil {
+	if apps, err = t.writePlan(plan, allocate.NameOf(req.Policy), CreditsConsolidated, ""); err != nil {
 		return nil, money.Money{}, nil, err
 	}
 	total, _ = plan.Total()

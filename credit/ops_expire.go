@@ -23,7 +23,7 @@ type ExpireResult struct {
 
 // Expire ends every open credit of the account whose expiry is at or before
 // now: its open balance is removed, its status becomes Expired, and one
-// "expired" entry records the total; the outstanding balance falls by it. An
+// "credit_expired" entry records the total; the outstanding balance falls by it. An
 // expired credit is never applied even before Expire runs (policies and
 // Validate refuse it); Expire makes the balances say so too.
 func (l *Ledger) Expire(ctx context.Context, p Principal, key string, req ExpireRequest) (ExpireResult, error) {
@@ -32,7 +32,7 @@ func (l *Ledger) Expire(ctx context.Context, p Principal, key string, req Expire
 
 var expire = &spec[ExpireRequest, ExpireResult]{
 	method: "Expire",
-	entry:  func(ExpireRequest) Operation { return OpExpired },
+	entry:  func(ExpireRequest) EntryKind { return CreditExpired },
 	check: func(l *Ledger, req *ExpireRequest) error {
 		if err := checkID("account", req.Account, true); err != nil {
 			return err
@@ -67,7 +67,7 @@ var expire = &spec[ExpireRequest, ExpireResult]{
 		if len(res.Documents) == 0 {
 			return res, nil
 		}
-		if err := t.record(a.ID, note{Op: OpExpired, Amount: res.Removed, Comment: req.Comment}); err != nil {
+		if err := t.record(a.ID, note{Kind: CreditExpired, Amount: res.Removed, Comment: req.Comment}); err != nil {
 			return ExpireResult{}, err
 		}
 		return res, nil

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/cockroachdb/apd/v3"
-
 	"github.com/arcredit/arcredit/allocate"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
@@ -53,11 +51,11 @@ func (l *Ledger) IssueDebit(ctx context.Context, p Principal, key string, req De
 
 var issueDebit = &spec[DebitRequest, DebitResult]{
 	method: "IssueDebit",
-	entry: func(req DebitRequest) Operation {
+	entry: func(req DebitRequest) EntryKind {
 		if req.Kind == invoice.DebitMemo {
-			return OpDebitMemo
+			return DebitMemoIssued
 		}
-		return OpInvoiced
+		return InvoiceIssued
 	},
 	check: func(l *Ledger, req *DebitRequest) error {
 		if req.Kind != 0 && !req.Kind.IsDebit() {
@@ -74,7 +72,7 @@ var issueDebit = &spec[DebitRequest, DebitResult]{
 		return t.seeIssue(ActIssue, req.Account, req.ID)
 	},
 	compute: func(t *txn, req DebitRequest) (DebitResult, error) {
-		return t.issueDebit(req, note{Op: t.op, Reference: req.Reference, Comment: req.Comment})
+		return t.issueDebit(req, note{Kind: t.op, Reference: req.Reference, Comment: req.Comment})
 	},
 }
 
@@ -176,7 +174,7 @@ func (l *Ledger) Purchase(ctx context.Context, p Principal, key string, req Purc
 
 var purchase = &spec[PurchaseRequest, DebitResult]{
 	method: "Purchase",
-	entry:  func(PurchaseRequest) Operation { return OpPurchased },
+	entry:  func(PurchaseRequest) EntryKind { return ChargedToCreditLine },
 	check: func(l *Ledger, req *PurchaseRequest) error {
 		return checkDebit(req.debit())
 	},
@@ -191,13 +189,16 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 	compute: func(t *txn, req PurchaseRequest) (DebitResult, error) {
 		dr := req.debit()
 		a := t.accounts[req.Account]
-		n := note{Op: OpPurchased, Reference: req.Reference, Comment: req.Comment}
+		n := note{Kind: ChargedToCreditLine, Reference: req.Reference, Comment: req.Comment}
 		if req.Amount.Currency() != a.Currency {
 			c, err := t.convertPurchase(req, a.Currency)
 			if err != nil {
 				return DebitResult{}, err
 			}
-			dr.Amount, n.Original, n.Rate, n.Residual = c.To, req.Amount, req.Rate, residual(c)
+			dr.Amount, n.Original, n.Rate = c.To, req.Amount, req.Rate
+			if n.Residual, err = money.NewResidual(c.To.Currency(), &c.Residual); err != nil {
+				return DebitResult{}, err
+			}
 		}
 		if !a.AllowExceed {
 			avail, err := a.Balances().Available.Sub(dr.Amount)
@@ -265,7 +266,7 @@ func (t *txn) issueDebit(req DebitRequest, n note) (DebitResult, error) {
 		return DebitResult{}, err
 	}
 	n.Document, n.Amount = id, req.Amount
-	if n.Op == OpReimbursed || n.Op == OpReimburseEdited {
+	if n.Kind == BalancePaid || n.Kind == BalancePaymentEdited {
 		n.Amount = req.Amount.Neg() // the history shows the signed amount the caller gave
 	}
 	if err := t.record(a.ID, n); err != nil {
@@ -283,7 +284,7 @@ func (t *txn) issueDebit(req DebitRequest, n note) (DebitResult, error) {
 type CreditRequest struct {
 	Account string `json:"account"`
 	// Kind is one of invoice.Payment (the default), invoice.Prepayment,
-	// invoice.CreditMemo, invoice.Credit. A Credit needs a Reason (Citrix:
+	// invoice.CreditMemo, invoice.CreditGrant. A Credit needs a Reason (Citrix:
 	// "enter the amount and the reason").
 	Kind    invoice.Kind `json:"kind,omitempty"`
 	ID      string       `json:"id,omitempty"`
@@ -320,16 +321,16 @@ func (l *Ledger) IssueCredit(ctx context.Context, p Principal, key string, req C
 
 var issueCredit = &spec[CreditRequest, CreditResult]{
 	method: "IssueCredit",
-	entry: func(req CreditRequest) Operation {
+	entry: func(req CreditRequest) EntryKind {
 		switch {
 		case req.Kind == invoice.CreditMemo && req.Against != "":
-			return OpRefunded
+			return PurchaseCredited
 		case req.Kind == invoice.CreditMemo:
-			return OpCreditMemo
+			return CreditMemoIssued
 		case req.Kind == invoice.Payment, req.Kind == invoice.Prepayment, req.Kind == 0:
-			return OpPaymentRecorded
+			return PaymentReceived
 		}
-		return OpCreditIssued
+		return CreditIssued
 	},
 	check: func(l *Ledger, req *CreditRequest) error {
 		if req.Kind == 0 {
@@ -338,7 +339,7 @@ var issueCredit = &spec[CreditRequest, CreditResult]{
 		if !req.Kind.IsCredit() {
 			return fail(ErrInvalidRequest, "kind %s is not a credit", req.Kind)
 		}
-		if req.Kind == invoice.Credit && req.Reason == "" {
+		if req.Kind == invoice.CreditGrant && req.Reason == "" {
 			return fail(ErrInvalidRequest, "a credit needs a reason")
 		}
 		if req.Against != "" && req.Kind != invoice.CreditMemo {
@@ -365,7 +366,7 @@ var issueCredit = &spec[CreditRequest, CreditResult]{
 		return nil
 	},
 	compute: func(t *txn, req CreditRequest) (CreditResult, error) {
-		return t.issueCredit(req, note{Op: t.op, Reference: req.Reference, Comment: req.Comment})
+		return t.issueCredit(req, note{Kind: t.op, Reference: req.Reference, Comment: req.Comment})
 	},
 }
 
@@ -458,7 +459,7 @@ type ReimburseRequest struct {
 }
 
 // Reimburse records a reimbursement: a payment for a positive amount, a debit
-// memo for a negative one, and a "reimbursed" history entry with the signed
+// memo for a negative one, and a "balance_paid" history entry with the signed
 // amount.
 func (l *Ledger) Reimburse(ctx context.Context, p Principal, key string, req ReimburseRequest) (CreditResult, error) {
 	return run(l, ctx, p, key, req, reimburse)
@@ -466,7 +467,7 @@ func (l *Ledger) Reimburse(ctx context.Context, p Principal, key string, req Rei
 
 var reimburse = &spec[ReimburseRequest, CreditResult]{
 	method: "Reimburse",
-	entry:  func(ReimburseRequest) Operation { return OpReimbursed },
+	entry:  func(ReimburseRequest) EntryKind { return BalancePaid },
 	check: func(l *Ledger, req *ReimburseRequest) error {
 		if err := checkID("account", req.Account, true); err != nil {
 			return err
@@ -491,7 +492,7 @@ var reimburse = &spec[ReimburseRequest, CreditResult]{
 		return t.seeIssue(ActRecordPayment, req.Account, req.ID)
 	},
 	compute: func(t *txn, req ReimburseRequest) (CreditResult, error) {
-		return t.reimburse(req.Account, req.ID, req.Amount, "", note{Op: OpReimbursed, Reference: req.Reference, Comment: req.Comment})
+		return t.reimburse(req.Account, req.ID, req.Amount, "", note{Kind: BalancePaid, Reference: req.Reference, Comment: req.Comment})
 	},
 }
 
@@ -559,7 +560,7 @@ func (l *Ledger) EditReimbursement(ctx context.Context, p Principal, key string,
 
 var editReimbursement = &spec[EditReimbursementRequest, CreditResult]{
 	method: "EditReimbursement",
-	entry:  func(EditReimbursementRequest) Operation { return OpReimburseEdited },
+	entry:  func(EditReimbursementRequest) EntryKind { return BalancePaymentEdited },
 	check: func(l *Ledger, req *EditReimbursementRequest) error {
 		if err := checkID("document", req.Document, true); err != nil {
 			return err
@@ -613,7 +614,7 @@ var editReimbursement = &spec[EditReimbursementRequest, CreditResult]{
 		// The original takes a new version with every edit, so that two
 		// edits at once conflict instead of both counting from one amount.
 		t.touchDoc(orig.ID)
-		return t.reimburse(orig.Account, "", diff, orig.ID, note{Op: OpReimburseEdited, Reference: orig.Reference, Comment: req.Comment})
+		return t.reimburse(orig.Account, "", diff, orig.ID, note{Kind: BalancePaymentEdited, Reference: orig.Reference, Comment: req.Comment})
 	},
 }
 
@@ -662,7 +663,7 @@ func (t *txn) autoApply(a *Account, debits, credits []string) ([]Application, er
 	if err != nil || len(plan.Lines) == 0 {
 		return nil, err
 	}
-	return t.writePlan(plan, policyName(t.l.policy, true), OpApplied, "credit used automatically (prepaid account)")
+	return t.writePlan(plan, policyName(t.l.policy, true), CreditApplied, "credit used automatically (prepaid account)")
 }
 
 // signed is a reimbursement document's amount with its direction: a payment
@@ -672,12 +673,4 @@ func signed(d invoice.Document) money.Money {
 		return d.Amount.Neg()
 	}
 	return d.Amount
-}
-
-// residual is a conversion's rounding difference as plain text, trailing
-// zeros dropped ("-0.001072", "0").
-func residual(c money.Conversion) string {
-	var r apd.Decimal
-	r.Reduce(&c.Residual)
-	return r.Text('f')
 }

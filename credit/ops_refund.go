@@ -37,7 +37,7 @@ func (l *Ledger) Refund(ctx context.Context, p Principal, key string, req Refund
 
 var refund = &spec[RefundRequest, RefundResult]{
 	method: "Refund",
-	entry:  func(RefundRequest) Operation { return OpPaidOut },
+	entry:  func(RefundRequest) EntryKind { return CreditRefunded },
 	check: func(l *Ledger, req *RefundRequest) error {
 		if err := checkID("credit", req.Credit, true); err != nil {
 			return err
@@ -71,7 +71,7 @@ var refund = &spec[RefundRequest, RefundResult]{
 		if err := t.take(c.ID, amt, invoice.Refunded); err != nil {
 			return RefundResult{}, err
 		}
-		if err := t.record(c.Account, note{Op: OpPaidOut, Document: c.ID, Amount: amt, Reference: req.Reference, Comment: req.Comment}); err != nil {
+		if err := t.record(c.Account, note{Kind: CreditRefunded, Document: c.ID, Amount: amt, Reference: req.Reference, Comment: req.Comment}); err != nil {
 			return RefundResult{}, err
 		}
 		return RefundResult{Document: t.finalDoc(c.ID), Balances: t.final(c.Account).Balances()}, nil
@@ -135,11 +135,11 @@ func (l *Ledger) ReversePayment(ctx context.Context, p Principal, key string, re
 
 var reversePayment = &spec[ReverseRequest, ReverseResult]{
 	method: "ReversePayment",
-	entry: func(req ReverseRequest) Operation {
+	entry: func(req ReverseRequest) EntryKind {
 		if req.ChargeBack {
-			return OpChargedBack
+			return PaymentChargedBack
 		}
-		return OpPaymentCancelled
+		return PaymentCancelled
 	},
 	check: func(l *Ledger, req *ReverseRequest) error {
 		if err := checkID("payment", req.Payment, true); err != nil {
@@ -195,12 +195,12 @@ var reversePayment = &spec[ReverseRequest, ReverseResult]{
 		}
 		for _, r := range res.Reversals {
 			if r.DebitAccount != pay.Account {
-				if err := t.record(r.DebitAccount, note{Op: OpUnapplied, Document: r.Debit, Amount: r.Amount, Comment: req.Comment}); err != nil {
+				if err := t.record(r.DebitAccount, note{Kind: CreditUnapplied, Document: r.Debit, Amount: r.Amount, Comment: req.Comment}); err != nil {
 					return ReverseResult{}, err
 				}
 			}
 		}
-		if err := t.record(pay.Account, note{Op: t.op, Document: pay.ID, Amount: res.Removed, Reference: req.Reference, Comment: req.Comment}); err != nil {
+		if err := t.record(pay.Account, note{Kind: t.op, Document: pay.ID, Amount: res.Removed, Reference: req.Reference, Comment: req.Comment}); err != nil {
 			return ReverseResult{}, err
 		}
 		res.Document = t.finalDoc(pay.ID)

@@ -37,7 +37,7 @@ func (l *Ledger) Transfer(ctx context.Context, p Principal, key string, req Tran
 
 var transfer = &spec[TransferRequest, TransferResult]{
 	method: "Transfer",
-	entry:  func(TransferRequest) Operation { return OpTransferredOut },
+	entry:  func(TransferRequest) EntryKind { return CreditTransferredOut },
 	check: func(l *Ledger, req *TransferRequest) error {
 		if err := checkID("credit", req.Credit, true); err != nil {
 			return err
@@ -89,16 +89,16 @@ var transfer = &spec[TransferRequest, TransferResult]{
 		if err := t.take(c.ID, amt, invoice.Closed); err != nil {
 			return TransferResult{}, err
 		}
-		nd, err := t.issue(invoice.Document{ID: t.l.newID(), Account: to.ID, Kind: invoice.Credit, Amount: amt, Open: amt,
+		nd, err := t.issue(invoice.Document{ID: t.l.newID(), Account: to.ID, Kind: invoice.CreditGrant, Amount: amt, Open: amt,
 			Issued: t.now, Expires: c.Expires, Status: invoice.Open, BillTo: to.Party,
 			Reason: "transferred from " + c.ID, Original: c.ID})
 		if err != nil {
 			return TransferResult{}, err
 		}
-		if err := t.record(c.Account, note{Op: OpTransferredOut, Document: c.ID, Amount: amt, Comment: req.Comment}); err != nil {
+		if err := t.record(c.Account, note{Kind: CreditTransferredOut, Document: c.ID, Amount: amt, Comment: req.Comment}); err != nil {
 			return TransferResult{}, err
 		}
-		if err := t.record(to.ID, note{Op: OpTransferredIn, Document: nd.ID, Amount: amt, Comment: req.Comment}); err != nil {
+		if err := t.record(to.ID, note{Kind: CreditTransferredIn, Document: nd.ID, Amount: amt, Comment: req.Comment}); err != nil {
 			return TransferResult{}, err
 		}
 		if _, err := t.autoApply(to, nil, []string{nd.ID}); err != nil {

@@ -45,7 +45,7 @@ func (l *Ledger) Unapply(ctx context.Context, p Principal, key string, req Unapp
 
 var unapply = &spec[UnapplyRequest, UnapplyResult]{
 	method: "Unapply",
-	entry:  func(UnapplyRequest) Operation { return OpUnapplied },
+	entry:  func(UnapplyRequest) EntryKind { return CreditUnapplied },
 	check: func(l *Ledger, req *UnapplyRequest) error {
 		if (req.Application == "") == (req.Operation == "") {
 			return fail(ErrInvalidRequest, "name either an application or an operation")
@@ -126,11 +126,11 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 			}
 			res.Applications = apps
 		}
-		if err := t.recordPerAccount(res.Reversals, OpUnapplied, req.Comment, ""); err != nil {
+		if err := t.recordPerAccount(res.Reversals, CreditUnapplied, req.Comment, ""); err != nil {
 			return UnapplyResult{}, err
 		}
 		if len(res.Applications) > 0 {
-			if err := t.recordPerAccount(res.Applications, OpApplied, req.Comment, ""); err != nil {
+			if err := t.recordPerAccount(res.Applications, CreditApplied, req.Comment, ""); err != nil {
 				return UnapplyResult{}, err
 			}
 		}

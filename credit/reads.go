@@ -195,7 +195,7 @@ func (l *Ledger) ActiveApplications(ctx context.Context, p Principal, document s
 
 // OperationApplications returns the applications and reversals one
 // operation wrote (ApplyResult.Operation, Entry.Operation), oldest first:
-// which credit paid which debit in an "applied" or "unapplied" entry of the
+// which credit paid which debit in a "credit_applied" or "credit_unapplied" entry of the
 // history. Only those the principal may read both sides of are returned; an
 // operation with none of them answers as one that does not exist.
 func (l *Ledger) OperationApplications(ctx context.Context, p Principal, operation string) ([]Application, error) {

@@ -148,7 +148,7 @@ type AccountLister interface {
 // returns the same result and writes nothing.
 type Idempotency struct {
 	Key         string    `json:"key"`
-	Op          Operation `json:"op"`
+	Kind        EntryKind `json:"op"`
 	Fingerprint string    `json:"fingerprint"`
 	Result      []byte    `json:"result"`
 	At          time.Time `json:"at"`

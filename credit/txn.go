@@ -19,7 +19,7 @@ type txn struct {
 	ctx    context.Context
 	p      Principal
 	ns     string
-	op     Operation
+	op     EntryKind
 	method string // the Ledger method, for errors
 	opID   string
 	key    string
@@ -42,9 +42,42 @@ type txn struct {
 	newApps       []Application
 	entries       []Entry
 	recorded      map[string]Account // the account as of its last entry in this txn
+	pending       map[string]*refs   // per account: what changed since its last entry
 }
 
-func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op Operation, key string) *txn {
+// refs are the documents and applications of one account that changed
+// since its last entry in the txn; record names them in the next one.
+type refs struct {
+	docs, apps []string
+	seen       map[string]bool
+}
+
+// refer adds id to the account's list (docs or apps) once.
+func (t *txn) refer(account, id string, app bool) {
+	r := t.pending[account]
+	if r == nil {
+		if t.pending == nil {
+			t.pending = map[string]*refs{}
+		}
+		r = &refs{seen: map[string]bool{}}
+		t.pending[account] = r
+	}
+	key := "d" + id
+	if app {
+		key = "a" + id
+	}
+	if r.seen[key] {
+		return
+	}
+	r.seen[key] = true
+	if app {
+		r.apps = append(r.apps, id)
+	} else {
+		r.docs = append(r.docs, id)
+	}
+}
+
+func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op EntryKind, key string) *txn {
 	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, method: method, key: key,
 		now: l.clock().UTC().Truncate(time.Microsecond), opID: l.newID(), accounts: map[string]*Account{},
 		docs: map[string]*invoice.Document{}, apps: map[string]Application{}, recorded: map[string]Account{},
@@ -142,6 +175,9 @@ func (t *txn) touchAccount(id string) {
 }
 
 func (t *txn) touchDoc(id string) {
+	if d := t.docs[id]; d != nil {
+		t.refer(d.Account, id, false)
+	}
 	if !t.dirty["d"+id] {
 		t.dirty["d"+id] = true
 		t.dirtyDocs = append(t.dirtyDocs, id)
@@ -246,6 +282,7 @@ func (t *txn) link(c, d string, amount money.Money, policy string) (Application,
 		By: t.p.ID, At: t.now}
 	t.addApp(app)
 	t.newApps = append(t.newApps, app)
+	t.referApp(app)
 	return app, nil
 }
 
@@ -261,7 +298,14 @@ func (t *txn) unlink(app Application) (Application, error) {
 	rev.ID, rev.Reverses, rev.Operation, rev.By, rev.At = t.l.newID(), app.ID, t.opID, t.p.ID, t.now
 	t.addApp(rev)
 	t.newApps = append(t.newApps, rev)
+	t.referApp(rev)
 	return rev, nil
+}
+
+// referApp lists a new application on the accounts of both its documents.
+func (t *txn) referApp(a Application) {
+	t.refer(a.CreditAccount, a.ID, true)
+	t.refer(a.DebitAccount, a.ID, true)
 }
 
 // active returns the applications touching document id that are not
@@ -294,12 +338,12 @@ func cmpStr(a, b string) int {
 
 // note describes one history entry for record.
 type note struct {
-	Op        Operation
+	Kind      EntryKind
 	Document  string
 	Amount    money.Money
 	Original  money.Money
 	Rate      money.Rate
-	Residual  string
+	Residual  money.Residual
 	Reference string
 	Comment   string
 }
@@ -336,9 +380,13 @@ func (t *txn) record(account string, n note) error {
 	}
 	a.Seq++
 	a.Updated = at
-	e := Entry{Account: account, Seq: a.Seq, At: at, Op: n.Op, Document: n.Document, Amount: n.Amount,
+	e := Entry{Account: account, Seq: a.Seq, At: at, Kind: n.Kind, Document: n.Document, Amount: n.Amount,
 		Original: n.Original, Rate: n.Rate, Residual: n.Residual, CreditChange: cc, DebitChange: dc, After: a.Balances(),
 		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID, Prev: a.Head}
+	if r := t.pending[account]; r != nil {
+		e.Documents, e.Applications = r.docs, r.apps
+		delete(t.pending, account)
+	}
 	e.Hash = EntryHash(e)
 	a.Head = e.Hash
 	t.entries = append(t.entries, e)
@@ -447,7 +495,7 @@ func stamp(t time.Time) time.Time {
 }
 
 // creditKinds are the kinds of document that can pay a debit.
-var creditKinds = []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.Credit}
+var creditKinds = []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.CreditGrant}
 
 // loadOpenCredits reads the open credits of an account, a page at a time,
 // through Store.Documents: what it costs depends on the account's open

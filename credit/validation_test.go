@@ -301,7 +301,7 @@ func TestErrorPathsLeaveTheStoreAsItWas(t *testing.T) {
 			return err
 		}},
 		{"credit without a reason", credit.ErrInvalidRequest, func() error {
-			_, err := l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "a", Kind: invoice.Credit, Amount: vc(1)})
+			_, err := l.IssueCredit(ctx, p, f.key(), credit.CreditRequest{Account: "a", Kind: invoice.CreditGrant, Amount: vc(1)})
 			return err
 		}},
 		{"credit memo against an unknown debit", credit.ErrNotFound, func() error {

@@ -170,7 +170,7 @@ func runVerify(t *testing.T, newStore func(*testing.T) credit.Store) {
 		{"credit change changed", "a", edit(6, func(e *credit.Entry) { e.CreditChange = plus(e.CreditChange, "1") }), 6},
 		{"who changed", "a", edit(7, func(e *credit.Entry) { e.By = "someone else" }), 7},
 		{"comment changed", "a", edit(8, func(e *credit.Entry) { e.Comment = "nothing to see" }), 8},
-		{"operation changed", "a", edit(9, func(e *credit.Entry) { e.Op = credit.OpAllocated }), 9},
+		{"operation changed", "a", edit(9, func(e *credit.Entry) { e.Kind = credit.AccountOpened }), 9},
 		{"rate changed", "a", edit(7, func(e *credit.Entry) { e.Rate = money.MustParseRate("EUR/USD 1") }), 7},
 		{"link changed", "a", edit(2, func(e *credit.Entry) { e.Prev = "" }), 2},
 		{"entry dropped", "a", func(h []credit.Entry) []credit.Entry { return append(h[:2:2], h[3:]...) }, 4},
@@ -201,7 +201,7 @@ func runVerify(t *testing.T, newStore func(*testing.T) credit.Store) {
 				if h[i].Seq == 5 {
 					h[i].CreditChange = res(h[i].CreditChange.Add(ten)).must(t)
 				}
-				if h[i].Op == credit.OpCurrencyConverted {
+				if h[i].Kind == credit.CurrencyConverted {
 					break // sums start afresh here
 				}
 				h[i].After.Credit = res(h[i].After.Credit.Add(ten)).must(t)

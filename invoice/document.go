@@ -12,15 +12,15 @@ type Kind uint8
 // The kinds of document. Invoice and DebitMemo are debits; the others are
 // credits.
 const (
-	Invoice    Kind = iota + 1 // a debit the customer owes for goods or services
-	DebitMemo                  // a debit raised as a correction (e.g. a negative reimbursement)
-	CreditMemo                 // a credit from a cancellation, an adjustment or a prepaid deposit
-	Payment                    // money received; its unapplied part is open credit
-	Prepayment                 // a payment or deposit received before anything is owed
-	Credit                     // a credit issued to the customer with a reason
+	Invoice     Kind = iota + 1 // a debit the customer owes for goods or services
+	DebitMemo                   // a debit raised as a correction (e.g. a negative reimbursement)
+	CreditMemo                  // a credit from a cancellation, an adjustment or a prepaid deposit
+	Payment                     // money received; its unapplied part is open credit
+	Prepayment                  // a payment or deposit received before anything is owed
+	CreditGrant                 // a credit granted to the customer with a reason (CloudPortal's "Issue Credit", a goodwill or service credit)
 )
 
-var kindNames = [...]string{"", "invoice", "debit_memo", "credit_memo", "payment", "prepayment", "credit"}
+var kindNames = [...]string{"", "invoice", "debit_memo", "credit_memo", "payment", "prepayment", "credit_grant"}
 
 // String returns the kind's snake_case name ("credit_memo").
 func (k Kind) String() string {
@@ -34,7 +34,7 @@ func (k Kind) String() string {
 func (k Kind) IsDebit() bool { return k == Invoice || k == DebitMemo }
 
 // IsCredit reports whether documents of this kind can pay debits.
-func (k Kind) IsCredit() bool { return k >= CreditMemo && k <= Credit }
+func (k Kind) IsCredit() bool { return k >= CreditMemo && k <= CreditGrant }
 
 // Status is where a document is in its life.
 type Status uint8

@@ -52,7 +52,7 @@ func TestValidateAccepts(t *testing.T) {
 		"expired":         func() invoice.Document { d := credit(); d.Open = usd("0"); d.Status = invoice.Expired; return d }(),
 		"payment":         func() invoice.Document { d := credit(); d.Kind = invoice.Payment; return d }(),
 		"prepayment":      func() invoice.Document { d := credit(); d.Kind = invoice.Prepayment; return d }(),
-		"credit":          func() invoice.Document { d := credit(); d.Kind = invoice.Credit; return d }(),
+		"credit":          func() invoice.Document { d := credit(); d.Kind = invoice.CreditGrant; return d }(),
 		"jpy": func() invoice.Document {
 			d := debit()
 			d.Amount, d.Open = money.MustParse("JPY 1500"), money.MustParse("JPY 1")
@@ -139,14 +139,14 @@ func TestValidateRules(t *testing.T) {
 
 func TestKindsAndStatuses(t *testing.T) {
 	for k, want := range map[invoice.Kind][3]any{
-		invoice.Invoice:    {"invoice", true, false},
-		invoice.DebitMemo:  {"debit_memo", true, false},
-		invoice.CreditMemo: {"credit_memo", false, true},
-		invoice.Payment:    {"payment", false, true},
-		invoice.Prepayment: {"prepayment", false, true},
-		invoice.Credit:     {"credit", false, true},
-		0:                  {"unknown", false, false},
-		99:                 {"unknown", false, false},
+		invoice.Invoice:     {"invoice", true, false},
+		invoice.DebitMemo:   {"debit_memo", true, false},
+		invoice.CreditMemo:  {"credit_memo", false, true},
+		invoice.Payment:     {"payment", false, true},
+		invoice.Prepayment:  {"prepayment", false, true},
+		invoice.CreditGrant: {"credit_grant", false, true},
+		0:                   {"unknown", false, false},
+		99:                  {"unknown", false, false},
 	} {
 		if k.String() != want[0] || k.IsDebit() != want[1] || k.IsCredit() != want[2] {
 			t.Errorf("Kind %d: %q debit %v credit %v", k, k, k.IsDebit(), k.IsCredit())

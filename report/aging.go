@@ -289,29 +289,29 @@ func AccountAgingOf(ctx context.Context, r Reader, p credit.Principal, account s
 type tail struct {
 	issued    map[string]bool        // documents issued after the moment
 	removed   map[string]money.Money // amounts removed from them after the moment, by entries naming them
-	expiries  []time.Time            // times of "expired" entries
+	expiries  []time.Time            // times of "credit_expired" entries
 	converted bool                   // the account's currency changed after the moment
 }
 
 // issuing are the operations whose entry names the document they issue.
-var issuing = map[credit.Operation]bool{
-	credit.OpInvoiced: true, credit.OpDebitMemo: true, credit.OpPurchased: true, credit.OpPaymentRecorded: true,
-	credit.OpReimbursed: true, credit.OpReimburseEdited: true, credit.OpCreditIssued: true, credit.OpCreditMemo: true,
-	credit.OpRefunded: true, credit.OpTransferredIn: true,
+var issuing = map[credit.EntryKind]bool{
+	credit.InvoiceIssued: true, credit.DebitMemoIssued: true, credit.ChargedToCreditLine: true, credit.PaymentReceived: true,
+	credit.BalancePaid: true, credit.BalancePaymentEdited: true, credit.CreditIssued: true, credit.CreditMemoIssued: true,
+	credit.PurchaseCredited: true, credit.CreditTransferredIn: true,
 }
 
 // removing are the operations whose entry names the document they take its
 // Amount off (not by an application).
-var removing = map[credit.Operation]bool{
-	credit.OpAdjusted: true, credit.OpReverted: true, credit.OpPaidOut: true, credit.OpChargedBack: true,
-	credit.OpPaymentCancelled: true, credit.OpTransferredOut: true,
+var removing = map[credit.EntryKind]bool{
+	credit.DocumentAdjusted: true, credit.DocumentVoided: true, credit.CreditRefunded: true, credit.PaymentChargedBack: true,
+	credit.PaymentCancelled: true, credit.CreditTransferredOut: true,
 }
 
 func (t *tail) note(e credit.Entry) error {
 	switch {
-	case issuing[e.Op] && e.Document != "":
+	case issuing[e.Kind] && e.Document != "":
 		t.issued[e.Document] = true
-	case removing[e.Op] && e.Document != "":
+	case removing[e.Kind] && e.Document != "":
 		if m, ok := t.removed[e.Document]; ok {
 			s, err := m.Add(e.Amount)
 			if err != nil {
@@ -321,9 +321,9 @@ func (t *tail) note(e credit.Entry) error {
 		} else {
 			t.removed[e.Document] = e.Amount
 		}
-	case e.Op == credit.OpExpired:
+	case e.Kind == credit.CreditExpired:
 		t.expiries = append(t.expiries, e.At)
-	case e.Op == credit.OpCurrencyConverted:
+	case e.Kind == credit.CurrencyConverted:
 		t.converted = true
 	}
 	return nil
@@ -601,7 +601,7 @@ func openAt(ctx context.Context, r Reader, p credit.Principal, d invoice.Documen
 // and its applications, in time order: issued for its amount (by the entry
 // that names it, or by a currency change for a copy), less its
 // applications, plus their reversals, less what entries naming it removed;
-// emptied by an "expired" entry at or after its expiry date, and by a
+// emptied by an "credit_expired" entry at or after its expiry date, and by a
 // currency change, if it was open then (Expire and a currency change take
 // all of every open document they concern).
 type replay struct {
@@ -643,14 +643,14 @@ func (rp *replay) entry(e credit.Entry) error {
 	}
 	var err error
 	switch {
-	case issuing[e.Op] && e.Document == rp.d.ID && !rp.copy:
+	case issuing[e.Kind] && e.Document == rp.d.ID && !rp.copy:
 		rp.issued = true
 		rp.open, err = rp.open.Add(rp.d.Amount)
-	case removing[e.Op] && e.Document == rp.d.ID:
+	case removing[e.Kind] && e.Document == rp.d.ID:
 		rp.open, err = rp.open.Sub(e.Amount)
-	case e.Op == credit.OpExpired && rp.issued && rp.d.IsCredit() && !rp.d.Expires.IsZero() && !e.At.Before(rp.d.Expires):
+	case e.Kind == credit.CreditExpired && rp.issued && rp.d.IsCredit() && !rp.d.Expires.IsZero() && !e.At.Before(rp.d.Expires):
 		rp.open = money.Zero(rp.d.Amount.Currency())
-	case e.Op == credit.OpCurrencyConverted && e.Original.IsValid():
+	case e.Kind == credit.CurrencyConverted && e.Original.IsValid():
 		switch {
 		case rp.issued && e.Original.Currency() == rp.d.Amount.Currency():
 			rp.open = money.Zero(rp.d.Amount.Currency()) // closed and issued again in the new currency

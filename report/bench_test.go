@@ -52,7 +52,7 @@ func benchLedger(b *testing.B, docs, perAccount int) (*credit.Ledger, credit.Pri
 			Seq: 1, Updated: t0, Created: t0, Version: 1}
 		out, _ := cm.Sub(dm)
 		batch.Accounts = []credit.Account{acct}
-		batch.Entries = []credit.Entry{{Account: id, Seq: 1, At: t0, Op: credit.OpAllocated, Amount: zero,
+		batch.Entries = []credit.Entry{{Account: id, Seq: 1, At: t0, Kind: credit.AccountOpened, Amount: zero,
 			CreditChange: cm, DebitChange: dm, After: credit.Balances{Credit: cm, Debit: dm, Outstanding: out, Limit: zero, Available: out},
 			By: "bench", Operation: "load-" + id}}
 		if err := st.Commit(ctx, batch); err != nil {

@@ -24,7 +24,7 @@ import (
 //	account        the account
 //	seq            the entry's number in the account's history (1, 2, …)
 //	at             when it was recorded
-//	op             the operation (credit.Operation: "purchased")
+//	op             the operation (credit.EntryKind: "charged_to_credit_line")
 //	documents      the documents it names, separated by spaces
 //	currency       the account's currency
 //	amount         the amount in the account's currency (empty when none)
@@ -64,9 +64,9 @@ func HistoryCSV(w io.Writer, rows []HistoryRow) error {
 
 func historyRecord(r HistoryRow) []string {
 	e := r.Entry
-	return append([]string{e.Account, strconv.FormatInt(e.Seq, 10), stamp(e.At), string(e.Op),
+	return append([]string{e.Account, strconv.FormatInt(e.Seq, 10), stamp(e.At), string(e.Kind),
 		strings.Join(r.Documents, " "), code(e.After.Debit), amount(e.Amount), amount(e.Original), code(e.Original),
-		e.Rate.String(), e.Residual, amount(e.CreditChange), amount(e.DebitChange)},
+		e.Rate.String(), e.Residual.Plain(), amount(e.CreditChange), amount(e.DebitChange)},
 		append(balances(e.After), e.By, e.Reference, e.Comment, e.Operation)...)
 }
 

@@ -19,22 +19,23 @@
 // issued it is recorded, whatever its issue date; its open balance at the
 // moment is rebuilt from its current state, the applications and reversals
 // written after the moment (Application.At), and the history entries after
-// the moment that name it (adjusted, reverted, paid_out, charged_back,
-// payment_cancelled, transferred_out: their amounts were removed from it).
+// the moment that name it (document_adjusted, document_voided, credit_refunded,
+// payment_charged_back, payment_cancelled, credit_transferred_out: their
+// amounts were removed from it).
 // Each account's aging is then checked against BalancesAt: the open debits
 // must add up to its Debit balance and the unapplied credits to its Credit
 // balance, or the aging fails with ErrNotReconciled rather than print a
 // figure that is not the ledger's.
 //
 // Two operations remove open balance without naming the documents in the
-// history: Expire (one "expired" entry for all the credits it ends) and a
+// history: Expire (one "credit_expired" entry for all the credits it ends) and a
 // currency change of the account (every open document closed and issued
 // again in the new currency). A document they emptied after the moment is
 // rebuilt forward instead: its amount, less its applications up to the
 // moment (net of reversals), less what the entries up to the moment that
 // name it removed; only then is the history before the moment read, once
 // for the account. A credit is taken as expired after the moment when its
-// expiry date is after the moment and an "expired" entry after the moment
+// expiry date is after the moment and an "credit_expired" entry after the moment
 // is at or after its expiry date (Expire only ends credits whose date has
 // passed, so it cannot have ended it before). A document is taken as
 // closed by a later currency change when a copy of it (Original naming it)

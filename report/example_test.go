@@ -155,7 +155,7 @@ func ExampleHistoryGrid() {
 	// 2025-06-20 09:00  Payment recorded  PAY-2         USD 250.00          USD -630.00      USD 4,370.00  USD 5,000.00  ar.clerk
 	//
 	// account,seq,at,op,documents,currency,amount,original,original_currency,rate,residual,credit_change,debit_change,credit,debit,outstanding,limit,available,by,reference,comment,operation
-	// acme,5,2025-06-10T09:00:00Z,payment_recorded,PAY-1,USD,120.00,,,,,120.00,0.00,120.00,1000.00,-880.00,5000.00,4120.00,ar.clerk,wire 881,,id-5
+	// acme,5,2025-06-10T09:00:00Z,payment_received,PAY-1,USD,120.00,,,,,120.00,0.00,120.00,1000.00,-880.00,5000.00,4120.00,ar.clerk,wire 881,,id-5
 }
 
 // The statement of account as CSV: an opening record, the entries, a
@@ -173,7 +173,7 @@ func ExampleStatementCSV() {
 	// Output:
 	// account,seq,at,op,documents,currency,amount,original,original_currency,rate,residual,credit_change,debit_change,credit,debit,outstanding,limit,available,by,reference,comment,operation
 	// acme,,2025-06-15T00:00:00Z,opening,,USD,,,,,,,,0.00,880.00,-880.00,5000.00,4120.00,,,,
-	// acme,7,2025-06-20T09:00:00Z,payment_recorded,PAY-2,USD,250.00,,,,,250.00,0.00,250.00,880.00,-630.00,5000.00,4370.00,ar.clerk,,,id-8
+	// acme,7,2025-06-20T09:00:00Z,payment_received,PAY-2,USD,250.00,,,,,250.00,0.00,250.00,880.00,-630.00,5000.00,4370.00,ar.clerk,,,id-8
 	// acme,,2025-06-30T00:00:00Z,closing,,USD,,,,,,,,250.00,880.00,-630.00,5000.00,4370.00,,,,
 }
 

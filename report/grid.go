@@ -175,7 +175,7 @@ func HistoryGrid(w io.Writer, rows []HistoryRow) error {
 	t := Table{Header: HistoryHeader, Right: []bool{false, false, false, true, true, true, true}}
 	for _, r := range rows {
 		e := r.Entry
-		t.Add(e.At.UTC().Format(DateLayout), OperationName(e.Op), strings.Join(r.Documents, ", "), AmountCell(e),
+		t.Add(e.At.UTC().Format(DateLayout), OperationName(e.Kind), strings.Join(r.Documents, ", "), AmountCell(e),
 			e.After.Outstanding.String(), e.After.Available.String(), e.After.Limit.String(), e.By, e.Reference, e.Comment)
 	}
 	return t.Write(w)
@@ -183,35 +183,32 @@ func HistoryGrid(w io.Writer, rows []HistoryRow) error {
 
 // operations are the grid's names for the ledger's operations; Adobe
 // Commerce's own names where it has one.
-var operations = map[credit.Operation]string{
-	credit.OpAllocated:         "Allocated",
-	credit.OpUpdated:           "Updated",
-	credit.OpInvoiced:          "Invoiced",
-	credit.OpDebitMemo:         "Debit memo",
-	credit.OpPurchased:         "Purchased",
-	credit.OpPaymentRecorded:   "Payment recorded",
-	credit.OpReimbursed:        "Reimbursed",
-	credit.OpReimburseEdited:   "Reimbursement edited",
-	credit.OpCreditIssued:      "Credit issued",
-	credit.OpCreditMemo:        "Credit memo",
-	credit.OpRefunded:          "Refunded",
-	credit.OpApplied:           "Applied",
-	credit.OpUnapplied:         "Unapplied",
-	credit.OpAdjusted:          "Adjusted",
-	credit.OpReverted:          "Reverted",
-	credit.OpPaidOut:           "Paid out",
-	credit.OpChargedBack:       "Charged back",
-	credit.OpPaymentCancelled:  "Payment cancelled",
-	credit.OpTransferredOut:    "Transferred out",
-	credit.OpTransferredIn:     "Transferred in",
-	credit.OpConsolidated:      "Consolidated",
-	credit.OpExpired:           "Expired",
-	credit.OpCurrencyConverted: "Currency converted",
+var operations = map[credit.EntryKind]string{
+	credit.InvoiceIssued:        "Invoiced",
+	credit.DebitMemoIssued:      "Debit memo",
+	credit.PaymentReceived:      "Payment recorded",
+	credit.BalancePaymentEdited: "Reimbursement edited",
+	credit.CreditIssued:         "Credit issued",
+	credit.CreditMemoIssued:     "Credit memo",
+	credit.CreditApplied:        "Applied",
+	credit.CreditUnapplied:      "Unapplied",
+	credit.DocumentAdjusted:     "Adjusted",
+	credit.CreditRefunded:       "Paid out",
+	credit.PaymentChargedBack:   "Charged back",
+	credit.PaymentCancelled:     "Payment cancelled",
+	credit.CreditTransferredOut: "Transferred out",
+	credit.CreditTransferredIn:  "Transferred in",
+	credit.CreditsConsolidated:  "Consolidated",
+	credit.CreditExpired:        "Expired",
+	credit.CurrencyConverted:    "Currency converted",
 }
 
 // OperationName returns the grid's name for op ("Purchased"); an operation
 // it does not know keeps its own name.
-func OperationName(op credit.Operation) string {
+func OperationName(op credit.EntryKind) string {
+	if s, ok := op.Label(credit.AdobeCommerce); ok {
+		return s
+	}
 	if s, ok := operations[op]; ok {
 		return s
 	}
@@ -224,7 +221,7 @@ func OperationName(op credit.Operation) string {
 // converted amount by the original amount with its currency symbol and the
 // rate, as Adobe Commerce shows it: "USD 22,400.00 (€20,000.00) EUR/USD 1.12".
 func AmountCell(e credit.Entry) string {
-	if e.Op == credit.OpAllocated || e.Op == credit.OpUpdated || !e.Amount.IsValid() {
+	if e.Kind == credit.AccountOpened || e.Kind == credit.AccountUpdated || !e.Amount.IsValid() {
 		return ""
 	}
 	s := e.Amount.String()

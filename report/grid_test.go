@@ -12,12 +12,12 @@ import (
 )
 
 func TestAmountCellShowsTheOriginalAndTheRate(t *testing.T) {
-	e := credit.Entry{Op: credit.OpPurchased, Amount: money.MustParse("USD 22400.00"),
+	e := credit.Entry{Kind: credit.ChargedToCreditLine, Amount: money.MustParse("USD 22400.00"),
 		Original: money.MustParse("EUR 20000.00"), Rate: money.MustParseRate("EUR/USD 1.12")}
 	if got, want := report.AmountCell(e), "USD 22,400.00 (€20,000.00) EUR/USD 1.12"; got != want {
 		t.Errorf("AmountCell = %q, want %q", got, want)
 	}
-	e = credit.Entry{Op: credit.OpAllocated, Amount: money.MustParse("USD 100.00")}
+	e = credit.Entry{Kind: credit.AccountOpened, Amount: money.MustParse("USD 100.00")}
 	if got := report.AmountCell(e); got != "" {
 		t.Errorf("AmountCell of an allocation = %q, want it empty", got)
 	}
@@ -70,10 +70,10 @@ func TestTraceNamesTheOtherSide(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, r := range rows {
-		got[string(r.Op)] = strings.Join(r.Documents, " ")
+		got[string(r.Kind)] = strings.Join(r.Documents, " ")
 	}
-	if got["refunded"] != "CM-1 INV-1" || got["adjusted"] != "INV-5 PAY-3" {
-		t.Errorf("documents: refunded %q, adjusted %q", got["refunded"], got["adjusted"])
+	if got["purchase_credited"] != "CM-1 INV-1" || got["document_adjusted"] != "INV-5 PAY-3" {
+		t.Errorf("documents: refunded %q, adjusted %q", got["purchase_credited"], got["document_adjusted"])
 	}
 	var b strings.Builder
 	if err := report.HistoryCSV(&b, rows); err != nil {
@@ -87,7 +87,7 @@ func TestTraceNamesTheOtherSide(t *testing.T) {
 		t.Fatalf("history CSV:\n%s", b.String())
 	}
 	last := recs[len(recs)-1]
-	if last[3] != "adjusted" || last[4] != "INV-5 PAY-3" || last[6] != "100.00" || last[2] != "2025-07-05T12:00:00Z" {
+	if last[3] != "document_adjusted" || last[4] != "INV-5 PAY-3" || last[6] != "100.00" || last[2] != "2025-07-05T12:00:00Z" {
 		t.Errorf("last record %q", last)
 	}
 }

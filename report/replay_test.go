@@ -72,7 +72,7 @@ func runAgingReplay(t *testing.T, newF func(*rapid.T) *fixture) {
 					}
 					es, _ := f.l.History(f.ctx, f.admin, credit.HistoryRequest{Account: a})
 					for _, e := range es {
-						rt.Logf("%s %d %s %s %s %s cc %s dc %s", a, e.Seq, e.At, e.Op, e.Document, e.Amount, e.CreditChange, e.DebitChange)
+						rt.Logf("%s %d %s %s %s %s cc %s dc %s", a, e.Seq, e.At, e.Kind, e.Document, e.Amount, e.CreditChange, e.DebitChange)
 					}
 				}
 				rt.Fatalf("aging as of %s: %v", at, err)
@@ -104,7 +104,7 @@ func runAgingReplay(t *testing.T, newF func(*rapid.T) *fixture) {
 				id := fmt.Sprintf("C%d", i)
 				req := credit.CreditRequest{Account: acct, ID: id, Kind: invoice.Payment, Amount: amt(acct, "amount")}
 				if rapid.Bool().Draw(rt, "expiring") {
-					req.Kind, req.Reason = invoice.Credit, "goodwill"
+					req.Kind, req.Reason = invoice.CreditGrant, "goodwill"
 					req.Expires = now.Add(time.Duration(rapid.IntRange(1, 240).Draw(rt, "expires")) * time.Hour)
 				}
 				r, err := f.l.IssueCredit(f.ctx, f.admin, f.key(), req)

@@ -25,9 +25,9 @@ func TestStatementHandComputed(t *testing.T) {
 	}
 	var ops []string
 	for _, r := range s.Entries {
-		ops = append(ops, string(r.Op)+" "+strings.Join(r.Documents, "+"))
+		ops = append(ops, string(r.Kind)+" "+strings.Join(r.Documents, "+"))
 	}
-	if got, want := strings.Join(ops, ", "), "payment_recorded PAY-1, applied PAY-1+INV-3, payment_recorded PAY-2"; got != want {
+	if got, want := strings.Join(ops, ", "), "payment_received PAY-1, credit_applied PAY-1+INV-3, payment_received PAY-2"; got != want {
 		t.Errorf("entries %q, want %q", got, want)
 	}
 	if s.Closing.Debit.Amount() != "1380.00" || s.Closing.Credit.Amount() != "250.00" || s.Closing.Outstanding.Amount() != "-1130.00" {
@@ -38,7 +38,7 @@ func TestStatementHandComputed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s.Opening.Debit.IsZero() || s.Closing.Debit.Amount() != "1500.00" || s.Entries[0].Op != credit.OpAllocated {
+	if !s.Opening.Debit.IsZero() || s.Closing.Debit.Amount() != "1500.00" || s.Entries[0].Kind != credit.AccountOpened {
 		t.Errorf("statement from before the opening: %+v", s)
 	}
 	if _, err := report.StatementOf(f.ctx, f.l, f.admin, "acme", date(2025, 6, 2), date(2025, 6, 1)); err == nil {

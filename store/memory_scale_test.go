@@ -106,7 +106,7 @@ func TestMemoryPagesMatchAModel(t *testing.T) {
 		docs := map[string]invoice.Document{}
 		acctGen := rapid.SampledFrom([]string{"a", "b", "c", "ab", "B", "é", ""})
 		kinds := []invoice.Kind{invoice.Invoice, invoice.DebitMemo, invoice.CreditMemo, invoice.Payment,
-			invoice.Prepayment, invoice.Credit}
+			invoice.Prepayment, invoice.CreditGrant}
 		for range rapid.IntRange(1, 40).Draw(t, "commits") {
 			b := &credit.Batch{Namespace: ns}
 			seen := map[string]bool{}

@@ -61,7 +61,7 @@ func (r *rawStore) doc(id, account string, kind invoice.Kind, amount int64, issu
 
 func (r *rawStore) entry(account string, seq int64, at time.Time) credit.Entry {
 	b := credit.Balances{Credit: cents(0), Debit: cents(0), Outstanding: cents(0), Limit: cents(0), Available: cents(0)}
-	return credit.Entry{Account: account, Seq: seq, At: at, Op: credit.OpUpdated, Amount: cents(0),
+	return credit.Entry{Account: account, Seq: seq, At: at, Kind: credit.AccountUpdated, Amount: cents(0),
 		CreditChange: cents(0), DebitChange: cents(0), After: b, By: "storetest", Operation: "op"}
 }
 
@@ -185,7 +185,7 @@ func contractLoad(t tb, e *env) {
 			r.doc("other", "b", invoice.Invoice, 1000, epoch)},
 		Applications: []credit.Application{r.app("app1", "pay", "inv", "op1"), r.app("app2", "pay", "inv", "op2")},
 		Entries:      []credit.Entry{r.entry("a", 1, epoch)},
-		Idempotency:  &credit.Idempotency{Key: "k1", Op: credit.OpApplied, Fingerprint: "fp", Result: []byte(`{"x":1}`), At: epoch},
+		Idempotency:  &credit.Idempotency{Key: "k1", Kind: credit.CreditApplied, Fingerprint: "fp", Result: []byte(`{"x":1}`), At: epoch},
 	})
 	// Unknown ids again, now that the namespace has records.
 	if snap := r.load(all); len(snap.Accounts) != 0 || len(snap.Documents) != 0 || len(snap.Applications) != 0 || snap.Idempotency != nil {
@@ -271,7 +271,7 @@ func nsRecords(r *rawStore, label string, first int) {
 		Documents: []invoice.Document{doc("d1", "a", invoice.Payment), doc("d2", "a", invoice.Invoice), closed,
 			doc(only+"-doc", "a", invoice.Payment), doc(only+"-doc2", only, invoice.Invoice)},
 		Applications: []credit.Application{app("app1"), app(only + "-app")},
-		Idempotency:  &credit.Idempotency{Key: "k", Op: credit.OpApplied, Fingerprint: label, Result: []byte(`{}`), At: epoch},
+		Idempotency:  &credit.Idempotency{Key: "k", Kind: credit.CreditApplied, Fingerprint: label, Result: []byte(`{}`), At: epoch},
 	}
 	// The two sides' entries of account a interleave in time.
 	for i := range 3 {
@@ -284,7 +284,7 @@ func nsRecords(r *rawStore, label string, first int) {
 	b.Entries = append(b.Entries, en)
 	r.mustCommit("namespace "+label, b)
 	r.mustCommit("namespace "+label+" key", &credit.Batch{
-		Idempotency: &credit.Idempotency{Key: only + "-key", Op: credit.OpApplied, Fingerprint: label, Result: []byte(`{}`), At: epoch}})
+		Idempotency: &credit.Idempotency{Key: only + "-key", Kind: credit.CreditApplied, Fingerprint: label, Result: []byte(`{}`), At: epoch}})
 }
 
 func contractNamespaces(t tb, e *env) {
@@ -405,11 +405,11 @@ func contractUniqueness(t tb, e *env) {
 	r := newRaw(t, e)
 	app := r.app("app", "c", "d", "op")
 	r.mustCommit("setup", &credit.Batch{Accounts: []credit.Account{r.account("a", 1)}, Applications: []credit.Application{app},
-		Entries: []credit.Entry{r.entry("a", 1, epoch)}, Idempotency: &credit.Idempotency{Key: "k", Op: credit.OpApplied, Fingerprint: "f", At: epoch}})
+		Entries: []credit.Entry{r.entry("a", 1, epoch)}, Idempotency: &credit.Idempotency{Key: "k", Kind: credit.CreditApplied, Fingerprint: "f", At: epoch}})
 	dup := app
 	dup.Amount = cents(2)
 	r.conflict("application id app that exists", &credit.Batch{Applications: []credit.Application{dup}})
-	r.conflict("idempotency key k that is recorded", &credit.Batch{Idempotency: &credit.Idempotency{Key: "k", Op: credit.OpUpdated, Fingerprint: "g", At: epoch}})
+	r.conflict("idempotency key k that is recorded", &credit.Batch{Idempotency: &credit.Idempotency{Key: "k", Kind: credit.AccountUpdated, Fingerprint: "g", At: epoch}})
 	r.conflict("entry a/1 that exists", &credit.Batch{Entries: []credit.Entry{r.entry("a", 1, epoch)}})
 	r.conflict("entry a/3 that skips a/2", &credit.Batch{Entries: []credit.Entry{r.entry("a", 3, epoch)}})
 	r.conflict("entries a/3 then a/2, out of order", &credit.Batch{Entries: []credit.Entry{r.entry("a", 3, epoch), r.entry("a", 2, epoch)}})
@@ -438,7 +438,7 @@ func contractAllOrNothing(t tb, e *env) {
 		r.mustCommit("setup", &credit.Batch{Accounts: []credit.Account{r.account(p+"a", 1)}, Entries: []credit.Entry{r.entry(p+"a", 1, epoch)},
 			Documents:    []invoice.Document{r.doc(p+"old", p+"a", invoice.Invoice, 100, epoch)},
 			Applications: []credit.Application{r.app(p+"old", "c", "d", p+"old-op")},
-			Idempotency:  &credit.Idempotency{Key: p + "old", Op: credit.OpApplied, At: epoch}})
+			Idempotency:  &credit.Idempotency{Key: p + "old", Kind: credit.CreditApplied, At: epoch}})
 	}
 	good := func(p string) *credit.Batch {
 		up := r.account(p+"a", 2)
@@ -448,7 +448,7 @@ func contractAllOrNothing(t tb, e *env) {
 			Documents:    []invoice.Document{r.doc(p+"d1", p+"a", invoice.Invoice, 100, epoch), r.doc(p+"d2", p+"new", invoice.Payment, 100, epoch)},
 			Applications: []credit.Application{r.app(p+"app", p+"d2", p+"d1", p+"op")},
 			Entries:      []credit.Entry{r.entry(p+"a", 2, epoch), r.entry(p+"new", 1, epoch)},
-			Idempotency:  &credit.Idempotency{Key: p + "new", Op: credit.OpApplied, At: epoch},
+			Idempotency:  &credit.Idempotency{Key: p + "new", Kind: credit.CreditApplied, At: epoch},
 		}
 	}
 	bad := map[string]func(p string, b *credit.Batch){
@@ -765,17 +765,19 @@ func roundTripRecords(tag string) (credit.Account, []invoice.Document, []credit.
 	if err != nil {
 		panic(err)
 	}
-	first := credit.Entry{Account: acct.ID, Seq: 1, At: at, Op: credit.OpPurchased, Document: inv.ID,
-		Amount: mustNew(bhd, "-25.123"), Original: mustNew(jpy, "-10000"), Rate: rate, Residual: "-0.000456789012345",
+	first := credit.Entry{Account: acct.ID, Seq: 1, At: at, Kind: credit.ChargedToCreditLine, Document: inv.ID,
+		Amount: mustNew(bhd, "-25.123"), Original: mustNew(jpy, "-10000"), Rate: rate, Residual: mustResidual("BHD -0.000456789012345"),
+		Documents: []string{inv.ID, "ﬁ-" + long("d")}, Applications: []string{app.ID},
 		CreditChange: mustNew(bhd, "0.000"), DebitChange: mustNew(bhd, "999999999999999999999.999"),
 		After: credit.Balances{Credit: mustNew(bhd, "0.000"), Debit: huge, Outstanding: huge.Neg(), Limit: huge, Available: mustNew(bhd, "0.000")},
 		By:    long("ß"), Reference: long("№"), Comment: long("💬 "), Operation: "opération-1", Prev: "",
 		Hash: strings.Repeat("0123456789abcdef", 4)}
 	second := first
-	second.Seq, second.At, second.Op, second.Original, second.Rate, second.Residual = 2, at.Add(time.Microsecond), credit.OpRefunded, money.Money{}, money.Rate{}, ""
+	second.Seq, second.At, second.Kind, second.Original, second.Rate, second.Residual = 2, at.Add(time.Microsecond), credit.PurchaseCredited, money.Money{}, money.Rate{}, money.Residual{}
 	second.Amount, second.CreditChange = mustNew(bhd, "10.500"), mustNew(bhd, "-10.500")
 	second.Prev, second.Hash = first.Hash, strings.Repeat("ab", 32)
-	idem := &credit.Idempotency{Key: fill(tag+"clé-", credit.MaxKeyLen), Op: credit.OpPurchased, Fingerprint: strings.Repeat("f", 64),
+	second.Documents, second.Applications = nil, nil
+	idem := &credit.Idempotency{Key: fill(tag+"clé-", credit.MaxKeyLen), Kind: credit.ChargedToCreditLine, Fingerprint: strings.Repeat("f", 64),
 		Result: []byte(`{"document":{"id":"facture-é","amount":"BHD 999999999999999999999.999"},"note":"` + long("ä") + `"}`), At: at.Add(2 * time.Microsecond)}
 	return acct, []invoice.Document{inv, pay}, []credit.Application{app}, []credit.Entry{first, second}, idem
 }
@@ -946,4 +948,13 @@ func contractAccountLister(t tb, e *env) {
 	if got := list("", 0); slices.Contains(got, "nope") {
 		t.Errorf("AccountIDs listed an account that was never written")
 	}
+}
+
+// mustResidual parses a residual the kit's fixtures name.
+func mustResidual(s string) money.Residual {
+	r, err := money.ParseResidual(s)
+	if err != nil {
+		panic(err)
+	}
+	return r
 }

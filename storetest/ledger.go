@@ -168,7 +168,7 @@ func ledgerOperations(t tb, e *env) {
 		t.Fatalf("prepaid debit used %+v", dr.Applications)
 	}
 	f.open(pp, 0, invoice.Closed)
-	cr, err := f.l.IssueCredit(f.ctx, f.p, f.key(), credit.CreditRequest{Account: "p", Kind: invoice.Credit, Reason: "goodwill", Amount: cents(9000)})
+	cr, err := f.l.IssueCredit(f.ctx, f.p, f.key(), credit.CreditRequest{Account: "p", Kind: invoice.CreditGrant, Reason: "goodwill", Amount: cents(9000)})
 	f.must("IssueCredit prepaid", err)
 	if len(cr.Applications) != 1 || minor(cr.Applications[0].Amount) != 2000 || minor(cr.Document.Open) != 7000 {
 		t.Fatalf("prepaid credit: %+v", cr)
@@ -225,7 +225,7 @@ func ledgerOperations(t tb, e *env) {
 	}
 	h, err := f.l.History(f.ctx, f.p, credit.HistoryRequest{Account: "b", AfterSeq: 0, Limit: credit.MaxPage})
 	f.must("History", err)
-	if last := h[len(h)-1]; last.Op != credit.OpPurchased || !last.Original.Equal(eurAmt) || !last.Rate.IsValid() {
+	if last := h[len(h)-1]; last.Kind != credit.ChargedToCreditLine || !last.Original.Equal(eurAmt) || !last.Rate.IsValid() {
 		t.Fatalf("last entry of a converted purchase: %+v", last)
 	}
 	f.check(accts)

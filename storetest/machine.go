@@ -366,7 +366,7 @@ func (mc *machine) purchase(t *rapid.T) {
 func (mc *machine) issueCredit(t *rapid.T) {
 	a := mc.account(t, "account")
 	amt := mc.amount(t, "amount")
-	kind := rapid.SampledFrom([]invoice.Kind{invoice.Payment, invoice.Prepayment, invoice.CreditMemo, invoice.Credit}).Draw(t, "kind")
+	kind := rapid.SampledFrom([]invoice.Kind{invoice.Payment, invoice.Prepayment, invoice.CreditMemo, invoice.CreditGrant}).Draw(t, "kind")
 	r := mc.succeeds(t, "IssueCredit", func(k string) (any, error) {
 		return mc.f.l.IssueCredit(mc.f.ctx, mc.f.p, k, credit.CreditRequest{Account: a.id, Kind: kind, Amount: cents(amt), Reason: "goodwill"})
 	}).(credit.CreditResult)
@@ -715,7 +715,7 @@ func (mc *machine) transfer(t *rapid.T) {
 	mc.m.take(c, amt, invoice.Closed)
 	c.removed += amt
 	mc.m.total -= amt
-	mc.m.addDoc(&mDoc{id: r.To.ID, account: to.id, kind: invoice.Credit, amount: amt, open: amt, status: invoice.Open, original: c.id})
+	mc.m.addDoc(&mDoc{id: r.To.ID, account: to.id, kind: invoice.CreditGrant, amount: amt, open: amt, status: invoice.Open, original: c.id})
 	// The receiving account uses it at once when prepaid; the result does
 	// not list those applications, the new credit's own record does.
 	apps, err := mc.f.l.Applications(mc.f.ctx, mc.f.p, r.To.ID)

@@ -162,7 +162,7 @@ func (f *fixture) applied(doc string) money.Money {
 func (f *fixture) wantCredits(acct string, n int, credit_ string) {
 	f.t.Helper()
 	docs := res(f.l.Documents(f.ctx, f.p, credit.DocumentFilter{Account: acct,
-		Kinds: []invoice.Kind{invoice.Payment, invoice.Prepayment, invoice.CreditMemo, invoice.Credit}})).must(f.t)
+		Kinds: []invoice.Kind{invoice.Payment, invoice.Prepayment, invoice.CreditMemo, invoice.CreditGrant}})).must(f.t)
 	b := res(f.l.Balances(f.ctx, f.p, acct)).must(f.t)
 	if len(docs) != n || !b.Credit.Equal(mon(credit_)) {
 		f.t.Errorf("account %s: %d credit documents and credit %v, want %d and %s", acct, len(docs), b.Credit, n, credit_)
@@ -471,10 +471,10 @@ func regressForeignPurchase(t tb, f *fixture) {
 	}
 	h := res(f.l.History(f.ctx, p, credit.HistoryRequest{Account: "c"})).must(t)
 	e := h[len(h)-1]
-	if e.Op != credit.OpPurchased || !e.Amount.Equal(mon("USD 10.84")) || !e.Original.Equal(mon("EUR 10.00")) ||
-		!e.Rate.Equal(rate) || e.Residual != "-0.003" {
+	if e.Kind != credit.ChargedToCreditLine || !e.Amount.Equal(mon("USD 10.84")) || !e.Original.Equal(mon("EUR 10.00")) ||
+		!e.Rate.Equal(rate) || e.Residual.String() != "USD -0.003" {
 		t.Errorf("purchase entry: %s %v original %v rate %v residual %q; want purchased USD 10.84, EUR 10.00, %v, -0.003",
-			e.Op, e.Amount, e.Original, e.Rate, e.Residual, rate)
+			e.Kind, e.Amount, e.Original, e.Rate, e.Residual, rate)
 	}
 	// Paying it in two parts leaves exactly nothing.
 	res(f.l.IssueCredit(f.ctx, p, f.key(), credit.CreditRequest{Account: "c", ID: "p1", Amount: mon("USD 5.42")})).must(t)
@@ -535,10 +535,10 @@ func regressCurrencyChangeResidual(t tb, f *fixture) {
 	e := h[len(h)-1]
 	// Outstanding USD -6.68 × 150.123 = JPY -1002.82164; the documents
 	// convert to JPY 500 − JPY 1503 = JPY -1003, so 0.17836 was rounded away.
-	if e.Op != credit.OpCurrencyConverted || !e.Original.Equal(mon("USD -6.68")) || !e.Amount.Equal(mon("JPY -1003")) {
-		t.Fatalf("conversion entry: %s original %v amount %v", e.Op, e.Original, e.Amount)
+	if e.Kind != credit.CurrencyConverted || !e.Original.Equal(mon("USD -6.68")) || !e.Amount.Equal(mon("JPY -1003")) {
+		t.Fatalf("conversion entry: %s original %v amount %v", e.Kind, e.Original, e.Amount)
 	}
-	if e.Residual != "0.17836" {
+	if e.Residual.String() != "JPY 0.17836" {
 		t.Errorf("conversion residual %q, want 0.17836 (original × rate − amount)", e.Residual)
 	}
 	b := res(f.l.Balances(f.ctx, p, "c")).must(t)
@@ -608,8 +608,8 @@ func regressChargeBack(t tb, f *fixture) {
 	f.wantOpen("card", "USD 0", invoice.Reversed)
 	f.wantOutstanding("c", "USD -90")
 	h := res(f.l.History(f.ctx, p, credit.HistoryRequest{Account: "c"})).must(t)
-	if e := h[len(h)-1]; e.Op != credit.OpChargedBack || e.Reference != "CB-1" || !e.After.Outstanding.Equal(mon("USD -90")) {
-		t.Errorf("last entry %s ref %q outstanding %v", e.Op, e.Reference, e.After.Outstanding)
+	if e := h[len(h)-1]; e.Kind != credit.PaymentChargedBack || e.Reference != "CB-1" || !e.After.Outstanding.Equal(mon("USD -90")) {
+		t.Errorf("last entry %s ref %q outstanding %v", e.Kind, e.Reference, e.After.Outstanding)
 	}
 	// A second charge back of the same payment is refused.
 	_, err := f.l.ReversePayment(f.ctx, p, f.key(), credit.ReverseRequest{Payment: "card", ChargeBack: true})
@@ -710,7 +710,7 @@ func regressExpiredCredit(t tb, f *fixture) {
 	p := f.p
 	f.openIn("c", credit.Prepaid)
 	f.openIn("d", credit.Term)
-	res(f.l.IssueCredit(f.ctx, p, f.key(), credit.CreditRequest{Account: "c", ID: "promo", Kind: invoice.Credit, Reason: "promotion",
+	res(f.l.IssueCredit(f.ctx, p, f.key(), credit.CreditRequest{Account: "c", ID: "promo", Kind: invoice.CreditGrant, Reason: "promotion",
 		Amount: mon("USD 50"), Expires: f.clock.last().Add(24 * time.Hour)})).must(t)
 	f.clock.advance(24 * time.Hour) // past the expiry: expired from now on
 	dr := res(f.l.IssueDebit(f.ctx, p, f.key(), credit.DebitRequest{Account: "c", ID: "inv", Amount: mon("USD 80")})).must(t)

@@ -20,7 +20,7 @@ var (
 	companies   = []string{"", "acme", "globex"}
 	persons     = []string{"", "ann", "bob"}
 	debitKinds  = []invoice.Kind{invoice.Invoice, invoice.DebitMemo}
-	creditKinds = []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.Credit}
+	creditKinds = []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.CreditGrant}
 )
 
 // Requests returns the generator of the requests Check plans: a handful of

@@ -104,7 +104,7 @@ func run(w io.Writer) error {
 	}
 
 	_, err = ledger.IssueCredit(ctx, helpdesk, "helpdesk-credit", credit.CreditRequest{
-		Account: corporate, Kind: invoice.Credit, Amount: usd("150.00"), Reason: "SLA breach in March",
+		Account: corporate, Kind: invoice.CreditGrant, Amount: usd("150.00"), Reason: "SLA breach in March",
 	})
 	msg, err := refused(err, "helpdesk issuing a credit")
 	if err != nil {
@@ -114,7 +114,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	_, err = ledger.IssueCredit(ctx, finance, "credit-no-reason", credit.CreditRequest{
-		Account: corporate, Kind: invoice.Credit, Amount: usd("150.00"),
+		Account: corporate, Kind: invoice.CreditGrant, Amount: usd("150.00"),
 	})
 	if !errors.Is(err, credit.ErrInvalidRequest) {
 		return fmt.Errorf("credit without a reason: got %v, want ErrInvalidRequest", err)
@@ -123,7 +123,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	if _, err := ledger.IssueCredit(ctx, finance, "credit-c1", credit.CreditRequest{
-		Account: corporate, ID: "CR-C1", Kind: invoice.Credit, Amount: usd("150.00"), Reason: "SLA breach in March",
+		Account: corporate, ID: "CR-C1", Kind: invoice.CreditGrant, Amount: usd("150.00"), Reason: "SLA breach in March",
 	}); err != nil {
 		return err
 	}

@@ -265,7 +265,7 @@ func run(w io.Writer) error {
 	}
 	last := hist[len(hist)-1]
 	if err := show(jane, "Jane's history records the credit used on Raj's registration",
-		fmt.Sprintf("%s %s by %s: %s", report.OperationName(last.Op), last.Amount, last.By, last.Comment)); err != nil {
+		fmt.Sprintf("%s %s by %s: %s", report.OperationName(last.Kind), last.Amount, last.By, last.Comment)); err != nil {
 		return err
 	}
 

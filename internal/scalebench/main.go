@@ -337,7 +337,7 @@ func documentReads(s credit.Store, n int) []read {
 			return err
 		}
 	}
-	credits := []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.Credit}
+	credits := []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.CreditGrant}
 	return []read{
 		{"Documents, first page of " + strconv.Itoa(page), docs(credit.DocumentFilter{Account: big, Limit: page}, page)},
 		{"Documents, page after a cursor half-way", docs(credit.DocumentFilter{Account: big, After: half, Limit: page}, rest)},

@@ -342,13 +342,13 @@ func checkBank(t *testing.T, ctx context.Context, l *credit.Ledger, p credit.Pri
 	byOperation := map[string]int{}
 	type docOp struct {
 		doc string
-		op  credit.Operation
+		op  credit.EntryKind
 	}
 	byDocOp := map[docOp]int{}
 	for _, e := range entries {
 		byOperation[e.Operation]++
-		byDocOp[docOp{e.Document, e.Op}]++
-		if e.Op == credit.OpPaidOut || e.Op == credit.OpPaymentCancelled {
+		byDocOp[docOp{e.Document, e.Kind}]++
+		if e.Kind == credit.CreditRefunded || e.Kind == credit.PaymentCancelled {
 			if s, ok := removed[e.Document]; ok {
 				removed[e.Document], _ = s.Add(e.Amount)
 			} else {
@@ -386,12 +386,12 @@ func checkBank(t *testing.T, ctx context.Context, l *credit.Ledger, p credit.Pri
 		switch r := c.res.(type) {
 		case credit.CreditResult:
 			want++
-			if n := byDocOp[docOp{r.Document.ID, credit.OpPaymentRecorded}]; n != 1 {
+			if n := byDocOp[docOp{r.Document.ID, credit.PaymentReceived}]; n != 1 {
 				t.Errorf("%s %s: %d entries recording payment %s, want 1", c.kind, c.key, n, r.Document.ID)
 			}
 		case credit.DebitResult:
 			want++
-			if n := byDocOp[docOp{r.Document.ID, credit.OpInvoiced}]; n != 1 {
+			if n := byDocOp[docOp{r.Document.ID, credit.InvoiceIssued}]; n != 1 {
 				t.Errorf("%s %s: %d entries recording invoice %s, want 1", c.kind, c.key, n, r.Document.ID)
 			}
 		case credit.ApplyResult:
@@ -421,7 +421,7 @@ func checkBank(t *testing.T, ctx context.Context, l *credit.Ledger, p credit.Pri
 			refunds[r.Document.ID]++
 		case credit.ReverseResult:
 			want++
-			if n := byDocOp[docOp{r.Document.ID, credit.OpPaymentCancelled}]; n != 1 {
+			if n := byDocOp[docOp{r.Document.ID, credit.PaymentCancelled}]; n != 1 {
 				t.Errorf("%s %s: %d entries cancelling payment %s, want 1", c.kind, c.key, n, r.Document.ID)
 			}
 		default:
@@ -429,7 +429,7 @@ func checkBank(t *testing.T, ctx context.Context, l *credit.Ledger, p credit.Pri
 		}
 	}
 	for id, n := range refunds {
-		if got := byDocOp[docOp{id, credit.OpPaidOut}]; got != n {
+		if got := byDocOp[docOp{id, credit.CreditRefunded}]; got != n {
 			t.Errorf("credit %s: %d refund entries, %d refunds succeeded", id, got, n)
 		}
 	}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -159,6 +160,7 @@ type entryRows struct {
 	vals                                     [7][]*string
 	principal, reference, comment, operation []string
 	residual, prev, hash                     []string
+	documents, applications                  []string // JSON arrays of ids
 }
 
 func (r *entryRows) add(e credit.Entry) error {
@@ -186,7 +188,7 @@ func (r *entryRows) add(e credit.Entry) error {
 	r.account = append(r.account, e.Account)
 	r.seq = append(r.seq, e.Seq)
 	r.at = append(r.at, tstz(e.At))
-	r.op = append(r.op, string(e.Op))
+	r.op = append(r.op, string(e.Kind))
 	r.document = append(r.document, e.Document)
 	r.currency = append(r.currency, cur.Code())
 	r.amount = append(r.amount, amt)
@@ -200,11 +202,35 @@ func (r *entryRows) add(e credit.Entry) error {
 	r.reference = append(r.reference, e.Reference)
 	r.comment = append(r.comment, e.Comment)
 	r.operation = append(r.operation, e.Operation)
-	r.residual = append(r.residual, e.Residual)
+	if !e.Residual.IsZero() && e.Residual.Currency() != cur {
+		return fmt.Errorf("entry %d of account %q: residual %s is not in %s", e.Seq, e.Account, e.Residual, cur)
+	}
+	r.residual = append(r.residual, e.Residual.Plain())
+	docs, err1 := idList(e.Documents)
+	apps, err2 := idList(e.Applications)
+	if err := firstErr(err1, err2); err != nil {
+		return fmt.Errorf("entry %d of account %q: %w", e.Seq, e.Account, err)
+	}
+	r.documents = append(r.documents, docs)
+	r.applications = append(r.applications, apps)
 	r.prev = append(r.prev, e.Prev)
 	r.hash = append(r.hash, e.Hash)
 	return nil
 }
+
+// idList is a list of ids as the JSON array the entries' documents and
+// applications columns hold.
+func idList(ids []string) (string, error) {
+	if len(ids) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
+// lists are the entries' documents and applications, the last parameters
+// of the write.
+func (r *entryRows) lists() []any { return []any{r.documents, r.applications} }
 
 func (r *entryRows) args() []any {
 	return []any{r.account, r.seq, r.at, r.op, r.document, r.currency, r.amount, r.originalCurrency,
@@ -222,7 +248,7 @@ type idempotencyRows struct {
 
 func (r *idempotencyRows) add(rec *credit.Idempotency) {
 	r.key = append(r.key, rec.Key)
-	r.op = append(r.op, string(rec.Op))
+	r.op = append(r.op, string(rec.Kind))
 	r.fingerprint = append(r.fingerprint, rec.Fingerprint)
 	r.result = append(r.result, rec.Result)
 	r.at = append(r.at, tstz(rec.At))

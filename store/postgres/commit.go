@@ -154,7 +154,7 @@ func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error
 		return fmt.Errorf("%w: postgres: commit: %w (looking up key %q: %v)", credit.ErrCommitUnknown, cause, b.Idempotency.Key, err)
 	}
 	want := b.Idempotency
-	if rec != nil && rec.Op == want.Op && rec.Fingerprint == want.Fingerprint && bytes.Equal(rec.Result, want.Result) {
+	if rec != nil && rec.Kind == want.Kind && rec.Fingerprint == want.Fingerprint && bytes.Equal(rec.Result, want.Result) {
 		return nil
 	}
 	return fmt.Errorf("%w: postgres: commit outcome unknown and key %q not recorded as sent: %w", credit.ErrConflict, want.Key, cause)
@@ -234,7 +234,7 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	batch.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
 	what = append(what, "begin")
 	if rows > 0 {
-		args := make([]any, 0, 76)
+		args := make([]any, 0, 78)
 		args = append(args, ns)
 		args = append(args, accounts.args()...)
 		args = append(args, documents.args()...)
@@ -242,6 +242,7 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		args = append(args, entries.args()...)
 		args = append(args, idem.args()...)
 		args = append(args, int64(rows), prevAccount, prevSeq)
+		args = append(args, entries.lists()...)
 		batch.Queue(s.sql.write, args...)
 		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
 			rows, records(accounts.id, documents.id), some(prevAccount)))

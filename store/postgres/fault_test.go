@@ -131,7 +131,7 @@ func wantClass(t *testing.T, what string, err, want error) {
 func storeCalls(t *testing.T, ctx context.Context, s *postgres.Store, want error) {
 	t.Helper()
 	b := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)},
-		Idempotency: &credit.Idempotency{Key: "k", Op: credit.OpAllocated, Fingerprint: "f", At: t0}}
+		Idempotency: &credit.Idempotency{Key: "k", Kind: credit.AccountOpened, Fingerprint: "f", At: t0}}
 	wantClass(t, "Commit", s.Commit(ctx, b), want)
 	_, err := s.Load(ctx, testQuery())
 	wantClass(t, "Load", err, want)
@@ -194,7 +194,7 @@ func TestFaultReadOnly(t *testing.T) {
 	})
 	s := postgres.New(pool, postgres.Options{Schema: schema})
 	b := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)},
-		Idempotency: &credit.Idempotency{Key: "k", Op: credit.OpAllocated, Fingerprint: "f", At: t0}}
+		Idempotency: &credit.Idempotency{Key: "k", Kind: credit.AccountOpened, Fingerprint: "f", At: t0}}
 	err := s.Commit(ctx, b)
 	wantClass(t, "Commit", err, credit.ErrStoreFailure)
 	if !strings.Contains(err.Error(), "25006") {
@@ -259,7 +259,7 @@ func TestFaultDeadlines(t *testing.T) {
 	}
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	b := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)},
-		Idempotency: &credit.Idempotency{Key: "k", Op: credit.OpAllocated, Fingerprint: "f", At: t0}}
+		Idempotency: &credit.Idempotency{Key: "k", Kind: credit.AccountOpened, Fingerprint: "f", At: t0}}
 	err = s.Commit(short, b)
 	cancel()
 	held.Release()
@@ -310,7 +310,7 @@ func TestFaultTerminatedWhileIdle(t *testing.T) {
 	for i, call := range []func() error{
 		func() error {
 			return s.Commit(ctx, &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)},
-				Idempotency: &credit.Idempotency{Key: "k", Op: credit.OpAllocated, Fingerprint: "f", At: t0}})
+				Idempotency: &credit.Idempotency{Key: "k", Kind: credit.AccountOpened, Fingerprint: "f", At: t0}})
 		},
 		func() error { _, err := s.Load(ctx, testQuery()); return err },
 		func() error { _, err := s.History(ctx, "ns", "a", 0, 0); return err },

@@ -196,6 +196,9 @@ func (s *Store) backfillHashChain(ctx context.Context, tx pgx.Tx) error {
 		" FROM unnest($3::int8[], $4::text[], $5::text[]) AS u(seq, prev, hash)" +
 		" WHERE e.ns = $1 AND e.account = $2 AND e.seq = u.seq"
 	setHead := "UPDATE " + s.table("accounts") + " SET head = $3, version = version + 1 WHERE ns = $1 AND id = $2"
+	// The entries as they were at version 3, without the lists 0005 added.
+	history := "SELECT " + entryColsBeforeLists + ", '[]', '[]' FROM " + s.table("entries") +
+		" WHERE ns = $1 AND account = $2 AND seq > $3 ORDER BY seq LIMIT $4"
 	for _, k := range keys {
 		var seq int64
 		switch err := tx.QueryRow(ctx, lock, k.ns, k.account).Scan(&seq); {
@@ -206,7 +209,7 @@ func (s *Store) backfillHashChain(ctx context.Context, tx pgx.Tx) error {
 		}
 		prev := ""
 		for after := int64(0); ; {
-			rows, err := tx.Query(ctx, s.sql.history, k.ns, k.account, after, page)
+			rows, err := tx.Query(ctx, history, k.ns, k.account, after, page)
 			if err != nil {
 				return err
 			}

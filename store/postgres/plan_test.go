@@ -44,7 +44,7 @@ func TestLoadKeepsOneIndexedPlan(t *testing.T) {
 	for a := range 400 {
 		acct := fmt.Sprintf("a%03d", a)
 		b := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account(acct, usd, 1)},
-			Idempotency: &credit.Idempotency{Key: "key-" + acct, Op: credit.OpApplied, At: t0}}
+			Idempotency: &credit.Idempotency{Key: "key-" + acct, Kind: credit.CreditApplied, At: t0}}
 		for p := range 3 {
 			c, d := fmt.Sprintf("%s-c%d", acct, p), fmt.Sprintf("%s-d%d", acct, p)
 			b.Documents = append(b.Documents, document(c, acct, invoice.Payment, "USD 10.00", t0),
@@ -141,7 +141,7 @@ func TestCommitKeepsOnePlan(t *testing.T) {
 			Applications: []credit.Application{{ID: c + d, Credit: c, Debit: d, CreditAccount: acct,
 				DebitAccount: acct, Amount: m("USD 10.00"), Operation: "op-" + acct, By: "t", At: t0}},
 			Entries:     []credit.Entry{entry(acct, 1, t0)},
-			Idempotency: &credit.Idempotency{Key: "key-" + acct, Op: credit.OpApplied, At: t0}}
+			Idempotency: &credit.Idempotency{Key: "key-" + acct, Kind: credit.CreditApplied, At: t0}}
 		if err := s.Commit(ctx, b); err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +256,7 @@ func TestReadsStayCheapBesideALargeAccount(t *testing.T) {
 	}
 	commit(b)
 	for a := range 300 {
-		commit(&credit.Batch{Idempotency: &credit.Idempotency{Key: fmt.Sprintf("key-a%03d", a), Op: credit.OpApplied, At: t0}})
+		commit(&credit.Batch{Idempotency: &credit.Idempotency{Key: fmt.Sprintf("key-a%03d", a), Kind: credit.CreditApplied, At: t0}})
 	}
 	var tables []string
 	for _, table := range []string{"accounts", "documents", "applications", "entries", "idempotency"} {
@@ -285,7 +285,7 @@ func TestReadsStayCheapBesideALargeAccount(t *testing.T) {
 		{Account: "big", After: "big-inv-10000", Limit: 50},
 		{Account: "big", OpenOnly: true, After: "big-inv-10000", Limit: 50},
 		{Account: "big", OpenOnly: true, Kinds: []invoice.Kind{invoice.Invoice}, After: "big-inv-10000", Limit: 50},
-		{Account: "big", OpenOnly: true, Kinds: []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.Credit}},
+		{Account: "big", OpenOnly: true, Kinds: []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.CreditGrant}},
 		{Account: "big", Original: "big-pay"},
 		{Account: "a001"},
 	} {

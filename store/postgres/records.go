@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -32,7 +33,10 @@ const (
 		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version`
 	applicationCols = `id, credit, debit, credit_account, debit_account, currency, amount::text,
 		reverses, policy, operation, principal, at`
-	entryCols = `account, seq, at, op, document, currency, amount::text, original_currency,
+	entryCols = entryColsBeforeLists + `, documents::text, applications::text`
+	// entryColsBeforeLists are the columns an entry had before migration
+	// 0005 added its lists of documents and applications.
+	entryColsBeforeLists = `account, seq, at, op, document, currency, amount::text, original_currency,
 		original::text, rate, credit_change::text, debit_change::text, after_credit::text,
 		after_debit::text, after_outstanding::text, after_limit::text, after_available::text,
 		principal, reference, comment, operation, residual, prev, hash`
@@ -180,21 +184,22 @@ func newStatements(table func(string) string) statements {
 			we AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency,
 				amount, original_currency, original, rate, credit_change, debit_change, after_credit,
 				after_debit, after_outstanding, after_limit, after_available, principal, reference,
-				comment, operation, residual, prev, hash)
+				comment, operation, residual, prev, hash, documents, applications)
 				SELECT $1, account, seq, at, op, document, currency, amount::numeric,
 				original_currency, original::numeric, rate, credit_change::numeric,
 				debit_change::numeric, after_credit::numeric, after_debit::numeric,
 				after_outstanding::numeric, after_limit::numeric, after_available::numeric, principal,
-				reference, comment, operation, residual, prev, hash
+				reference, comment, operation, residual, prev, hash, documents::jsonb,
+				applications::jsonb
 				FROM unnest($45::text[], $46::int8[], $47::timestamptz[], $48::text[],
 				$49::text[], $50::text[], $51::text[], $52::text[], $53::text[], $54::text[],
 				$55::text[], $56::text[], $57::text[], $58::text[], $59::text[], $60::text[],
 				$61::text[], $62::text[], $63::text[], $64::text[], $65::text[], $66::text[],
-				$67::text[], $68::text[])
+				$67::text[], $68::text[], $77::text[], $78::text[])
 				AS v(account, seq, at, op, document, currency, amount, original_currency,
 				original, rate, credit_change, debit_change, after_credit, after_debit,
 				after_outstanding, after_limit, after_available, principal, reference, comment,
-				operation, residual, prev, hash)
+				operation, residual, prev, hash, documents, applications)
 				WHERE (SELECT ok FROM chk) = 1 RETURNING 1),
 			wi AS (INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
 				SELECT $1, idem_key, op, fingerprint, result, at
@@ -258,7 +263,7 @@ func prefixCols(prefix, cols string) string {
 var (
 	accountKinds = names([]credit.AccountKind{credit.Term, credit.Prepaid})
 	docKinds     = names([]invoice.Kind{invoice.Invoice, invoice.DebitMemo, invoice.CreditMemo,
-		invoice.Payment, invoice.Prepayment, invoice.Credit})
+		invoice.Payment, invoice.Prepayment, invoice.CreditGrant})
 	statuses = names([]invoice.Status{invoice.Open, invoice.Paid, invoice.Void, invoice.Closed,
 		invoice.Reversed, invoice.Refunded, invoice.Expired})
 )
@@ -424,16 +429,16 @@ func scanApplication(row pgx.Row) (credit.Application, error) {
 
 func scanEntry(row pgx.Row) (credit.Entry, error) {
 	var e credit.Entry
-	var op, code, origCode, rate string
+	var op, code, origCode, rate, residual, docs, apps string
 	var amt, orig *string
 	var vals [7]*string
 	var at pgtype.Timestamptz
 	if err := row.Scan(&e.Account, &e.Seq, &at, &op, &e.Document, &code, &amt, &origCode, &orig, &rate,
 		&vals[0], &vals[1], &vals[2], &vals[3], &vals[4], &vals[5], &vals[6],
-		&e.By, &e.Reference, &e.Comment, &e.Operation, &e.Residual, &e.Prev, &e.Hash); err != nil {
+		&e.By, &e.Reference, &e.Comment, &e.Operation, &residual, &e.Prev, &e.Hash, &docs, &apps); err != nil {
 		return e, err
 	}
-	e.Op, e.At = credit.Operation(op), readTime(at)
+	e.Kind, e.At = credit.EntryKind(op), readTime(at)
 	cur, err := readCurrency(code)
 	if err != nil {
 		return e, err
@@ -442,7 +447,19 @@ func scanEntry(row pgx.Row) (credit.Entry, error) {
 	if err != nil {
 		return e, err
 	}
-	var errs [10]error
+	var errs [13]error
+	if residual != "" {
+		var d *apd.Decimal
+		if d, _, errs[10] = apd.NewFromString(residual); errs[10] == nil {
+			e.Residual, errs[10] = money.NewResidual(cur, d)
+		}
+	}
+	if docs != "[]" {
+		errs[11] = json.Unmarshal([]byte(docs), &e.Documents)
+	}
+	if apps != "[]" {
+		errs[12] = json.Unmarshal([]byte(apps), &e.Applications)
+	}
 	e.Amount, errs[0] = readMoney("amount", cur, amt)
 	e.Original, errs[1] = readMoney("original", oc, orig)
 	if rate != "" {
@@ -462,7 +479,7 @@ func scanIdempotency(row pgx.Row) (credit.Idempotency, error) {
 	if err := row.Scan(&r.Key, &op, &r.Fingerprint, &r.Result, &at); err != nil {
 		return r, err
 	}
-	r.Op, r.At = credit.Operation(op), readTime(at)
+	r.Kind, r.At = credit.EntryKind(op), readTime(at)
 	return r, nil
 }
 

@@ -50,7 +50,7 @@ func TestDocumentsPagesMatchMemory(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 18))
 	ids := []string{"a", "B", "b", "é", "e", "a-1", "a_1", "a1", "Z", "z", "ä", "a b"}
 	kinds := []invoice.Kind{invoice.Invoice, invoice.DebitMemo, invoice.CreditMemo, invoice.Payment,
-		invoice.Prepayment, invoice.Credit}
+		invoice.Prepayment, invoice.CreditGrant}
 	statuses := []invoice.Status{invoice.Open, invoice.Open, invoice.Paid, invoice.Closed}
 	b := &credit.Batch{Namespace: "ns"}
 	for _, a := range []string{"acct", "Acct", "ácct"} {

@@ -43,7 +43,7 @@ func document(id, acct string, kind invoice.Kind, amount string, issued time.Tim
 
 func entry(acct string, seq int64, at time.Time) credit.Entry {
 	z := money.Zero(usd)
-	return credit.Entry{Account: acct, Seq: seq, At: at, Op: credit.OpUpdated, Amount: z, CreditChange: z,
+	return credit.Entry{Account: acct, Seq: seq, At: at, Kind: credit.AccountUpdated, Amount: z, CreditChange: z,
 		DebitChange: z, After: credit.Balances{Credit: z, Debit: z, Outstanding: z, Limit: z, Available: z},
 		By: "tester", Operation: "op"}
 }
@@ -69,22 +69,22 @@ func TestRoundTrip(t *testing.T) {
 		DebitAccount: "acct-1", Amount: m("BHD 5.000"), Policy: "explicit", Operation: "op-1", By: "ann", At: t0}
 	rev := credit.Application{ID: "app-2", Credit: "cm-1", Debit: "inv-1", CreditAccount: "acct-1",
 		DebitAccount: "acct-1", Amount: m("BHD 5.000"), Reverses: "app-1", Operation: "op-2", By: "bob", At: t0}
-	e1 := credit.Entry{Account: "acct-1", Seq: 1, At: t0, Op: credit.OpAllocated, Amount: money.Money{},
+	e1 := credit.Entry{Account: "acct-1", Seq: 1, At: t0, Kind: credit.AccountOpened, Amount: money.Money{},
 		CreditChange: m("BHD 0.001"), DebitChange: m("BHD -12.300"),
 		After: credit.Balances{Credit: m("BHD 0.001"), Debit: m("BHD 12.300"), Outstanding: m("BHD -12.299"),
 			Limit: m("BHD 1500.125"), Available: m("BHD 1487.826")},
 		By: "ann", Reference: "ref", Comment: "first", Operation: "op-1"}
 	e2 := e1
-	e2.Seq, e2.Op, e2.Document, e2.Amount = 2, credit.OpCurrencyConverted, "inv-1", m("BHD 3.760")
+	e2.Seq, e2.Kind, e2.Document, e2.Amount = 2, credit.CurrencyConverted, "inv-1", m("BHD 3.760")
 	e2.Original, e2.Rate = m("USD 10.00"), money.MustParseRate("USD/BHD 0.376")
-	idem := &credit.Idempotency{Key: "k1", Op: credit.OpApplied, Fingerprint: "fp", Result: []byte(`{"a":1}`), At: t0}
+	idem := &credit.Idempotency{Key: "k1", Kind: credit.CreditApplied, Fingerprint: "fp", Result: []byte(`{"a":1}`), At: t0}
 	b := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{acct, yen}, Documents: []invoice.Document{inv, memo},
 		Applications: []credit.Application{app, rev}, Entries: []credit.Entry{e1, e2}, Idempotency: idem}
 	if err := s.Commit(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	empty := &credit.Batch{Namespace: "ns", Idempotency: &credit.Idempotency{Key: "k2", Op: credit.OpApplied, Result: []byte{}, At: t0}}
-	none := &credit.Batch{Namespace: "ns", Idempotency: &credit.Idempotency{Key: "k3", Op: credit.OpApplied, At: t0}}
+	empty := &credit.Batch{Namespace: "ns", Idempotency: &credit.Idempotency{Key: "k2", Kind: credit.CreditApplied, Result: []byte{}, At: t0}}
+	none := &credit.Batch{Namespace: "ns", Idempotency: &credit.Idempotency{Key: "k3", Kind: credit.CreditApplied, At: t0}}
 	for _, b := range []*credit.Batch{empty, none} {
 		if err := s.Commit(ctx, b); err != nil {
 			t.Fatal(err)
@@ -174,7 +174,7 @@ func TestConflictsWriteNothing(t *testing.T) {
 	setup := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)},
 		Documents:   []invoice.Document{document("d", "a", invoice.Invoice, "USD 10.00", t0)},
 		Entries:     []credit.Entry{entry("a", 1, t0)},
-		Idempotency: &credit.Idempotency{Key: "used", Op: credit.OpApplied, At: t0}}
+		Idempotency: &credit.Idempotency{Key: "used", Kind: credit.CreditApplied, At: t0}}
 	if err := s.Commit(ctx, setup); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestConflictsWriteNothing(t *testing.T) {
 		return &credit.Batch{Namespace: "ns", Accounts: []credit.Account{a}, Documents: []invoice.Document{d},
 			Applications: []credit.Application{{ID: "app", Credit: "x", Debit: "d", Amount: m("USD 6.00"), At: t0}},
 			Entries:      []credit.Entry{entry("a", 2, t0)},
-			Idempotency:  &credit.Idempotency{Key: "new", Op: credit.OpApplied, At: t0}}
+			Idempotency:  &credit.Idempotency{Key: "new", Kind: credit.CreditApplied, At: t0}}
 	}
 	cases := map[string]func(b *credit.Batch){
 		"stale account":          func(b *credit.Batch) { b.Accounts[0].Version = 3 },
@@ -374,7 +374,7 @@ func TestNamespaces(t *testing.T) {
 			Documents:    []invoice.Document{document("d", "a", invoice.Invoice, "USD 1.00", t0)},
 			Applications: []credit.Application{{ID: "app", Credit: "c", Debit: "d", Amount: m("USD 1.00"), Operation: "op", At: t0}},
 			Entries:      []credit.Entry{entry("a", 1, t0)},
-			Idempotency:  &credit.Idempotency{Key: "k", Op: credit.OpApplied, Fingerprint: ns, At: t0}}
+			Idempotency:  &credit.Idempotency{Key: "k", Kind: credit.CreditApplied, Fingerprint: ns, At: t0}}
 		if err := s.Commit(ctx, b); err != nil {
 			t.Fatalf("%s: %v", ns, err)
 		}
