@@ -258,7 +258,10 @@ func (l *Ledger) verifyAccount(ctx context.Context, ns string, a Account) error 
 	bad := func(seq int64, format string, args ...any) error {
 		return &VerifyError{Account: a.ID, Seq: seq, Problem: fmt.Sprintf(format, args...)}
 	}
-	after := int64(0)
+	// A writer may append while the walk runs; the account is read again
+	// (a few times at most) when the history runs past it.
+	const maxRereads = 4
+	after, rereads := int64(0), 0
 	for {
 		page, err := l.store.History(ctx, ns, a.ID, after, MaxPage)
 		if err != nil {
@@ -292,9 +295,21 @@ func (l *Ledger) verifyAccount(ctx context.Context, ns string, a Account) error 
 			prev = e
 		}
 		if len(page) < MaxPage {
-			break
+			// Entries past the account as it was read were written since:
+			// read it again and check the history against it.
+			if prev.Seq <= a.Seq || rereads == maxRereads {
+				break
+			}
+			rereads++
+			snap, err := l.store.Load(ctx, Query{Namespace: ns, Accounts: []string{a.ID}})
+			if err != nil {
+				return err
+			}
+			if fresh, ok := snap.Accounts[a.ID]; ok && fresh.Seq > a.Seq {
+				a = fresh
+			}
 		}
-		after = page[len(page)-1].Seq
+		after = prev.Seq
 	}
 	if prev.Seq < a.Seq {
 		return bad(prev.Seq+1, "missing: the account is at entry %d, the history ends at %d", a.Seq, prev.Seq)

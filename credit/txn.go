@@ -49,32 +49,49 @@ type txn struct {
 // since its last entry in the txn; record names them in the next one.
 type refs struct {
 	docs, apps []string
-	seen       map[string]bool
+	seen       map[string]bool // "d"+id, "a"+id; made once the lists grow long
 }
 
-// refer adds id to the account's list (docs or apps) once.
+// refer adds id to the account's list (docs or apps) once. Short lists are
+// searched; long ones (an Apply of many lines) keep a set.
 func (t *txn) refer(account, id string, app bool) {
 	r := t.pending[account]
 	if r == nil {
 		if t.pending == nil {
-			t.pending = map[string]*refs{}
+			t.pending = make(map[string]*refs, 2)
 		}
-		r = &refs{seen: map[string]bool{}}
+		r = &refs{}
 		t.pending[account] = r
 	}
+	list := &r.docs
 	key := "d" + id
 	if app {
-		key = "a" + id
+		list, key = &r.apps, "a"+id
 	}
-	if r.seen[key] {
-		return
+	switch {
+	case r.seen != nil:
+		if r.seen[key] {
+			return
+		}
+		r.seen[key] = true
+	case len(*list) < 16:
+		if slices.Contains(*list, id) {
+			return
+		}
+	default:
+		r.seen = make(map[string]bool, 2*len(r.docs)+2*len(r.apps))
+		for _, d := range r.docs {
+			r.seen["d"+d] = true
+		}
+		for _, a := range r.apps {
+			r.seen["a"+a] = true
+		}
+		if r.seen[key] {
+			return
+		}
+		r.seen[key] = true
 	}
-	r.seen[key] = true
-	if app {
-		r.apps = append(r.apps, id)
-	} else {
-		r.docs = append(r.docs, id)
-	}
+	*list = append(*list, id)
 }
 
 func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op EntryKind, key string) *txn {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/arcredit/arcredit/credit"
@@ -282,4 +283,43 @@ func runVerifyLongHistory(t *testing.T, newStore func(*testing.T) credit.Store) 
 	}}
 	l := res(credit.New(ts, credit.AllowAll, credit.Options{})).must(t)
 	wantVerifyError(t, l.Verify(hBG, p, "long"), "long", seq)
+}
+
+// appendingStore writes one more entry on an account the first time its
+// history is read, as a concurrent writer would between Verify's read of
+// the account and its walk of the history.
+type appendingStore struct {
+	credit.Store
+	once  sync.Once
+	write func()
+}
+
+func (s *appendingStore) History(ctx context.Context, ns, account string, after int64, limit int) ([]credit.Entry, error) {
+	s.once.Do(s.write)
+	return s.Store.History(ctx, ns, account, after, limit)
+}
+
+// TestVerifyWhileAnotherWrites: an entry committed after Verify read the
+// account is not a broken history.
+func TestVerifyWhileAnotherWrites(t *testing.T) {
+	f := newFixture(t)
+	f.open("acct", "USD", credit.Term, "")
+	f.payment("acct", "pay", "USD 10.00")
+	writer := f.l
+	st := &appendingStore{Store: f.st}
+	st.write = func() {
+		if _, err := writer.IssueDebit(ctx, admin, "late", credit.DebitRequest{Account: "acct", ID: "late", Amount: m("USD 1.00")}); err != nil {
+			t.Error(err)
+		}
+	}
+	verifier, err := credit.New(st, credit.AllowAll, credit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifier.Verify(ctx, admin, "acct"); err != nil {
+		t.Fatalf("Verify beside a writer: %v", err)
+	}
+	if len(f.history("acct")) != 3 {
+		t.Fatal("the writer did not write: the test proves nothing")
+	}
 }
