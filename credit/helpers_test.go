@@ -173,13 +173,13 @@ func (f *fixture) balances(acct string) credit.Balances {
 
 // row is the part of an Entry a finance user reads in the history grid.
 type row struct {
-	Op                                  credit.EntryKind
+	Kind                                credit.EntryKind
 	Amount, Outstanding, Available, Lim string
 	By, Ref, Comment                    string
 }
 
 func rowOf(e credit.Entry) row {
-	return row{Op: e.Kind, Amount: str(e.Amount), Outstanding: str(e.After.Outstanding), Available: str(e.After.Available),
+	return row{Kind: e.Kind, Amount: str(e.Amount), Outstanding: str(e.After.Outstanding), Available: str(e.After.Available),
 		Lim: str(e.After.Limit), By: e.By, Ref: e.Reference, Comment: e.Comment}
 }
 
