@@ -123,6 +123,10 @@ var authOps = []struct {
 		_, err := f.l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: "PA", To: "B", Amount: m("USD 10.00")})
 		return err
 	}},
+	{"MoveBalance", func(f *authFixture, p credit.Principal) error {
+		_, err := f.l.MoveBalance(ctx, p, f.key(), credit.MoveBalanceRequest{From: "A", To: "B", Amount: m("USD 10.00")})
+		return err
+	}},
 	{"Consolidate", func(f *authFixture, p credit.Principal) error {
 		r, err := f.l.Consolidate(ctx, p, f.key(), credit.ConsolidateRequest{Accounts: []string{"A"}, Partial: true})
 		if err == nil && r.Accounts[0].Error != "" {
@@ -214,6 +218,7 @@ var allowedRoles = func() map[string][]string {
 		"ChargeBack":        {rAdmin, rFinance},
 		"CancelPayment":     {rAdmin, rFinance},
 		"Transfer":          {rAdmin, rFinance},
+		"MoveBalance":       {rAdmin, rFinance},
 		"Consolidate":       {rAdmin, rFinance, rProvider},
 		"Account":           readers,
 		"Balances":          readers,

@@ -78,6 +78,11 @@ const (
 	tagRefund      resultTag = 12 // Refund stored a bare document (tagDocument) before
 )
 
+// Tags of the results of moving balances, holds and closing accounts.
+const (
+	tagMoveBalance resultTag = 20
+)
+
 // encodeResult encodes r, one of the result types the Ledger stores, in the
 // current format (version 1). Any other type is an error: a new operation's
 // result type must be added here, with a new tag, before it can be stored.
@@ -141,6 +146,11 @@ func encodeResult(r any) ([]byte, error) {
 		e.tag(tagExpire)
 		e.documents(v.Documents)
 		e.money(v.Removed)
+	case MoveBalanceResult:
+		e.tag(tagMoveBalance)
+		e.documents(v.From)
+		e.documents(v.To)
+		e.money(v.Moved)
 	default:
 		return nil, fmt.Errorf("no stored encoding for a result of type %T", r)
 	}
@@ -257,6 +267,12 @@ func decodeFields(d *decoder, out any) error {
 		v.Documents = d.documents()
 		v.Removed = d.money()
 		return d.finish(func() { *p = v })
+	case *MoveBalanceResult:
+		var v MoveBalanceResult
+		v.From = d.documents()
+		v.To = d.documents()
+		v.Moved = d.money()
+		return d.finish(func() { *p = v })
 	}
 	panic("unreachable: tagOf and decodeFields list different types")
 }
@@ -288,6 +304,8 @@ func tagOf(out any) (resultTag, bool) {
 		return tagConsolidate, true
 	case *ExpireResult:
 		return tagExpire, true
+	case *MoveBalanceResult:
+		return tagMoveBalance, true
 	}
 	return 0, false
 }
@@ -334,6 +352,8 @@ func decodeJSON(b []byte, out any) error {
 	case *ConsolidateResult:
 		err = unmarshalInto(b, p)
 	case *ExpireResult:
+		err = unmarshalInto(b, p)
+	case *MoveBalanceResult:
 		err = unmarshalInto(b, p)
 	}
 	return err

@@ -1068,6 +1068,25 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "inv1", To: "usd2"})
 		return err
 	})
+	moveBalance := func(req credit.MoveBalanceRequest) func(w *hostileWorld, key string) error {
+		return func(w *hostileWorld, key string) error {
+			_, err := w.l.MoveBalance(hBG, p, key, req)
+			return err
+		}
+	}
+	add("move a balance to the same account", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd", All: true}))
+	add("move a balance with no amount", credit.ErrInvalidAmount, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2"}))
+	add("move a negative balance", credit.ErrInvalidAmount, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", Amount: hm("USD -1")}))
+	add("move a balance of an amount and all", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", All: true, Amount: hm("USD 1")}))
+	add("move a balance with no source", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{To: "usd2", All: true}))
+	add("move a balance with no target", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{From: "usd", All: true}))
+	add("move a balance from an unknown account", credit.ErrNotFound, moveBalance(credit.MoveBalanceRequest{From: "nope", To: "usd2", All: true}))
+	add("move a balance to an unknown account", credit.ErrNotFound, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "nope", All: true}))
+	add("move a balance to another namespace's account", credit.ErrNotFound, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "foreign", All: true}))
+	add("move a balance to a JPY account", credit.ErrCurrencyMismatch, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "jpy", All: true}))
+	add("move a balance of an amount in EUR", credit.ErrCurrencyMismatch, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", Amount: hm("EUR 1")}))
+	add("move more than the balance", credit.ErrInsufficientCredit, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", Amount: hm("USD 10000")}))
+	add("move the balance of an account with no credit", credit.ErrInsufficientCredit, moveBalance(credit.MoveBalanceRequest{From: "pre", To: "usd2", All: true}))
 	add("refund more than open", credit.ErrInsufficientCredit, func(w *hostileWorld, key string) error {
 		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: "pay1", Amount: hm("USD 80.01")})
 		return err

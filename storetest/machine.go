@@ -226,6 +226,7 @@ func runMachine(t tb, e *env) {
 			"Refund":            mc.refund,
 			"ReversePayment":    mc.reversePayment,
 			"Transfer":          mc.transfer,
+			"MoveBalance":       mc.moveBalance,
 			"Consolidate":       mc.consolidate,
 			"UpdateAccount":     mc.updateAccount,
 			"Replay":            mc.replayLast,
@@ -787,6 +788,9 @@ func (mc *machine) unknownIDs(t *rapid.T) {
 		"Unapply": func(k string) (any, error) { return l.Unapply(ctx, p, k, credit.UnapplyRequest{Application: "nope"}) },
 		"Transfer": func(k string) (any, error) {
 			return l.Transfer(ctx, p, k, credit.TransferRequest{All: true, Credit: "nope", To: "a"})
+		},
+		"MoveBalance": func(k string) (any, error) {
+			return l.MoveBalance(ctx, p, k, credit.MoveBalanceRequest{All: true, From: "nope", To: "a"})
 		},
 	}
 	name := rapid.SampledFrom(sortedKeys(calls)).Draw(t, "operation")
