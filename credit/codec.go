@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/arcredit/arcredit/allocate"
@@ -27,7 +29,7 @@ import (
 // this file, and a change to it is a visible change with a version.
 // Second, it is cheaper: no reflection, few allocations.
 //
-// The format of a stored result, version 1:
+// The format of a stored result, version 2:
 //
 //	result   = version(1) tag payload
 //	tag      = one byte naming the result type (the resultTag constants)
@@ -41,6 +43,11 @@ import (
 //	currency = string: the ISO code, "" for the zero Currency
 //	time     = 0 for the zero time, or 1, int (Unix seconds), count (nanoseconds)
 //	list     = 0 for a nil slice, or count+1, then the elements
+//	labels   = count, then each key and its value as strings, in key order
+//
+// Version 2 added a document's Labels, after its Version. Version 1 is the
+// same layout without them; decodeResult still reads it, each document
+// with no labels.
 //
 // Version 0 is the previous format, the encoding/json of the result type;
 // decodeResult still reads it, so that results stored before version 1
@@ -56,8 +63,12 @@ import (
 // The location of a time is not kept: a time decodes in UTC, the instant
 // exactly as it was (the stores keep UTC anyway).
 
-// resultFormat is the first byte of every result encodeResult writes.
-const resultFormat = 1
+// resultFormat is the first byte of every result encodeResult writes;
+// formatV1 is the previous one, still read.
+const (
+	resultFormat = 2
+	formatV1     = 1
+)
 
 // resultTag names the type of an encoded result. The values are stored:
 // never renumber or reuse one.
@@ -84,7 +95,7 @@ const (
 )
 
 // encodeResult encodes r, one of the result types the Ledger stores, in the
-// current format (version 1). Any other type is an error: a new operation's
+// current format (version 2). Any other type is an error: a new operation's
 // result type must be added here, with a new tag, before it can be stored.
 func encodeResult(r any) ([]byte, error) {
 	e := encoder{buf: make([]byte, 0, 512)}
@@ -157,7 +168,7 @@ func encodeResult(r any) ([]byte, error) {
 	return e.buf, nil
 }
 
-// decodeResult decodes b, written by encodeResult (version 1) or as JSON by
+// decodeResult decodes b, written by encodeResult (version 2 or 1) or as JSON by
 // the previous version (0), into out, a pointer to one of the result types
 // encodeResult takes. Bytes that are truncated, malformed, of another
 // result type or of an unknown version are an error wrapping
@@ -171,7 +182,7 @@ func decodeResult(b []byte, out any) error {
 	if len(b) == 0 {
 		return errStoredResult("empty")
 	}
-	if b[0] != resultFormat {
+	if b[0] != resultFormat && b[0] != formatV1 {
 		if !startsJSON(b[0]) {
 			return errStoredResult(fmt.Sprintf("unknown format version %d", b[0]))
 		}
@@ -179,7 +190,7 @@ func decodeResult(b []byte, out any) error {
 		// leaves out as it was.
 		return decodeJSON(b, out)
 	}
-	d := decoder{b: b, s: string(b), off: 1}
+	d := decoder{b: b, s: string(b), off: 1, version: b[0]}
 	got := resultTag(d.byte())
 	if p, ok := out.(*RefundResult); ok && d.err == nil && got == tagDocument {
 		// A refund recorded when Refund returned the bare document.
@@ -193,7 +204,7 @@ func decodeResult(b []byte, out any) error {
 	return decodeFields(&d, out)
 }
 
-// decodeFields reads the fields of a version 1 result of out's type, after
+// decodeFields reads the fields of a version 1 or 2 result of out's type, after
 // its tag, into out.
 func decodeFields(d *decoder, out any) error {
 	switch p := out.(type) {
@@ -498,6 +509,18 @@ func (e *encoder) document(d *invoice.Document) {
 	e.str(d.Reference)
 	e.str(d.Original)
 	e.int(d.Version)
+	e.labels(d.Labels)
+}
+
+// labels writes a document's labels in key order, so that equal labels
+// encode alike.
+func (e *encoder) labels(m map[string]string) {
+	keys := slices.Sorted(maps.Keys(m))
+	e.count(len(keys))
+	for _, k := range keys {
+		e.str(k)
+		e.str(m[k])
+	}
 }
 
 func (e *encoder) documents(ds []invoice.Document) {
@@ -594,10 +617,11 @@ func (e *encoder) accountResults(rs []AccountResult) {
 // s is b as a string, converted once: the strings decoded are slices of it
 // and cost no allocation each.
 type decoder struct {
-	b   []byte
-	s   string
-	off int
-	err error
+	b       []byte
+	s       string
+	off     int
+	err     error
+	version byte // the format being read: what a record holds depends on it
 }
 
 func (d *decoder) fail(why string) {
@@ -809,6 +833,32 @@ func (d *decoder) document(v *invoice.Document) {
 	v.Reference = d.str()
 	v.Original = d.str()
 	v.Version = d.int()
+	if d.version >= 2 {
+		v.Labels = d.labels()
+	}
+}
+
+// labels reads what encoder.labels writes: nil for none. Keys must come
+// in increasing order, as they are written.
+func (d *decoder) labels() map[string]string {
+	n := d.count(invoice.MaxLabels)
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	m := make(map[string]string, n)
+	prev := ""
+	for i := range n {
+		k, v := d.str(), d.str()
+		if d.err != nil {
+			return nil
+		}
+		if i > 0 && k <= prev {
+			d.fail("labels out of order")
+			return nil
+		}
+		m[k], prev = v, k
+	}
+	return m
 }
 
 func (d *decoder) documents() []invoice.Document {

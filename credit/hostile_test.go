@@ -1068,6 +1068,35 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "inv1", To: "usd2"})
 		return err
 	})
+	tooManyLabels := map[string]string{}
+	for i := range invoice.MaxLabels + 1 {
+		tooManyLabels[fmt.Sprint("k", i)] = "v"
+	}
+	for _, c := range []struct {
+		name   string
+		labels map[string]string
+	}{
+		{"more than MaxLabels labels", tooManyLabels},
+		{"an empty label key", map[string]string{"": "v"}},
+		{"a label key too long", map[string]string{strings.Repeat("k", invoice.MaxLabelKeyLen+1): "v"}},
+		{"a label value too long", map[string]string{"k": strings.Repeat("v", invoice.MaxLabelValueLen+1)}},
+		{"a label key with NUL", map[string]string{"k\x00": "v"}},
+		{"a label value of invalid UTF-8", map[string]string{"k": "\xff"}},
+	} {
+		labels := c.labels
+		add("a credit with "+c.name, credit.ErrInvalidDocument, func(w *hostileWorld, key string) error {
+			_, err := w.l.IssueCredit(hBG, p, key, credit.CreditRequest{Account: "usd", Amount: hm("USD 1"), Labels: labels})
+			return err
+		})
+		add("an invoice with "+c.name, credit.ErrInvalidDocument, func(w *hostileWorld, key string) error {
+			_, err := w.l.IssueDebit(hBG, p, key, credit.DebitRequest{Account: "usd", Amount: hm("USD 1"), Labels: labels})
+			return err
+		})
+		add("a purchase with "+c.name, credit.ErrInvalidDocument, func(w *hostileWorld, key string) error {
+			_, err := w.l.Purchase(hBG, p, key, credit.PurchaseRequest{Account: "usd", Amount: hm("USD 1"), Labels: labels})
+			return err
+		})
+	}
 	moveBalance := func(req credit.MoveBalanceRequest) func(w *hostileWorld, key string) error {
 		return func(w *hostileWorld, key string) error {
 			_, err := w.l.MoveBalance(hBG, p, key, req)

@@ -99,8 +99,8 @@ var transfer = &spec[TransferRequest, TransferResult]{
 
 // transferOut moves amt of the open credit c to the account to (another
 // account, in c's currency): c gives it up, closing when nothing is left,
-// and a credit for it is issued on to, naming c as Original; both
-// histories record it. The receiving account's own use of it (autoApply)
+// and a credit for it is issued on to, naming c as Original and with c's
+// labels; both histories record it. The receiving account's own use of it (autoApply)
 // is the caller's.
 func (t *txn) transferOut(c *invoice.Document, to *Account, amt money.Money, comment string) (*invoice.Document, error) {
 	if err := t.take(c.ID, amt, invoice.Closed); err != nil {
@@ -108,7 +108,7 @@ func (t *txn) transferOut(c *invoice.Document, to *Account, amt money.Money, com
 	}
 	nd, err := t.issue(invoice.Document{ID: t.l.newID(), Account: to.ID, Kind: invoice.Credit, Amount: amt, Open: amt,
 		Issued: t.now, Expires: c.Expires, Status: invoice.Open, BillTo: to.Party,
-		Reason: "transferred from " + c.ID, Original: c.ID})
+		Reason: "transferred from " + c.ID, Original: c.ID, Labels: invoice.CloneLabels(c.Labels)})
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ func contractScenarios() []scenario {
 		{"Store/EntryAt", "EntryAt returns the last entry at or before a time, to the microsecond", contractEntryAt},
 		{"Store/Documents", "Documents filters, orders by (Issued, ID), and pages after a cursor", contractDocuments},
 		{"Store/RoundTrip", "every field of every record reads back as written", contractRoundTrip},
+		{"Store/Labels", "a document's labels read back as written, and are the store's own", contractLabels},
 		{"Store/Context", "a cancelled context is an error wrapping context.Canceled, and a cancelled Commit writes nothing", contractContext},
 		{"Store/AccountLister", "AccountIDs lists a namespace's accounts in byte order, after the cursor, at most limit", contractAccountLister},
 	}

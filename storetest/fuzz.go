@@ -227,6 +227,9 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 		if w.in.chance(3) {
 			req.Against = w.doc()
 		}
+		if w.in.chance(3) {
+			req.Labels = map[string]string{w.in.raw(8): w.in.raw(8)}
+		}
 		return "issue credit", false, func(key string) error {
 			r, err := l.IssueCredit(w.f.ctx, p, key, req)
 			w.remember([]string{r.Document.ID}, r.Applications)

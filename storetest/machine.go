@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"github.com/arcredit/arcredit/allocate"
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
 )
@@ -44,6 +45,9 @@ type mDoc struct {
 	// refunds, transfers and reversals of a credit; adjustments and voids
 	// of a debit.
 	removed int64
+	// labels are those it was issued with; a transferred credit's are
+	// those of its source.
+	labels map[string]string
 }
 
 func (d *mDoc) isCredit() bool { return d.kind.IsCredit() }
@@ -368,10 +372,12 @@ func (mc *machine) issueCredit(t *rapid.T) {
 	a := mc.account(t, "account")
 	amt := mc.amount(t, "amount")
 	kind := rapid.SampledFrom([]invoice.Kind{invoice.Payment, invoice.Prepayment, invoice.CreditMemo, invoice.Credit}).Draw(t, "kind")
+	labels := drawLabels(t)
 	r := mc.succeeds(t, "IssueCredit", func(k string) (any, error) {
-		return mc.f.l.IssueCredit(mc.f.ctx, mc.f.p, k, credit.CreditRequest{Account: a.id, Kind: kind, Amount: cents(amt), Reason: "goodwill"})
+		return mc.f.l.IssueCredit(mc.f.ctx, mc.f.p, k, credit.CreditRequest{Account: a.id, Kind: kind, Amount: cents(amt), Reason: "goodwill",
+			Labels: labels})
 	}).(credit.CreditResult)
-	mc.m.addDoc(&mDoc{id: r.Document.ID, account: a.id, kind: kind, amount: amt, open: amt, status: invoice.Open})
+	mc.m.addDoc(&mDoc{id: r.Document.ID, account: a.id, kind: kind, amount: amt, open: amt, status: invoice.Open, labels: labels})
 	mc.absorbPrepaid(t, "IssueCredit", a, r.Applications)
 }
 
@@ -488,8 +494,13 @@ func (mc *machine) applyPair(t *rapid.T) {
 
 func (mc *machine) applyPolicy(t *rapid.T) {
 	a := mc.account(t, "account")
+	req := credit.ApplyRequest{Account: a.id, Partial: true}
+	if rapid.Bool().Draw(t, "by priority") {
+		// The credits' labels reach the policy.
+		req.Policy = allocate.ByPriority("priority", allocate.OldestFirst())
+	}
 	r := mc.succeeds(t, "Apply by policy", func(k string) (any, error) {
-		return mc.f.l.Apply(mc.f.ctx, mc.f.p, k, credit.ApplyRequest{Account: a.id, Partial: true})
+		return mc.f.l.Apply(mc.f.ctx, mc.f.p, k, req)
 	}).(credit.ApplyResult)
 	mc.absorb(t, "Apply by policy", a.id, r.Applications)
 	if len(r.Applications) > 0 {
@@ -716,7 +727,8 @@ func (mc *machine) transfer(t *rapid.T) {
 	mc.m.take(c, amt, invoice.Closed)
 	c.removed += amt
 	mc.m.total -= amt
-	mc.m.addDoc(&mDoc{id: r.To.ID, account: to.id, kind: invoice.Credit, amount: amt, open: amt, status: invoice.Open, original: c.id})
+	mc.m.addDoc(&mDoc{id: r.To.ID, account: to.id, kind: invoice.Credit, amount: amt, open: amt, status: invoice.Open, original: c.id,
+		labels: c.labels})
 	// The receiving account uses it at once when prepaid; the result does
 	// not list those applications, the new credit's own record does.
 	apps, err := mc.f.l.Applications(mc.f.ctx, mc.f.p, r.To.ID)
@@ -830,7 +842,7 @@ func (mc *machine) check(t *rapid.T) {
 			continue
 		}
 		if d.Account != md.account || d.Kind != md.kind || minor(d.Amount) != md.amount || minor(d.Open) != md.open ||
-			d.Status != md.status || d.Recurring != md.recurring || d.Original != md.original {
+			d.Status != md.status || d.Recurring != md.recurring || d.Original != md.original || !cmp.Equal(d.Labels, md.labels) {
 			p.add("document %s is %s %s %s of %s open %s, the model expects %s %s of %d open %d", id, d.Account, d.Kind,
 				d.Status, d.Amount, d.Open, md.kind, md.status, md.amount, md.open)
 		}

@@ -63,7 +63,8 @@ func (mc *machine) moveBalance(t *rapid.T) {
 		mc.m.take(c, amt, invoice.Closed)
 		c.removed += amt
 		mc.m.total -= amt
-		mc.m.addDoc(&mDoc{id: r.To[i].ID, account: to.id, kind: invoice.Credit, amount: amt, open: amt, status: invoice.Open, original: c.id})
+		mc.m.addDoc(&mDoc{id: r.To[i].ID, account: to.id, kind: invoice.Credit, amount: amt, open: amt, status: invoice.Open, original: c.id,
+			labels: c.labels})
 		news = append(news, r.To[i].ID)
 		left -= amt
 	}
@@ -77,4 +78,17 @@ func (mc *machine) moveBalance(t *rapid.T) {
 		}
 		mc.absorbPrepaid(t, "MoveBalance", to, apps)
 	}
+}
+
+// drawLabels draws the labels of a credit: none half the time, else a
+// priority and sometimes a product.
+func drawLabels(t *rapid.T) map[string]string {
+	if rapid.Bool().Draw(t, "no labels") {
+		return nil
+	}
+	m := map[string]string{"priority": rapid.SampledFrom([]string{"0", "1", "2"}).Draw(t, "priority")}
+	if rapid.Bool().Draw(t, "product") {
+		m["product"] = rapid.SampledFrom([]string{"storage", "compute"}).Draw(t, "product")
+	}
+	return m
 }

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -29,7 +30,8 @@ const (
 	accountCols = `id, currency, kind, party_company, party_person, limit_amount::text, allow_exceed,
 		credit::text, debit::text, seq, updated, head, created, version`
 	documentCols = `id, account, kind, currency, amount::text, open_amount::text, issued, due, expires,
-		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version`
+		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version,
+		labels::text`
 	applicationCols = `id, credit, debit, credit_account, debit_account, currency, amount::text,
 		reverses, policy, operation, principal, at`
 	entryCols = `account, seq, at, op, document, currency, amount::text, original_currency,
@@ -147,17 +149,17 @@ func newStatements(table func(string) string) statements {
 				WHERE t.version = excluded.version - 1 RETURNING 1),
 			wd AS (INSERT INTO {documents} AS t (ns, id, account, kind, currency, amount,
 				open_amount, issued, due, expires, recurring, status, bill_to_company, bill_to_person,
-				reason, reference, original, version)
+				reason, reference, original, version, labels)
 				SELECT $1, id, account, kind, currency, amount::numeric, open_amount::numeric, issued,
 				due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
-				original, version
+				original, version, labels::jsonb
 				FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
 				$21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $25::bool[],
 				$26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
-				$32::int8[])
+				$32::int8[], $77::text[])
 				AS v(id, account, kind, currency, amount, open_amount, issued, due, expires,
 				recurring, status, bill_to_company, bill_to_person, reason, reference, original,
-				version)
+				version, labels)
 				WHERE (SELECT ok FROM chk) = 1
 				ON CONFLICT (ns, id) DO UPDATE SET account = excluded.account,
 				kind = excluded.kind, currency = excluded.currency, amount = excluded.amount,
@@ -165,7 +167,7 @@ func newStatements(table func(string) string) statements {
 				expires = excluded.expires, recurring = excluded.recurring, status = excluded.status,
 				bill_to_company = excluded.bill_to_company, bill_to_person = excluded.bill_to_person,
 				reason = excluded.reason, reference = excluded.reference, original = excluded.original,
-				version = excluded.version
+				version = excluded.version, labels = excluded.labels
 				WHERE t.version = excluded.version - 1 RETURNING 1),
 			wp AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account,
 				debit_account, currency, amount, reverses, policy, operation, principal, at)
@@ -391,11 +393,14 @@ func scanDocument(row pgx.Row) (invoice.Document, error) {
 	var kind, code, status string
 	var amt, open *string
 	var issued, due, expires pgtype.Timestamptz
+	var labels string
 	if err := row.Scan(&d.ID, &d.Account, &kind, &code, &amt, &open, &issued, &due, &expires,
 		&d.Recurring, &status, &d.BillTo.Company, &d.BillTo.Person, &d.Reason, &d.Reference,
-		&d.Original, &d.Version); err != nil {
+		&d.Original, &d.Version, &labels); err != nil {
 		return d, err
 	}
+	var err0 error
+	d.Labels, err0 = readLabels(labels)
 	cur, err1 := readCurrency(code)
 	var err2, err3, err4, err5 error
 	d.Kind, err2 = parseName("document kind", kind, docKinds)
@@ -403,7 +408,30 @@ func scanDocument(row pgx.Row) (invoice.Document, error) {
 	d.Amount, err4 = readMoney("amount", cur, amt)
 	d.Open, err5 = readMoney("open balance", cur, open)
 	d.Issued, d.Due, d.Expires = readTime(issued), readTime(due), readTime(expires)
-	return d, firstErr(err1, err2, err3, err4, err5)
+	return d, firstErr(err0, err1, err2, err3, err4, err5)
+}
+
+// labelsText is the JSON object a document's labels are written as ("{}"
+// for none).
+func labelsText(labels map[string]string) (string, error) {
+	if len(labels) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(labels)
+	return string(b), err
+}
+
+// readLabels reads a stored JSON object of labels: nil for none, as the
+// Ledger writes them.
+func readLabels(text string) (map[string]string, error) {
+	var m map[string]string
+	if err := json.Unmarshal([]byte(text), &m); err != nil {
+		return nil, fmt.Errorf("postgres: stored labels: %w", err)
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return m, nil
 }
 
 func scanApplication(row pgx.Row) (credit.Application, error) {
