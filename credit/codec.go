@@ -45,9 +45,10 @@ import (
 //	list     = 0 for a nil slice, or count+1, then the elements
 //	labels   = count, then each key and its value as strings, in key order
 //
-// Version 2 added a document's Labels, after its Version. Version 1 is the
-// same layout without them; decodeResult still reads it, each document
-// with no labels.
+// Version 2 added a document's Labels, after its Version, and an account's
+// Hold and Closed, after its Version. Version 1 is the same layout without
+// them; decodeResult still reads it, each document with no labels and each
+// account neither held nor closed.
 //
 // Version 0 is the previous format, the encoding/json of the result type;
 // decodeResult still reads it, so that results stored before version 1
@@ -575,6 +576,8 @@ func (e *encoder) account(a *Account) {
 	e.str(a.Head)
 	e.time(a.Created)
 	e.int(a.Version)
+	e.str(a.Hold)
+	e.time(a.Closed)
 }
 
 func (e *encoder) plan(p *allocate.Plan) {
@@ -921,6 +924,10 @@ func (d *decoder) account(a *Account) {
 	a.Head = d.str()
 	a.Created = d.time()
 	a.Version = d.int()
+	if d.version >= 2 {
+		a.Hold = d.str()
+		a.Closed = d.time()
+	}
 }
 
 func (d *decoder) plan(p *allocate.Plan) {

@@ -415,6 +415,8 @@ func genAccount(t *rapid.T) Account {
 		Head:        genString(t, "head"),
 		Created:     genTime(t, "created"),
 		Version:     rapid.Int64().Draw(t, "version"),
+		Hold:        genString(t, "hold"),
+		Closed:      genTime(t, "closed"),
 	}
 }
 
@@ -742,7 +744,7 @@ func TestCodecCoversEveryResultType(t *testing.T) {
 		reflect.TypeFor[invoice.Party]():     "Company Person",
 		reflect.TypeFor[Application]():       "ID Credit Debit CreditAccount DebitAccount Amount Reverses Policy Operation By At",
 		reflect.TypeFor[Balances]():          "Credit Debit Outstanding Limit Available",
-		reflect.TypeFor[Account]():           "ID Currency Kind Party Limit AllowExceed Credit Debit Seq Updated Head Created Version",
+		reflect.TypeFor[Account]():           "ID Currency Kind Party Limit AllowExceed Credit Debit Seq Updated Head Created Version Hold Closed",
 		reflect.TypeFor[allocate.Plan]():     "Lines",
 		reflect.TypeFor[allocate.Line]():     "Credit Debit Amount Reason",
 		reflect.TypeFor[Pair]():              "Credit Debit Amount",
@@ -1060,5 +1062,30 @@ func TestCodecRefusesLabelsOutOfOrder(t *testing.T) {
 		if !errors.Is(err, ErrStoreFailure) {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestCodecReadsAccountsOfVersion1: an account written before holds and
+// closing (format version 1) reads back neither held nor closed; one held
+// and closed keeps both.
+func TestCodecReadsAccountsOfVersion1(t *testing.T) {
+	a := sampleAccount()
+	b, err := encodeResult(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Version 2 ends an account with an empty Hold (0) and a zero Closed (0).
+	if b[len(b)-2] != 0 || b[len(b)-1] != 0 {
+		t.Fatalf("an account neither held nor closed should end with 0 0, got %v", b[len(b)-2:])
+	}
+	old := append([]byte{formatV1}, b[1:len(b)-2]...)
+	var got Account
+	if err := decodeResult(old, &got); err != nil || !cmp.Equal(a, got) {
+		t.Errorf("version 1 account: %+v, %v", got, err)
+	}
+	a.Hold, a.Closed = "fraud review — 審査", sampleTime.Add(48*time.Hour)
+	b, _ = encodeResult(a)
+	if err := decodeResult(b, &got); err != nil || !cmp.Equal(a, got) {
+		t.Errorf("held and closed account: %+v, %v", got, err)
 	}
 }

@@ -1097,6 +1097,58 @@ func hostileRows(w *hostileWorld) []hostileRow {
 			return err
 		})
 	}
+	add("hold without a reason", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "usd"})
+		return err
+	})
+	add("hold with a reason holding NUL", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "usd", Reason: "a\x00b"})
+		return err
+	})
+	add("hold with a reason too long", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "usd", Reason: strings.Repeat("r", invoice.MaxTextLen+1)})
+		return err
+	})
+	add("hold without an account", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Reason: "r"})
+		return err
+	})
+	add("hold an unknown account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "nope", Reason: "r"})
+		return err
+	})
+	add("hold another namespace's account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "foreign", Reason: "r"})
+		return err
+	})
+	add("release an account id of invalid UTF-8", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.ReleaseHold(hBG, p, key, credit.ReleaseRequest{Account: "\xff"})
+		return err
+	})
+	add("release an unknown account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.ReleaseHold(hBG, p, key, credit.ReleaseRequest{Account: "nope"})
+		return err
+	})
+	add("close without an account", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{})
+		return err
+	})
+	add("close an unknown account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "nope"})
+		return err
+	})
+	add("close an account with open credit and debit", credit.ErrBalanceNotZero, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "usd"})
+		return err
+	})
+	add("close an account with open debit", credit.ErrBalanceNotZero, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "bhd"})
+		return err
+	})
+	add("close with a reason of invalid UTF-8", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "pre", Reason: "\xff"})
+		return err
+	})
 	moveBalance := func(req credit.MoveBalanceRequest) func(w *hostileWorld, key string) error {
 		return func(w *hostileWorld, key string) error {
 			_, err := w.l.MoveBalance(hBG, p, key, req)

@@ -381,6 +381,9 @@ func (t *txn) applyInWindows(req ApplyRequest, commit bool) (ApplyResult, bool, 
 
 // apply plans req and, when commit is set, writes the plan.
 func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
+	if err := t.usable(req.Account); err != nil {
+		return ApplyResult{}, err
+	}
 	if inWindows(req) {
 		res, planned, err := t.applyInWindows(req, commit)
 		if planned || err != nil {
@@ -645,6 +648,14 @@ func checkCap(cap money.Money, debits []invoice.Document) error {
 // writePlan writes the plan's applications, recorded as op (one entry per
 // account they touch).
 func (t *txn) writePlan(plan allocate.Plan, policy string, op Operation, comment string) ([]Application, error) {
+	for _, ln := range plan.Lines {
+		// No credit of an account on hold is used.
+		if c, ok := t.docs[ln.Credit]; ok {
+			if err := t.usable(c.Account); err != nil {
+				return nil, err
+			}
+		}
+	}
 	apps, err := t.linkPlan(plan, policy)
 	if err != nil {
 		return nil, err

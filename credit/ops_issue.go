@@ -214,6 +214,9 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 	compute: func(t *txn, req PurchaseRequest) (DebitResult, error) {
 		dr := req.debit()
 		a := t.accounts[req.Account]
+		if err := t.usable(a.ID); err != nil {
+			return DebitResult{}, err
+		}
 		n := note{Op: OpPurchased, Reference: req.Reference, Comment: req.Comment}
 		if req.Amount.Currency() != a.Currency {
 			c, err := t.convertPurchase(req, a.Currency)
@@ -674,8 +677,8 @@ func (t *txn) reimbursed(orig *invoice.Document) (money.Money, error) {
 // ledger's policy, partial cover allowed. debits or credits, when given,
 // restrict one side to the new document.
 func (t *txn) autoApply(a *Account, debits, credits []string) ([]Application, error) {
-	if a.Kind != Prepaid {
-		return nil, nil
+	if a.Kind != Prepaid || a.Hold != "" {
+		return nil, nil // a held account's credit waits for the release
 	}
 	req := allocate.Request{Partial: true, AsOf: t.now}
 	for _, d := range t.openDocs(a.ID) {

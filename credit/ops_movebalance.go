@@ -92,6 +92,9 @@ var moveBalance = &spec[MoveBalanceRequest, MoveBalanceResult]{
 	},
 	compute: func(t *txn, req MoveBalanceRequest) (MoveBalanceResult, error) {
 		from, to := t.accounts[req.From], t.accounts[req.To]
+		if err := t.usable(from.ID); err != nil {
+			return MoveBalanceResult{}, err
+		}
 		if from.Currency != to.Currency {
 			return MoveBalanceResult{}, acctErr(to.ID, fail(ErrCurrencyMismatch, "%s credit to a %s account", from.Currency, to.Currency))
 		}

@@ -103,6 +103,9 @@ var transfer = &spec[TransferRequest, TransferResult]{
 // labels; both histories record it. The receiving account's own use of it (autoApply)
 // is the caller's.
 func (t *txn) transferOut(c *invoice.Document, to *Account, amt money.Money, comment string) (*invoice.Document, error) {
+	if err := t.usable(c.Account); err != nil {
+		return nil, err
+	}
 	if err := t.take(c.ID, amt, invoice.Closed); err != nil {
 		return nil, err
 	}

@@ -42,6 +42,7 @@ type txn struct {
 	newApps       []Application
 	entries       []Entry
 	recorded      map[string]Account // the account as of its last entry in this txn
+	closed        map[string]bool    // accounts that were closed when read
 }
 
 func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op Operation, key string) *txn {
@@ -77,6 +78,12 @@ func (t *txn) load(q Query) error {
 			a := a
 			t.accounts[id] = &a
 			t.recorded[id] = a
+			if !a.Closed.IsZero() {
+				if t.closed == nil {
+					t.closed = map[string]bool{}
+				}
+				t.closed[id] = true
+			}
 		}
 	}
 	for id, d := range s.Documents {

@@ -26,6 +26,8 @@ type accountRows struct {
 	seq, version                        []int64
 	updated, created                    []pgtype.Timestamptz
 	head                                []string
+	hold                                []string
+	closed                              []pgtype.Timestamptz
 }
 
 func (r *accountRows) add(a credit.Account) error {
@@ -54,6 +56,8 @@ func (r *accountRows) add(a credit.Account) error {
 	r.head = append(r.head, a.Head)
 	r.created = append(r.created, tstz(a.Created))
 	r.version = append(r.version, a.Version)
+	r.hold = append(r.hold, a.Hold)
+	r.closed = append(r.closed, optTstz(a.Closed))
 	return nil
 }
 

@@ -243,7 +243,7 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		args = append(args, idem.args()...)
 		args = append(args, int64(rows), prevAccount, prevSeq)
 		// Columns added after the first schema come last, numbered from $77.
-		args = append(args, documents.labels)
+		args = append(args, documents.labels, accounts.hold, accounts.closed)
 		batch.Queue(s.sql.write, args...)
 		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
 			rows, records(accounts.id, documents.id), some(prevAccount)))

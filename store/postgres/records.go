@@ -28,7 +28,7 @@ import (
 // Columns read for each record, in the order the scan functions expect.
 const (
 	accountCols = `id, currency, kind, party_company, party_person, limit_amount::text, allow_exceed,
-		credit::text, debit::text, seq, updated, head, created, version`
+		credit::text, debit::text, seq, updated, head, created, version, hold, closed`
 	documentCols = `id, account, kind, currency, amount::text, open_amount::text, issued, due, expires,
 		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version,
 		labels::text`
@@ -131,21 +131,23 @@ func newStatements(table func(string) string) statements {
 				= 0 THEN 1 ELSE 0 END AS ok),
 			wa AS (INSERT INTO {accounts} AS t (ns, id, currency, kind, party_company,
 				party_person, limit_amount, allow_exceed, credit, debit, seq, updated, head, created,
-				version)
+				version, hold, closed)
 				SELECT $1, id, currency, kind, party_company, party_person, limit_amount::numeric,
-				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created, version
+				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created, version,
+				hold, closed
 				FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 				$7::text[], $8::bool[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[],
-				$13::text[], $14::timestamptz[], $15::int8[])
+				$13::text[], $14::timestamptz[], $15::int8[], $78::text[], $79::timestamptz[])
 				AS v(id, currency, kind, party_company, party_person, limit_amount, allow_exceed,
-				credit, debit, seq, updated, head, created, version)
+				credit, debit, seq, updated, head, created, version, hold, closed)
 				WHERE (SELECT ok FROM chk) = 1
 				ON CONFLICT (ns, id) DO UPDATE SET currency = excluded.currency,
 				kind = excluded.kind, party_company = excluded.party_company,
 				party_person = excluded.party_person, limit_amount = excluded.limit_amount,
 				allow_exceed = excluded.allow_exceed, credit = excluded.credit, debit = excluded.debit,
 				seq = excluded.seq, updated = excluded.updated, head = excluded.head,
-				created = excluded.created, version = excluded.version
+				created = excluded.created, version = excluded.version, hold = excluded.hold,
+				closed = excluded.closed
 				WHERE t.version = excluded.version - 1 RETURNING 1),
 			wd AS (INSERT INTO {documents} AS t (ns, id, account, kind, currency, amount,
 				open_amount, issued, due, expires, recurring, status, bill_to_company, bill_to_person,
@@ -373,11 +375,12 @@ func scanAccount(row pgx.Row) (credit.Account, error) {
 	var a credit.Account
 	var code, kind string
 	var limit, cr, dr *string
-	var updated, created pgtype.Timestamptz
+	var updated, created, closed pgtype.Timestamptz
 	if err := row.Scan(&a.ID, &code, &kind, &a.Party.Company, &a.Party.Person, &limit, &a.AllowExceed,
-		&cr, &dr, &a.Seq, &updated, &a.Head, &created, &a.Version); err != nil {
+		&cr, &dr, &a.Seq, &updated, &a.Head, &created, &a.Version, &a.Hold, &closed); err != nil {
 		return a, err
 	}
+	a.Closed = readTime(closed)
 	var err1, err2, err3, err4, err5 error
 	a.Currency, err1 = readCurrency(code)
 	a.Kind, err2 = parseName("account kind", kind, accountKinds)
