@@ -177,7 +177,7 @@ func (w *fuzzWorld) remember(docs []string, apps []credit.Application, ops ...st
 // the operation is a read (which must write nothing even when it succeeds).
 func (w *fuzzWorld) step(key string) (name string, read bool, run func(key string) error) {
 	p, l := w.principal()
-	switch w.in.n(20) {
+	switch w.in.n(23) {
 	case 0:
 		req := credit.OpenAccountRequest{ID: w.account(), Currency: fuzzCurrencies[w.in.n(4)], Kind: credit.AccountKind(w.in.n(4)),
 			Limit: w.maybeAmount(), AllowExceed: w.in.bool()}
@@ -350,6 +350,15 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 			}
 			return err
 		}
+	case 19:
+		req := credit.HoldRequest{Account: w.account(), Reason: w.pick([]string{"", "overdue"})}
+		return "hold account", false, func(key string) error { _, err := l.HoldAccount(w.f.ctx, p, key, req); return err }
+	case 20:
+		req := credit.ReleaseRequest{Account: w.account(), Reason: w.pick([]string{"", "paid"})}
+		return "release hold", false, func(key string) error { _, err := l.ReleaseHold(w.f.ctx, p, key, req); return err }
+	case 21:
+		req := credit.CloseRequest{Account: w.account(), Reason: w.pick([]string{"", "left"})}
+		return "close account", false, func(key string) error { _, err := l.CloseAccount(w.f.ctx, p, key, req); return err }
 	}
 	acct := w.account()
 	return "read", true, func(string) error {
