@@ -1,10 +1,6 @@
 package credit
 
-import (
-	"context"
-
-	"github.com/arcredit/arcredit/money"
-)
+import "context"
 
 // Credit holds and closing an account.
 
@@ -162,7 +158,7 @@ var closeAccount = &spec[CloseRequest, Account]{
 		}
 		a.Closed = t.now
 		t.touchAccount(a.ID)
-		if err := t.record(a.ID, note{Op: AccountClosed, Amount: money.Zero(a.Currency), Comment: req.Reason}); err != nil {
+		if err := t.record(a.ID, note{Op: AccountClosed, Comment: req.Reason}); err != nil {
 			return Account{}, err
 		}
 		return t.final(a.ID), nil
