@@ -632,6 +632,10 @@ func (mc *machine) adjustTo(t *rapid.T, name string, d *mDoc, amount int64, call
 		mc.fails(t, name+" not below the current amount", credit.ErrInvalidAmount, call)
 		return
 	}
+	if mc.m.unpaysClosed(active, cut-d.open) {
+		mc.fails(t, name+" giving credit back to a closed account", credit.ErrAccountClosed, call)
+		return
+	}
 	r := mc.succeeds(t, name, call).(credit.AdjustResult)
 	if minor(r.Removed) != cut {
 		t.Fatalf("%s: removed %s, the model expects %d cents", name, r.Removed, cut)
@@ -729,6 +733,10 @@ func (mc *machine) reversePayment(t *rapid.T) {
 	active := mc.m.active(c.id)
 	if len(active) == 0 && c.status != invoice.Open {
 		mc.fails(t, "ReversePayment with nothing to reverse", credit.ErrBadState, call)
+		return
+	}
+	if slices.ContainsFunc(active, mc.m.touchesClosed) {
+		mc.fails(t, "ReversePayment reopening a debit of a closed account", credit.ErrAccountClosed, call)
 		return
 	}
 	r := mc.succeeds(t, "ReversePayment", call).(credit.ReverseResult)

@@ -211,3 +211,16 @@ func (mc *machine) writeClosed(t *rapid.T) {
 	name := rapid.SampledFrom(sortedKeys(calls)).Draw(t, "write")
 	mc.fails(t, name+" on a closed account", credit.ErrAccountClosed, calls[name])
 }
+
+// unpaysClosed reports whether taking unpay back from a debit's active
+// applications, newest first (as Adjust and Void do), reverses one that
+// has a document of a closed account.
+func (m *model) unpaysClosed(active []*mApp, unpay int64) bool {
+	for i := len(active) - 1; i >= 0 && unpay > 0; i-- {
+		if m.touchesClosed(active[i]) {
+			return true
+		}
+		unpay -= active[i].amount
+	}
+	return false
+}
