@@ -207,6 +207,9 @@ var operations = map[credit.Operation]string{
 	credit.OpConsolidated:      "Consolidated",
 	credit.OpExpired:           "Expired",
 	credit.OpCurrencyConverted: "Currency converted",
+	credit.CreditHeld:          "Credit held",
+	credit.HoldReleased:        "Hold released",
+	credit.AccountClosed:       "Account closed",
 }
 
 // OperationName returns the grid's name for op ("Purchased"); an operation
