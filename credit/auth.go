@@ -39,6 +39,7 @@ const (
 	ActReverse          Action = "reverse"            // charge back or cancel a payment
 	ActTransfer         Action = "transfer"           // move credit to another account
 	ActConsolidate      Action = "consolidate"        // batch apply across accounts
+	ActHold             Action = "hold"               // put an account on credit hold, release it
 )
 
 // Authorizer decides whether p may do a on account. It returns nil to allow
@@ -80,9 +81,9 @@ type RoleBased struct {
 // DefaultRoles returns the role-based authorizer that covers the seeds:
 //
 //	admin     everything
-//	finance   read, manage accounts, issue, record payments, issue credit, apply, link, unlink,
-//	          adjust, refund, reverse, transfer, consolidate (Citrix: refunds, charge backs
-//	          and cancellations need the Finance permission)
+//	finance   read, manage accounts (and close them), issue, record payments, issue credit, apply,
+//	          link, unlink, adjust, refund, reverse, transfer, consolidate, hold (Citrix: refunds,
+//	          charge backs and cancellations need the Finance permission)
 //	provider  read, issue, issue credit, apply, link, unlink, consolidate (Ingram: only the
 //	          provider links and unlinks AR documents)
 //	staff     read, issue, record payments, apply, apply another account's credit (iMIS Orders: 4)
@@ -92,7 +93,7 @@ func DefaultRoles() *RoleBased {
 	return &RoleBased{
 		Allow: map[string][]Action{
 			RoleFinance: {ActRead, ActManageAccount, ActIssue, ActRecordPayment, ActIssueCredit, ActApply,
-				ActLink, ActUnlink, ActAdjust, ActRefund, ActReverse, ActTransfer, ActConsolidate},
+				ActLink, ActUnlink, ActAdjust, ActRefund, ActReverse, ActTransfer, ActConsolidate, ActHold},
 			RoleProvider: {ActRead, ActIssue, ActIssueCredit, ActApply, ActLink, ActUnlink, ActConsolidate},
 			RoleStaff:    {ActRead, ActIssue, ActRecordPayment, ActApply, ActApplyOtherCredit},
 			RoleMember:   {ActRead, ActApply},
@@ -138,19 +139,25 @@ func (t *txn) allow(a Action, account string, hidden error) error {
 
 // seeAccount resolves an account id the caller named, for action a: the
 // account must exist and the principal be allowed a on it. An account the
-// principal may not read answers as one that does not exist.
+// principal may not read answers as one that does not exist. A writing
+// operation may not name a closed account (ErrAccountClosed).
 func (t *txn) seeAccount(a Action, id string) (*Account, error) {
 	acct, ok := t.accounts[id]
 	if !ok {
 		return nil, notFoundAccount(id)
 	}
-	return acct, t.allow(a, id, notFoundAccount(id))
+	if err := t.allow(a, id, notFoundAccount(id)); err != nil {
+		return acct, err
+	}
+	return acct, t.writable(id)
 }
 
 // seeDoc resolves a document id the caller named, for action a on its
 // account: the document must exist and the principal be allowed a on its
 // account. A document of an account the principal may not read answers as
-// one that does not exist, and the error names only the id given.
+// one that does not exist, and the error names only the id given. A
+// writing operation may not name a document of a closed account
+// (ErrAccountClosed).
 func (t *txn) seeDoc(a Action, id string) (*invoice.Document, error) {
 	d, ok := t.docs[id]
 	if !ok {
@@ -162,6 +169,9 @@ func (t *txn) seeDoc(a Action, id string) (*invoice.Document, error) {
 	if _, ok := t.accounts[d.Account]; !ok {
 		// A document is never stored without its account.
 		return nil, docErr(id, fail(ErrStoreFailure, "the account of document %q is missing", id))
+	}
+	if err := t.writable(d.Account); err != nil {
+		return nil, docErr(id, err)
 	}
 	return d, nil
 }

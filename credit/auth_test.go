@@ -18,6 +18,7 @@ import (
 //	                                   PA  payment 200, 150 open
 //	                                   RA  reimbursement 30
 //	account B (USD, term)              CB  payment 80
+//	account E (USD, term)              nothing
 type authFixture struct {
 	*fixture
 	app string
@@ -35,6 +36,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 		t.Fatal(err)
 	}
 	f.payment("B", "CB", "USD 80.00")
+	f.open("E", "USD", credit.Term, "") // nothing open: one that may be closed
 	return &authFixture{fixture: f, app: r.Applications[0].ID}
 }
 
@@ -121,6 +123,22 @@ var authOps = []struct {
 	}},
 	{"Transfer", func(f *authFixture, p credit.Principal) error {
 		_, err := f.l.Transfer(ctx, p, f.key(), credit.TransferRequest{Credit: "PA", To: "B", Amount: m("USD 10.00")})
+		return err
+	}},
+	{"MoveBalance", func(f *authFixture, p credit.Principal) error {
+		_, err := f.l.MoveBalance(ctx, p, f.key(), credit.MoveBalanceRequest{From: "A", To: "B", Amount: m("USD 10.00")})
+		return err
+	}},
+	{"HoldAccount", func(f *authFixture, p credit.Principal) error {
+		_, err := f.l.HoldAccount(ctx, p, f.key(), credit.HoldRequest{Account: "A", Reason: "overdue"})
+		return err
+	}},
+	{"ReleaseHold", func(f *authFixture, p credit.Principal) error {
+		_, err := f.l.ReleaseHold(ctx, p, f.key(), credit.ReleaseRequest{Account: "A"})
+		return err
+	}},
+	{"CloseAccount", func(f *authFixture, p credit.Principal) error {
+		_, err := f.l.CloseAccount(ctx, p, f.key(), credit.CloseRequest{Account: "E"})
 		return err
 	}},
 	{"Consolidate", func(f *authFixture, p credit.Principal) error {
@@ -214,6 +232,10 @@ var allowedRoles = func() map[string][]string {
 		"ChargeBack":        {rAdmin, rFinance},
 		"CancelPayment":     {rAdmin, rFinance},
 		"Transfer":          {rAdmin, rFinance},
+		"MoveBalance":       {rAdmin, rFinance},
+		"HoldAccount":       {rAdmin, rFinance},
+		"ReleaseHold":       {rAdmin, rFinance},
+		"CloseAccount":      {rAdmin, rFinance},
 		"Consolidate":       {rAdmin, rFinance, rProvider},
 		"Account":           readers,
 		"Balances":          readers,
@@ -263,6 +285,9 @@ func TestAuthorizationMatrixOfDefaultRoles(t *testing.T) {
 func refusal(op, role string) error {
 	if op == "ApplyOtherCredit" && role == rMemberOwn {
 		return credit.ErrNotFound // the other account's credit is not its to see
+	}
+	if op == "CloseAccount" && role == rMemberOwn {
+		return credit.ErrNotFound // E is not the member's account
 	}
 	if op == "OpenAccount" || slices.Contains(allowedRoles["Account"], role) {
 		return credit.ErrNotAuthorized

@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/arcredit/arcredit/allocate"
@@ -27,7 +29,7 @@ import (
 // this file, and a change to it is a visible change with a version.
 // Second, it is cheaper: no reflection, few allocations.
 //
-// The format of a stored result, version 1:
+// The format of a stored result, version 2:
 //
 //	result   = version(1) tag payload
 //	tag      = one byte naming the result type (the resultTag constants)
@@ -41,6 +43,12 @@ import (
 //	currency = string: the ISO code, "" for the zero Currency
 //	time     = 0 for the zero time, or 1, int (Unix seconds), count (nanoseconds)
 //	list     = 0 for a nil slice, or count+1, then the elements
+//	labels   = count, then each key and its value as strings, in key order
+//
+// Version 2 added a document's Labels, after its Version, and an account's
+// Hold and Closed, after its Version. Version 1 is the same layout without
+// them; decodeResult still reads it, each document with no labels and each
+// account neither held nor closed.
 //
 // Version 0 is the previous format, the encoding/json of the result type;
 // decodeResult still reads it, so that results stored before version 1
@@ -56,8 +64,12 @@ import (
 // The location of a time is not kept: a time decodes in UTC, the instant
 // exactly as it was (the stores keep UTC anyway).
 
-// resultFormat is the first byte of every result encodeResult writes.
-const resultFormat = 1
+// resultFormat is the first byte of every result encodeResult writes;
+// formatV1 is the previous one, still read.
+const (
+	resultFormat = 2
+	formatV1     = 1
+)
 
 // resultTag names the type of an encoded result. The values are stored:
 // never renumber or reuse one.
@@ -78,8 +90,13 @@ const (
 	tagRefund      resultTag = 12 // Refund stored a bare document (tagDocument) before
 )
 
+// Tags of the results of moving balances, holds and closing accounts.
+const (
+	tagMoveBalance resultTag = 20
+)
+
 // encodeResult encodes r, one of the result types the Ledger stores, in the
-// current format (version 1). Any other type is an error: a new operation's
+// current format (version 2). Any other type is an error: a new operation's
 // result type must be added here, with a new tag, before it can be stored.
 func encodeResult(r any) ([]byte, error) {
 	e := encoder{buf: make([]byte, 0, 512)}
@@ -141,13 +158,18 @@ func encodeResult(r any) ([]byte, error) {
 		e.tag(tagExpire)
 		e.documents(v.Documents)
 		e.money(v.Removed)
+	case MoveBalanceResult:
+		e.tag(tagMoveBalance)
+		e.documents(v.From)
+		e.documents(v.To)
+		e.money(v.Moved)
 	default:
 		return nil, fmt.Errorf("no stored encoding for a result of type %T", r)
 	}
 	return e.buf, nil
 }
 
-// decodeResult decodes b, written by encodeResult (version 1) or as JSON by
+// decodeResult decodes b, written by encodeResult (version 2 or 1) or as JSON by
 // the previous version (0), into out, a pointer to one of the result types
 // encodeResult takes. Bytes that are truncated, malformed, of another
 // result type or of an unknown version are an error wrapping
@@ -161,7 +183,7 @@ func decodeResult(b []byte, out any) error {
 	if len(b) == 0 {
 		return errStoredResult("empty")
 	}
-	if b[0] != resultFormat {
+	if b[0] != resultFormat && b[0] != formatV1 {
 		if !startsJSON(b[0]) {
 			return errStoredResult(fmt.Sprintf("unknown format version %d", b[0]))
 		}
@@ -169,7 +191,7 @@ func decodeResult(b []byte, out any) error {
 		// leaves out as it was.
 		return decodeJSON(b, out)
 	}
-	d := decoder{b: b, s: string(b), off: 1}
+	d := decoder{b: b, s: string(b), off: 1, version: b[0]}
 	got := resultTag(d.byte())
 	if p, ok := out.(*RefundResult); ok && d.err == nil && got == tagDocument {
 		// A refund recorded when Refund returned the bare document.
@@ -183,7 +205,7 @@ func decodeResult(b []byte, out any) error {
 	return decodeFields(&d, out)
 }
 
-// decodeFields reads the fields of a version 1 result of out's type, after
+// decodeFields reads the fields of a version 1 or 2 result of out's type, after
 // its tag, into out.
 func decodeFields(d *decoder, out any) error {
 	switch p := out.(type) {
@@ -257,6 +279,12 @@ func decodeFields(d *decoder, out any) error {
 		v.Documents = d.documents()
 		v.Removed = d.money()
 		return d.finish(func() { *p = v })
+	case *MoveBalanceResult:
+		var v MoveBalanceResult
+		v.From = d.documents()
+		v.To = d.documents()
+		v.Moved = d.money()
+		return d.finish(func() { *p = v })
 	}
 	panic("unreachable: tagOf and decodeFields list different types")
 }
@@ -288,6 +316,8 @@ func tagOf(out any) (resultTag, bool) {
 		return tagConsolidate, true
 	case *ExpireResult:
 		return tagExpire, true
+	case *MoveBalanceResult:
+		return tagMoveBalance, true
 	}
 	return 0, false
 }
@@ -334,6 +364,8 @@ func decodeJSON(b []byte, out any) error {
 	case *ConsolidateResult:
 		err = unmarshalInto(b, p)
 	case *ExpireResult:
+		err = unmarshalInto(b, p)
+	case *MoveBalanceResult:
 		err = unmarshalInto(b, p)
 	}
 	return err
@@ -478,6 +510,18 @@ func (e *encoder) document(d *invoice.Document) {
 	e.str(d.Reference)
 	e.str(d.Original)
 	e.int(d.Version)
+	e.labels(d.Labels)
+}
+
+// labels writes a document's labels in key order, so that equal labels
+// encode alike.
+func (e *encoder) labels(m map[string]string) {
+	keys := slices.Sorted(maps.Keys(m))
+	e.count(len(keys))
+	for _, k := range keys {
+		e.str(k)
+		e.str(m[k])
+	}
 }
 
 func (e *encoder) documents(ds []invoice.Document) {
@@ -532,6 +576,8 @@ func (e *encoder) account(a *Account) {
 	e.str(a.Head)
 	e.time(a.Created)
 	e.int(a.Version)
+	e.str(a.Hold)
+	e.time(a.Closed)
 }
 
 func (e *encoder) plan(p *allocate.Plan) {
@@ -574,10 +620,11 @@ func (e *encoder) accountResults(rs []AccountResult) {
 // s is b as a string, converted once: the strings decoded are slices of it
 // and cost no allocation each.
 type decoder struct {
-	b   []byte
-	s   string
-	off int
-	err error
+	b       []byte
+	s       string
+	off     int
+	err     error
+	version byte // the format being read: what a record holds depends on it
 }
 
 func (d *decoder) fail(why string) {
@@ -789,6 +836,32 @@ func (d *decoder) document(v *invoice.Document) {
 	v.Reference = d.str()
 	v.Original = d.str()
 	v.Version = d.int()
+	if d.version >= 2 {
+		v.Labels = d.labels()
+	}
+}
+
+// labels reads what encoder.labels writes: nil for none. Keys must come
+// in increasing order, as they are written.
+func (d *decoder) labels() map[string]string {
+	n := d.count(invoice.MaxLabels)
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	m := make(map[string]string, n)
+	prev := ""
+	for i := range n {
+		k, v := d.str(), d.str()
+		if d.err != nil {
+			return nil
+		}
+		if i > 0 && k <= prev {
+			d.fail("labels out of order")
+			return nil
+		}
+		m[k], prev = v, k
+	}
+	return m
 }
 
 func (d *decoder) documents() []invoice.Document {
@@ -851,6 +924,10 @@ func (d *decoder) account(a *Account) {
 	a.Head = d.str()
 	a.Created = d.time()
 	a.Version = d.int()
+	if d.version >= 2 {
+		a.Hold = d.str()
+		a.Closed = d.time()
+	}
 }
 
 func (d *decoder) plan(p *allocate.Plan) {

@@ -106,6 +106,18 @@ var (
 	ErrStoreFailure = newSentinel("store_failure", "store failure", nil)
 )
 
+// Sentinels of credit holds and closed accounts.
+var (
+	// ErrOnHold: a purchase on account, or a use of an account's credit
+	// (apply, transfer, move, refund), while the account is on credit hold.
+	ErrOnHold = newSentinel("on_hold", "account on credit hold", nil)
+	// ErrAccountClosed: a write to an account that is closed.
+	ErrAccountClosed = newSentinel("account_closed", "account closed", nil)
+	// ErrBalanceNotZero: closing an account whose open credit or open
+	// debit is not zero.
+	ErrBalanceNotZero = newSentinel("balance_not_zero", "balances not zero", nil)
+)
+
 // sentinels lists every sentinel, for Code and for classifying the errors
 // of lower packages.
 var sentinels = []error{
@@ -113,6 +125,7 @@ var sentinels = []error{
 	ErrIdempotencyConflict, ErrNotAuthorized, ErrInvalidRequest, ErrWrongKind, ErrBadState, ErrInvalidAmount,
 	ErrCurrencyMismatch, ErrRecurring, ErrBillToMismatch, ErrInvalidPlan, ErrInvalidDocument,
 	ErrBrokenHistory, ErrCanceled, ErrUnavailable, ErrCommitUnknown, ErrStoreFailure,
+	ErrOnHold, ErrAccountClosed, ErrBalanceNotZero,
 }
 
 // Code returns the stable code of the sentinel err wraps

@@ -105,7 +105,15 @@ func (s *spec[Req, Res]) attempt(t *txn, req Req) (Res, error) {
 			return zero, err
 		}
 	}
-	return s.compute(t, req)
+	r, err := s.compute(t, req)
+	if err != nil {
+		return zero, err
+	}
+	// Whatever the operation, it changes no account that is closed.
+	if err := t.refuseClosed(); err != nil {
+		return zero, err
+	}
+	return r, nil
 }
 
 // commit runs a writing operation until it commits, replays, or fails.

@@ -1068,6 +1068,106 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.Transfer(hBG, p, key, credit.TransferRequest{All: true, Credit: "inv1", To: "usd2"})
 		return err
 	})
+	tooManyLabels := map[string]string{}
+	for i := range invoice.MaxLabels + 1 {
+		tooManyLabels[fmt.Sprint("k", i)] = "v"
+	}
+	for _, c := range []struct {
+		name   string
+		labels map[string]string
+	}{
+		{"more than MaxLabels labels", tooManyLabels},
+		{"an empty label key", map[string]string{"": "v"}},
+		{"a label key too long", map[string]string{strings.Repeat("k", invoice.MaxLabelKeyLen+1): "v"}},
+		{"a label value too long", map[string]string{"k": strings.Repeat("v", invoice.MaxLabelValueLen+1)}},
+		{"a label key with NUL", map[string]string{"k\x00": "v"}},
+		{"a label value of invalid UTF-8", map[string]string{"k": "\xff"}},
+	} {
+		labels := c.labels
+		add("a credit with "+c.name, credit.ErrInvalidDocument, func(w *hostileWorld, key string) error {
+			_, err := w.l.IssueCredit(hBG, p, key, credit.CreditRequest{Account: "usd", Amount: hm("USD 1"), Labels: labels})
+			return err
+		})
+		add("an invoice with "+c.name, credit.ErrInvalidDocument, func(w *hostileWorld, key string) error {
+			_, err := w.l.IssueDebit(hBG, p, key, credit.DebitRequest{Account: "usd", Amount: hm("USD 1"), Labels: labels})
+			return err
+		})
+		add("a purchase with "+c.name, credit.ErrInvalidDocument, func(w *hostileWorld, key string) error {
+			_, err := w.l.Purchase(hBG, p, key, credit.PurchaseRequest{Account: "usd", Amount: hm("USD 1"), Labels: labels})
+			return err
+		})
+	}
+	add("hold without a reason", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "usd"})
+		return err
+	})
+	add("hold with a reason holding NUL", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "usd", Reason: "a\x00b"})
+		return err
+	})
+	add("hold with a reason too long", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "usd", Reason: strings.Repeat("r", invoice.MaxTextLen+1)})
+		return err
+	})
+	add("hold without an account", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Reason: "r"})
+		return err
+	})
+	add("hold an unknown account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "nope", Reason: "r"})
+		return err
+	})
+	add("hold another namespace's account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.HoldAccount(hBG, p, key, credit.HoldRequest{Account: "foreign", Reason: "r"})
+		return err
+	})
+	add("release an account id of invalid UTF-8", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.ReleaseHold(hBG, p, key, credit.ReleaseRequest{Account: "\xff"})
+		return err
+	})
+	add("release an unknown account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.ReleaseHold(hBG, p, key, credit.ReleaseRequest{Account: "nope"})
+		return err
+	})
+	add("close without an account", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{})
+		return err
+	})
+	add("close an unknown account", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "nope"})
+		return err
+	})
+	add("close an account with open credit and debit", credit.ErrBalanceNotZero, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "usd"})
+		return err
+	})
+	add("close an account with open debit", credit.ErrBalanceNotZero, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "bhd"})
+		return err
+	})
+	add("close with a reason of invalid UTF-8", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.CloseAccount(hBG, p, key, credit.CloseRequest{Account: "pre", Reason: "\xff"})
+		return err
+	})
+	moveBalance := func(req credit.MoveBalanceRequest) func(w *hostileWorld, key string) error {
+		return func(w *hostileWorld, key string) error {
+			_, err := w.l.MoveBalance(hBG, p, key, req)
+			return err
+		}
+	}
+	add("move a balance to the same account", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd", All: true}))
+	add("move a balance with no amount", credit.ErrInvalidAmount, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2"}))
+	add("move a negative balance", credit.ErrInvalidAmount, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", Amount: hm("USD -1")}))
+	add("move a balance of an amount and all", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", All: true, Amount: hm("USD 1")}))
+	add("move a balance with no source", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{To: "usd2", All: true}))
+	add("move a balance with no target", credit.ErrInvalidRequest, moveBalance(credit.MoveBalanceRequest{From: "usd", All: true}))
+	add("move a balance from an unknown account", credit.ErrNotFound, moveBalance(credit.MoveBalanceRequest{From: "nope", To: "usd2", All: true}))
+	add("move a balance to an unknown account", credit.ErrNotFound, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "nope", All: true}))
+	add("move a balance to another namespace's account", credit.ErrNotFound, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "foreign", All: true}))
+	add("move a balance to a JPY account", credit.ErrCurrencyMismatch, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "jpy", All: true}))
+	add("move a balance of an amount in EUR", credit.ErrCurrencyMismatch, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", Amount: hm("EUR 1")}))
+	add("move more than the balance", credit.ErrInsufficientCredit, moveBalance(credit.MoveBalanceRequest{From: "usd", To: "usd2", Amount: hm("USD 10000")}))
+	add("move the balance of an account with no credit", credit.ErrInsufficientCredit, moveBalance(credit.MoveBalanceRequest{From: "pre", To: "usd2", All: true}))
 	add("refund more than open", credit.ErrInsufficientCredit, func(w *hostileWorld, key string) error {
 		_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: "pay1", Amount: hm("USD 80.01")})
 		return err

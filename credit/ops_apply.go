@@ -350,6 +350,7 @@ func (t *txn) applyInWindows(req ApplyRequest, commit bool) (ApplyResult, bool, 
 		}
 	}
 	f := DocumentFilter{Account: req.Account, OpenOnly: true, Kinds: debitKinds, Limit: windowSize}
+	ar.Credits = ownLabels(ar.Credits)
 	plan, err := allocate.PlanWindows(req.Policy, ar, func() ([]invoice.Document, error) {
 		page, err := t.l.store.Documents(t.ctx, t.ns, f)
 		if err != nil || len(page) == 0 {
@@ -361,7 +362,7 @@ func (t *txn) applyInWindows(req ApplyRequest, commit bool) (ApplyResult, bool, 
 				t.addDoc(&page[i])
 			}
 		}
-		return page, nil
+		return ownLabels(page), nil
 	})
 	if err != nil {
 		return ApplyResult{}, false, planned(err, false)
@@ -380,6 +381,9 @@ func (t *txn) applyInWindows(req ApplyRequest, commit bool) (ApplyResult, bool, 
 
 // apply plans req and, when commit is set, writes the plan.
 func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
+	if err := t.usable(req.Account); err != nil {
+		return ApplyResult{}, err
+	}
 	if inWindows(req) {
 		res, planned, err := t.applyInWindows(req, commit)
 		if planned || err != nil {
@@ -578,6 +582,7 @@ func policyName(p allocate.Policy, partial bool) string {
 // BillToMatch) as allocate.Effective says, and validates the plan. Every
 // plan a policy makes goes through it.
 func (t *txn) planWith(pol allocate.Policy, ar allocate.Request) (allocate.Plan, error) {
+	ar.Debits, ar.Credits = ownLabels(ar.Debits), ownLabels(ar.Credits)
 	ar = allocate.Effective(pol, ar)
 	plan, err := pol.Plan(ar)
 	if err != nil {
@@ -587,6 +592,24 @@ func (t *txn) planWith(pol allocate.Policy, ar allocate.Request) (allocate.Plan,
 		return allocate.Plan{}, planned(err, false)
 	}
 	return plan, nil
+}
+
+// ownLabels returns docs, or a copy of it whose labels are copies when any
+// document has labels: a policy reads the labels of its request, and must
+// not change them, but a policy that did would otherwise change the
+// labels of the documents the operation writes.
+func ownLabels(docs []invoice.Document) []invoice.Document {
+	for i := range docs {
+		if docs[i].Labels == nil {
+			continue
+		}
+		out := slices.Clone(docs)
+		for j := i; j < len(out); j++ {
+			out[j].Labels = invoice.CloneLabels(out[j].Labels)
+		}
+		return out
+	}
+	return docs
 }
 
 // planned classifies a plan that Validate refused; see planSentinel.
@@ -625,6 +648,14 @@ func checkCap(cap money.Money, debits []invoice.Document) error {
 // writePlan writes the plan's applications, recorded as op (one entry per
 // account they touch).
 func (t *txn) writePlan(plan allocate.Plan, policy string, op EntryKind, comment string) ([]Application, error) {
+	for _, ln := range plan.Lines {
+		// No credit of an account on hold is used.
+		if c, ok := t.docs[ln.Credit]; ok {
+			if err := t.usable(c.Account); err != nil {
+				return nil, err
+			}
+		}
+	}
 	apps, err := t.linkPlan(plan, policy)
 	if err != nil {
 		return nil, err

@@ -103,6 +103,9 @@ func (t *txn) consolidateOne(id string, req ConsolidateRequest) (apps []Applicat
 	if err != nil {
 		return nil, money.Money{}, err, nil
 	}
+	if err := t.usable(id); err != nil {
+		return nil, money.Money{}, err, nil
+	}
 	ar := allocate.Request{Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
 	for _, d := range t.openDocs(id) {
 		if d.IsDebit() {

@@ -31,6 +31,9 @@ type DebitRequest struct {
 	Reason    string        `json:"reason,omitempty"`
 	Reference string        `json:"reference,omitempty"`
 	Comment   string        `json:"comment,omitempty"`
+	// Labels are kept on the document for policies to read (see
+	// invoice.Document.Labels and invoice.ValidateLabels).
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // DebitResult is the issued debit and, on a prepaid account, the
@@ -66,8 +69,11 @@ var issueDebit = &spec[DebitRequest, DebitResult]{
 		}
 		return checkDebit(*req)
 	},
-	fingerprint: printDebit,
-	load:        func(t *txn, req DebitRequest) error { return t.loadForIssue(req.Account, req.ID) },
+	fingerprint: func(fp *encoder, req DebitRequest) {
+		printDebit(fp, req)
+		printLabels(fp, req.Labels)
+	},
+	load: func(t *txn, req DebitRequest) error { return t.loadForIssue(req.Account, req.ID) },
 	authorize: func(t *txn, req DebitRequest) error {
 		return t.seeIssue(ActIssue, req.Account, req.ID)
 	},
@@ -86,7 +92,8 @@ func printDebit(fp *encoder, req DebitRequest) {
 
 func (req DebitRequest) issued() issued {
 	return issued{account: req.Account, id: req.ID, kind: req.Kind, billTo: req.BillTo, reason: req.Reason,
-		reference: req.Reference, comment: req.Comment, amount: req.Amount, times: [2]time.Time{req.Issued, req.Due}}
+		reference: req.Reference, comment: req.Comment, amount: req.Amount, times: [2]time.Time{req.Issued, req.Due},
+		labels: req.Labels}
 }
 
 // issued is what every request that issues a document gives.
@@ -97,6 +104,7 @@ type issued struct {
 	reason, reference, comment string
 	amount                     money.Money
 	times                      [2]time.Time // issued, and due or expires
+	labels                     map[string]string
 }
 
 func (r issued) check() error {
@@ -112,7 +120,19 @@ func (r issued) check() error {
 	if err := checkTimes(r.times[:]...); err != nil {
 		return err
 	}
+	if err := invoice.ValidateLabels(r.labels); err != nil {
+		return err
+	}
 	return positive("amount", r.amount)
+}
+
+// printLabels ends a fingerprint with the labels of a request, in key
+// order, and writes nothing when there are none, so that a request without
+// labels has the fingerprint it had before labels existed.
+func printLabels(fp *encoder, labels map[string]string) {
+	if len(labels) > 0 {
+		fp.labels(labels)
+	}
 }
 
 func (r issued) print(fp *encoder) {
@@ -163,6 +183,8 @@ type PurchaseRequest struct {
 	BillTo    invoice.Party `json:"bill_to,omitzero"`
 	Reference string        `json:"reference,omitempty"` // the order number
 	Comment   string        `json:"comment,omitempty"`
+	// Labels are kept on the invoice (see DebitRequest.Labels).
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // Purchase issues an invoice charged to the credit line (Adobe Commerce:
@@ -181,6 +203,7 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 	fingerprint: func(fp *encoder, req PurchaseRequest) {
 		printDebit(fp, req.debit())
 		fp.rate(req.Rate)
+		printLabels(fp, req.Labels)
 	},
 	load: func(t *txn, req PurchaseRequest) error { return t.loadForIssue(req.Account, req.ID) },
 	authorize: func(t *txn, req PurchaseRequest) error {
@@ -189,6 +212,9 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 	compute: func(t *txn, req PurchaseRequest) (DebitResult, error) {
 		dr := req.debit()
 		a := t.accounts[req.Account]
+		if err := t.usable(a.ID); err != nil {
+			return DebitResult{}, err
+		}
 		n := note{Kind: ChargedToCreditLine, Reference: req.Reference, Comment: req.Comment}
 		if req.Amount.Currency() != a.Currency {
 			c, err := t.convertPurchase(req, a.Currency)
@@ -216,7 +242,8 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 
 func (req PurchaseRequest) debit() DebitRequest {
 	return DebitRequest{Account: req.Account, Kind: invoice.Invoice, ID: req.ID, Amount: req.Amount,
-		Issued: req.Issued, Due: req.Due, BillTo: req.BillTo, Reference: req.Reference, Comment: req.Comment}
+		Issued: req.Issued, Due: req.Due, BillTo: req.BillTo, Reference: req.Reference, Comment: req.Comment,
+		Labels: req.Labels}
 }
 
 // convertPurchase converts a purchase in another currency than the
@@ -261,7 +288,7 @@ func (t *txn) issueDebit(req DebitRequest, n note) (DebitResult, error) {
 	}
 	d, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount, Open: req.Amount,
 		Issued: issued, Due: stamp(due), Recurring: req.Recurring, Status: invoice.Open, BillTo: billTo,
-		Reason: req.Reason, Reference: req.Reference})
+		Reason: req.Reason, Reference: req.Reference, Labels: invoice.CloneLabels(req.Labels)})
 	if err != nil {
 		return DebitResult{}, err
 	}
@@ -300,6 +327,9 @@ type CreditRequest struct {
 	// refunds in part or whole (Adobe Commerce: Refunded): the memo is
 	// applied to it at once, and any excess stays open credit.
 	Against string `json:"against,omitempty"`
+	// Labels are kept on the document for policies to read, to scope and
+	// rank credits (see invoice.Document.Labels and allocate.Priority).
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // CreditResult is the issued credit and the applications written with it
@@ -347,8 +377,11 @@ var issueCredit = &spec[CreditRequest, CreditResult]{
 		}
 		return checkCredit(*req)
 	},
-	fingerprint: printCredit,
-	load:        func(t *txn, req CreditRequest) error { return t.loadForIssue(req.Account, req.ID, req.Against) },
+	fingerprint: func(fp *encoder, req CreditRequest) {
+		printCredit(fp, req)
+		printLabels(fp, req.Labels)
+	},
+	load: func(t *txn, req CreditRequest) error { return t.loadForIssue(req.Account, req.ID, req.Against) },
 	authorize: func(t *txn, req CreditRequest) error {
 		if err := t.seeIssue(creditAction(req.Kind), req.Account, req.ID); err != nil {
 			return err
@@ -393,7 +426,8 @@ func printCredit(fp *encoder, req CreditRequest) {
 
 func (req CreditRequest) issued() issued {
 	return issued{account: req.Account, id: req.ID, kind: req.Kind, billTo: req.BillTo, reason: req.Reason,
-		reference: req.Reference, comment: req.Comment, amount: req.Amount, times: [2]time.Time{req.Issued, req.Expires}}
+		reference: req.Reference, comment: req.Comment, amount: req.Amount, times: [2]time.Time{req.Issued, req.Expires},
+		labels: req.Labels}
 }
 
 // issueCredit issues the credit of req on its account, records n for it,
@@ -421,7 +455,7 @@ func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 	}
 	if _, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount,
 		Open: req.Amount, Issued: orNow(req.Issued, t.now), Expires: stamp(req.Expires), Status: invoice.Open,
-		BillTo: billTo, Reason: req.Reason, Reference: req.Reference}); err != nil {
+		BillTo: billTo, Reason: req.Reason, Reference: req.Reference, Labels: invoice.CloneLabels(req.Labels)}); err != nil {
 		return CreditResult{}, err
 	}
 	var apps []Application
@@ -644,8 +678,8 @@ func (t *txn) reimbursed(orig *invoice.Document) (money.Money, error) {
 // ledger's policy, partial cover allowed. debits or credits, when given,
 // restrict one side to the new document.
 func (t *txn) autoApply(a *Account, debits, credits []string) ([]Application, error) {
-	if a.Kind != Prepaid {
-		return nil, nil
+	if a.Kind != Prepaid || a.Hold != "" {
+		return nil, nil // a held account's credit waits for the release
 	}
 	req := allocate.Request{Partial: true, AsOf: t.now}
 	for _, d := range t.openDocs(a.ID) {

@@ -64,6 +64,9 @@ var refund = &spec[RefundRequest, RefundResult]{
 		if err != nil {
 			return RefundResult{}, err
 		}
+		if err := t.usable(c.Account); err != nil {
+			return RefundResult{}, err
+		}
 		amt, err := upToOpen(c, req.Amount)
 		if err != nil {
 			return RefundResult{}, err

@@ -86,19 +86,8 @@ var transfer = &spec[TransferRequest, TransferResult]{
 		if err != nil {
 			return TransferResult{}, err
 		}
-		if err := t.take(c.ID, amt, invoice.Closed); err != nil {
-			return TransferResult{}, err
-		}
-		nd, err := t.issue(invoice.Document{ID: t.l.newID(), Account: to.ID, Kind: invoice.CreditGrant, Amount: amt, Open: amt,
-			Issued: t.now, Expires: c.Expires, Status: invoice.Open, BillTo: to.Party,
-			Reason: "transferred from " + c.ID, Original: c.ID})
+		nd, err := t.transferOut(c, to, amt, req.Comment)
 		if err != nil {
-			return TransferResult{}, err
-		}
-		if err := t.record(c.Account, note{Kind: CreditTransferredOut, Document: c.ID, Amount: amt, Comment: req.Comment}); err != nil {
-			return TransferResult{}, err
-		}
-		if err := t.record(to.ID, note{Kind: CreditTransferredIn, Document: nd.ID, Amount: amt, Comment: req.Comment}); err != nil {
 			return TransferResult{}, err
 		}
 		if _, err := t.autoApply(to, nil, []string{nd.ID}); err != nil {
@@ -106,4 +95,31 @@ var transfer = &spec[TransferRequest, TransferResult]{
 		}
 		return TransferResult{From: t.finalDoc(c.ID), To: t.finalDoc(nd.ID)}, nil
 	},
+}
+
+// transferOut moves amt of the open credit c to the account to (another
+// account, in c's currency): c gives it up, closing when nothing is left,
+// and a credit for it is issued on to, naming c as Original and with c's
+// labels; both histories record it. The receiving account's own use of it (autoApply)
+// is the caller's.
+func (t *txn) transferOut(c *invoice.Document, to *Account, amt money.Money, comment string) (*invoice.Document, error) {
+	if err := t.usable(c.Account); err != nil {
+		return nil, err
+	}
+	if err := t.take(c.ID, amt, invoice.Closed); err != nil {
+		return nil, err
+	}
+	nd, err := t.issue(invoice.Document{ID: t.l.newID(), Account: to.ID, Kind: invoice.CreditGrant, Amount: amt, Open: amt,
+		Issued: t.now, Expires: c.Expires, Status: invoice.Open, BillTo: to.Party,
+		Reason: "transferred from " + c.ID, Original: c.ID, Labels: invoice.CloneLabels(c.Labels)})
+	if err != nil {
+		return nil, err
+	}
+	if err := t.record(c.Account, note{Kind: CreditTransferredOut, Document: c.ID, Amount: amt, Comment: comment}); err != nil {
+		return nil, err
+	}
+	if err := t.record(to.ID, note{Kind: CreditTransferredIn, Document: nd.ID, Amount: amt, Comment: comment}); err != nil {
+		return nil, err
+	}
+	return nd, nil
 }

@@ -33,7 +33,9 @@ import (
 // ErrCanceled when it wraps the context's error).
 //
 // Times are kept at least to the microsecond; every other field of every
-// record reads back exactly. The reads (History, EntryAt, Documents) return
+// record reads back exactly. A document's Labels are nil or hold at least
+// one label, and are the store's own: a map Commit was given, or one a read
+// returned, may be changed by its caller without changing what is stored. The reads (History, EntryAt, Documents) return
 // no error but the context's (wrapping ctx.Err()) and the store's own.
 //
 // Prove an implementation with storetest.Run (in a test) or storetest.Check

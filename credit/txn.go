@@ -43,6 +43,7 @@ type txn struct {
 	entries       []Entry
 	recorded      map[string]Account // the account as of its last entry in this txn
 	pending       map[string]*refs   // per account: what changed since its last entry
+	closed        map[string]bool    // accounts that were closed when read
 }
 
 // refs are the documents and applications of one account that changed
@@ -127,6 +128,12 @@ func (t *txn) load(q Query) error {
 			a := a
 			t.accounts[id] = &a
 			t.recorded[id] = a
+			if !a.Closed.IsZero() {
+				if t.closed == nil {
+					t.closed = map[string]bool{}
+				}
+				t.closed[id] = true
+			}
 		}
 	}
 	for id, d := range s.Documents {

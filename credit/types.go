@@ -57,6 +57,13 @@ type Account struct {
 	// Version counts stored changes, for optimistic concurrency: a write that
 	// expects another version fails with ErrConflict.
 	Version int64 `json:"version"`
+	// Hold is the reason of a credit hold (HoldAccount), empty when there
+	// is none: a held account takes no purchase on account and its credit
+	// is not used, until ReleaseHold.
+	Hold string `json:"hold,omitempty"`
+	// Closed is when the account was closed (CloseAccount), zero while it
+	// is open: a closed account refuses every write; reads keep working.
+	Closed time.Time `json:"closed,omitzero"`
 }
 
 // Balances are an account's figures at one moment, all in its currency.

@@ -101,6 +101,11 @@ type Document struct {
 	Reference string      `json:"reference,omitempty"` // the customer's or caller's reference number
 	Original  string      `json:"original,omitempty"`  // the document this one amends (an edit of a reimbursement)
 	Version   int64       `json:"version"`
+	// Labels are the caller's own key–values (a priority, a product, a
+	// fee type), set when the document is issued and kept as they are:
+	// policies read them to scope and rank credits. At most MaxLabels of
+	// them (see ValidateLabels); nil when there are none.
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // IsDebit reports whether d is owed by the customer.

@@ -3,6 +3,7 @@ package invoice
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/arcredit/arcredit/money"
@@ -22,8 +23,9 @@ const (
 // account, a known kind and status that fits it, a positive amount in a
 // valid currency, an open balance in the same currency with
 // 0 ≤ open ≤ amount, an issue date, a due date not before it, an expiry
-// after it, no recurring credit, and text within bounds. Errors wrap
-// ErrInvalid (and money.ErrCurrencyMismatch for a mixed currency).
+// after it, no recurring credit, and text and labels within bounds
+// (ValidateLabels). Errors wrap ErrInvalid (and money.ErrCurrencyMismatch
+// for a mixed currency).
 func (d Document) Validate() error {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("%w %q: %s", ErrInvalid, clip(d.ID), fmt.Sprintf(format, a...))
@@ -61,6 +63,9 @@ func (d Document) Validate() error {
 	}
 	if c, _ := d.Open.Cmp(d.Amount); c > 0 {
 		return fail("open balance %s above amount %s", d.Open, d.Amount)
+	}
+	if err := ValidateLabels(d.Labels); err != nil {
+		return fmt.Errorf("%w %q: %s", ErrInvalid, clip(d.ID), strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
 	}
 	return nil
 }

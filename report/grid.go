@@ -201,6 +201,9 @@ var operations = map[credit.EntryKind]string{
 	credit.CreditsConsolidated:  "Consolidated",
 	credit.CreditExpired:        "Expired",
 	credit.CurrencyConverted:    "Currency converted",
+	credit.CreditHeld:           "Credit held",
+	credit.HoldReleased:         "Hold released",
+	credit.AccountClosed:        "Account closed",
 }
 
 // OperationName returns the grid's name for op ("Purchased"); an operation

@@ -78,7 +78,7 @@ func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, er
 	}
 	for _, id := range q.Documents {
 		if d, ok := s.docs[id]; ok {
-			snap.Documents[id] = d
+			snap.Documents[id] = docCopy(d)
 			if q.DocumentAccounts {
 				snap.Accounts[d.Account] = s.accounts[d.Account]
 			}
@@ -88,7 +88,7 @@ func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, er
 		if ad := s.byAcct[acct]; ad != nil {
 			for _, set := range ad.open {
 				set.All(func(k docKey) bool {
-					snap.Documents[k.id] = s.docs[k.id]
+					snap.Documents[k.id] = docCopy(s.docs[k.id])
 					return true
 				})
 			}
@@ -140,6 +140,14 @@ func (m *Memory) Commit(ctx context.Context, b *credit.Batch) error {
 	return nil
 }
 
+// docCopy returns d with labels of its own: a document's labels are a map,
+// and neither the caller who committed it nor one who read it may change
+// what the store keeps.
+func docCopy(d invoice.Document) invoice.Document {
+	d.Labels = invoice.CloneLabels(d.Labels)
+	return d
+}
+
 func conflict(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", credit.ErrConflict, fmt.Sprintf(format, a...))
 }
@@ -189,6 +197,7 @@ func (s *space) apply(b *credit.Batch) {
 	}
 	for _, d := range b.Documents {
 		old, ok := s.docs[d.ID]
+		d = docCopy(d)
 		s.docs[d.ID] = d
 		s.reindex(old, ok, d)
 	}
@@ -309,7 +318,7 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 			break
 		}
 		cursors[best].Next()
-		out = append(out, s.docs[bestKey.id])
+		out = append(out, docCopy(s.docs[bestKey.id]))
 	}
 	return out, nil
 }
@@ -323,7 +332,7 @@ func (s *space) amendments(f credit.DocumentFilter, after *docKey) []invoice.Doc
 		if d.Account == f.Account && (!f.OpenOnly || d.Status == invoice.Open) &&
 			(len(f.Kinds) == 0 || slices.Contains(f.Kinds, d.Kind)) &&
 			(after == nil || compareKeys(keyOf(d), *after) > 0) {
-			out = append(out, d)
+			out = append(out, docCopy(d))
 		}
 	}
 	slices.SortFunc(out, func(x, y invoice.Document) int { return compareKeys(keyOf(x), keyOf(y)) })

@@ -31,6 +31,7 @@ func contractScenarios() []scenario {
 		{"Store/EntryAt", "EntryAt returns the last entry at or before a time, to the microsecond", contractEntryAt},
 		{"Store/Documents", "Documents filters, orders by (Issued, ID), and pages after a cursor", contractDocuments},
 		{"Store/RoundTrip", "every field of every record reads back as written", contractRoundTrip},
+		{"Store/Labels", "a document's labels read back as written, and are the store's own", contractLabels},
 		{"Store/Context", "a cancelled context is an error wrapping context.Canceled, and a cancelled Commit writes nothing", contractContext},
 		{"Store/AccountLister", "AccountIDs lists a namespace's accounts in byte order, after the cursor, at most limit", contractAccountLister},
 	}
@@ -751,7 +752,7 @@ func roundTripRecords(tag string) (credit.Account, []invoice.Document, []credit.
 	acct := credit.Account{ID: tag + "compte-ünïcode-€-" + strings.Repeat("9", 100), Currency: bhd, Kind: credit.Prepaid,
 		Party: invoice.Party{Company: long("Société "), Person: long("日本語")}, Limit: huge, AllowExceed: true,
 		Credit: mustNew(bhd, "123456789012345678901.234"), Debit: mustNew(bhd, "0.001"), Seq: 2, Updated: at.Add(time.Microsecond),
-		Head: strings.Repeat("ab", 32), Created: at, Version: 1}
+		Head: strings.Repeat("ab", 32), Created: at, Version: 1, Hold: long("crédit gelé "), Closed: at.Add(5 * time.Microsecond)}
 	inv := invoice.Document{ID: fill(tag+"facture-é-", credit.MaxKeyLen), Account: acct.ID, Kind: invoice.Invoice, Amount: huge, Open: mustNew(bhd, "0.001"),
 		Issued: at, Due: at.Add(30*24*time.Hour + 999999*time.Microsecond), Recurring: true, Status: invoice.Open,
 		BillTo: invoice.Party{Company: long("Ωμέγα "), Person: "Zoë"}, Reason: long("理由"), Reference: long("ref-🧾"), Version: 1}
@@ -849,6 +850,7 @@ func roundTrip(t tb, r *rawStore, tag string) {
 	upd.Open, upd.Status, upd.Recurring, upd.Due, upd.BillTo, upd.Version = money.MustParse("BHD 0.000"), invoice.Paid, false, time.Time{}, invoice.Party{}, 2
 	upAcct := acct
 	upAcct.Party, upAcct.AllowExceed, upAcct.Head, upAcct.Version = invoice.Party{}, false, "", 2
+	upAcct.Hold, upAcct.Closed = "", time.Time{}
 	r.mustCommit("update", &credit.Batch{Accounts: []credit.Account{upAcct}, Documents: []invoice.Document{upd}})
 	snap = r.load(credit.Query{Accounts: []string{acct.ID}, Documents: []string{upd.ID}})
 	same("updated account "+acct.ID, upAcct, snap.Accounts[acct.ID])

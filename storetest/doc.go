@@ -82,6 +82,10 @@
 //     converted entry's original amount, rate and residual, ids, keys and a
 //     namespace of credit.MaxKeyLen bytes, and an update that sets fields
 //     back to zero.
+//   - Store/Labels: a document's labels (invoice.MaxLabels of them, keys
+//     and values at their longest) read back as written through Load and
+//     Documents, nil as nil, and are the store's own: changing the map a
+//     caller committed, or one a read returned, changes nothing stored.
 //   - Store/Context: every method returns an error that wraps
 //     context.Canceled for a cancelled context (the Ledger tells the
 //     caller's ended context from a fault of the store by it), and a

@@ -177,7 +177,7 @@ func (w *fuzzWorld) remember(docs []string, apps []credit.Application, ops ...st
 // the operation is a read (which must write nothing even when it succeeds).
 func (w *fuzzWorld) step(key string) (name string, read bool, run func(key string) error) {
 	p, l := w.principal()
-	switch w.in.n(19) {
+	switch w.in.n(23) {
 	case 0:
 		req := credit.OpenAccountRequest{ID: w.account(), Currency: fuzzCurrencies[w.in.n(4)], Kind: credit.AccountKind(w.in.n(4)),
 			Limit: w.maybeAmount(), AllowExceed: w.in.bool()}
@@ -226,6 +226,9 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 			Amount: w.amount(), Issued: w.date(), Expires: w.date(), Reason: w.pick([]string{"", "goodwill"})}
 		if w.in.chance(3) {
 			req.Against = w.doc()
+		}
+		if w.in.chance(3) {
+			req.Labels = map[string]string{w.in.raw(8): w.in.raw(8)}
 		}
 		return "issue credit", false, func(key string) error {
 			r, err := l.IssueCredit(w.f.ctx, p, key, req)
@@ -338,6 +341,24 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 	case 17:
 		d := time.Duration(w.in.n(72)) * time.Hour
 		return "advance the clock", false, func(string) error { w.f.clock.advance(d); return nil }
+	case 18:
+		req := credit.MoveBalanceRequest{From: w.account(), To: w.account(), Amount: w.maybeAmount(), All: w.in.bool()}
+		return "move balance", false, func(key string) error {
+			r, err := l.MoveBalance(w.f.ctx, p, key, req)
+			for _, d := range r.To {
+				w.remember([]string{d.ID}, nil)
+			}
+			return err
+		}
+	case 19:
+		req := credit.HoldRequest{Account: w.account(), Reason: w.pick([]string{"", "overdue"})}
+		return "hold account", false, func(key string) error { _, err := l.HoldAccount(w.f.ctx, p, key, req); return err }
+	case 20:
+		req := credit.ReleaseRequest{Account: w.account(), Reason: w.pick([]string{"", "paid"})}
+		return "release hold", false, func(key string) error { _, err := l.ReleaseHold(w.f.ctx, p, key, req); return err }
+	case 21:
+		req := credit.CloseRequest{Account: w.account(), Reason: w.pick([]string{"", "left"})}
+		return "close account", false, func(key string) error { _, err := l.CloseAccount(w.f.ctx, p, key, req); return err }
 	}
 	acct := w.account()
 	return "read", true, func(string) error {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"github.com/arcredit/arcredit/allocate"
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
 )
@@ -30,6 +32,8 @@ type mAccount struct {
 	kind        credit.AccountKind
 	limit       int64
 	allowExceed bool
+	held        bool // on credit hold: no purchase, no use of its credit
+	closed      bool // closed: no write at all
 }
 
 type mDoc struct {
@@ -44,6 +48,9 @@ type mDoc struct {
 	// refunds, transfers and reversals of a credit; adjustments and voids
 	// of a debit.
 	removed int64
+	// labels are those it was issued with; a transferred credit's are
+	// those of its source.
+	labels map[string]string
 }
 
 func (d *mDoc) isCredit() bool { return d.kind.IsCredit() }
@@ -226,10 +233,15 @@ func runMachine(t tb, e *env) {
 			"Refund":            mc.refund,
 			"ReversePayment":    mc.reversePayment,
 			"Transfer":          mc.transfer,
+			"MoveBalance":       mc.moveBalance,
 			"Consolidate":       mc.consolidate,
 			"UpdateAccount":     mc.updateAccount,
 			"Replay":            mc.replayLast,
 			"UnknownIDs":        mc.unknownIDs,
+			"HoldAccount":       mc.holdAccount,
+			"ReleaseHold":       mc.releaseHold,
+			"CloseAccount":      mc.closeAccount,
+			"WriteClosed":       mc.writeClosed,
 		})
 	})
 }
@@ -252,15 +264,21 @@ func (mc *machine) amount(t *rapid.T, label string) int64 {
 	return rapid.Int64Range(1, 20000).Draw(t, label)
 }
 
+// account draws an account that is not closed (a closed one takes no
+// write; writeClosed tries them).
 func (mc *machine) account(t *rapid.T, label string) *mAccount {
-	return mc.m.accounts[rapid.SampledFrom(mc.m.acctIDs).Draw(t, label)]
+	open := mc.m.openAccounts()
+	if len(open) == 0 {
+		t.Skip("every account is closed")
+	}
+	return mc.m.accounts[rapid.SampledFrom(open).Draw(t, label)]
 }
 
 // pick draws a document that ok accepts, or skips the step.
 func (mc *machine) pick(t *rapid.T, label string, ok func(*mDoc) bool) *mDoc {
 	var ids []string
 	for _, id := range mc.m.docIDs {
-		if ok(mc.m.docs[id]) {
+		if d := mc.m.docs[id]; ok(d) && !mc.m.accounts[d.account].closed {
 			ids = append(ids, id)
 		}
 	}
@@ -344,6 +362,9 @@ func (mc *machine) absorbPrepaid(t *rapid.T, what string, a *mAccount, apps []cr
 	if a.kind != credit.Prepaid && len(apps) > 0 {
 		t.Fatalf("%s: credit used automatically on the term account %s: %+v", what, a.id, apps)
 	}
+	if a.held && len(apps) > 0 {
+		t.Fatalf("%s: credit used automatically on the held account %s: %+v", what, a.id, apps)
+	}
 	mc.absorb(t, what, a.id, apps)
 }
 
@@ -353,6 +374,10 @@ func (mc *machine) purchase(t *rapid.T) {
 	c, d := mc.m.credits(a.id)
 	call := func(k string) (any, error) {
 		return mc.f.l.Purchase(mc.f.ctx, mc.f.p, k, credit.PurchaseRequest{Account: a.id, Amount: cents(amt), Reference: "order"})
+	}
+	if a.held {
+		mc.fails(t, "Purchase on a held account", credit.ErrOnHold, call)
+		return
 	}
 	if !a.allowExceed && a.limit+c-d-amt < 0 {
 		mc.fails(t, "Purchase over the limit", credit.ErrCreditLimitExceeded, call)
@@ -367,10 +392,12 @@ func (mc *machine) issueCredit(t *rapid.T) {
 	a := mc.account(t, "account")
 	amt := mc.amount(t, "amount")
 	kind := rapid.SampledFrom([]invoice.Kind{invoice.Payment, invoice.Prepayment, invoice.CreditMemo, invoice.CreditGrant}).Draw(t, "kind")
+	labels := drawLabels(t)
 	r := mc.succeeds(t, "IssueCredit", func(k string) (any, error) {
-		return mc.f.l.IssueCredit(mc.f.ctx, mc.f.p, k, credit.CreditRequest{Account: a.id, Kind: kind, Amount: cents(amt), Reason: "goodwill"})
+		return mc.f.l.IssueCredit(mc.f.ctx, mc.f.p, k, credit.CreditRequest{Account: a.id, Kind: kind, Amount: cents(amt), Reason: "goodwill",
+			Labels: labels})
 	}).(credit.CreditResult)
-	mc.m.addDoc(&mDoc{id: r.Document.ID, account: a.id, kind: kind, amount: amt, open: amt, status: invoice.Open})
+	mc.m.addDoc(&mDoc{id: r.Document.ID, account: a.id, kind: kind, amount: amt, open: amt, status: invoice.Open, labels: labels})
 	mc.absorbPrepaid(t, "IssueCredit", a, r.Applications)
 }
 
@@ -474,6 +501,8 @@ func (mc *machine) applyPair(t *rapid.T) {
 		mc.fails(t, "Apply more than the credit holds", credit.ErrInsufficientCredit, call)
 	case amt > d.open:
 		mc.fails(t, "Apply more than the debit owes", credit.ErrOverpaid, call)
+	case mc.m.accounts[c.account].held:
+		mc.fails(t, "Apply the credit of a held account", credit.ErrOnHold, call)
 	default:
 		r := mc.succeeds(t, "Apply", call).(credit.ApplyResult)
 		if len(r.Applications) != 1 || r.Applications[0].Credit != c.id || r.Applications[0].Debit != d.id || minor(r.Applications[0].Amount) != amt {
@@ -487,9 +516,17 @@ func (mc *machine) applyPair(t *rapid.T) {
 
 func (mc *machine) applyPolicy(t *rapid.T) {
 	a := mc.account(t, "account")
-	r := mc.succeeds(t, "Apply by policy", func(k string) (any, error) {
-		return mc.f.l.Apply(mc.f.ctx, mc.f.p, k, credit.ApplyRequest{Account: a.id, Partial: true})
-	}).(credit.ApplyResult)
+	req := credit.ApplyRequest{Account: a.id, Partial: true}
+	if rapid.Bool().Draw(t, "by priority") {
+		// The credits' labels reach the policy.
+		req.Policy = allocate.ByPriority("priority", allocate.OldestFirst())
+	}
+	call := func(k string) (any, error) { return mc.f.l.Apply(mc.f.ctx, mc.f.p, k, req) }
+	if a.held {
+		mc.fails(t, "Apply by policy on a held account", credit.ErrOnHold, call)
+		return
+	}
+	r := mc.succeeds(t, "Apply by policy", call).(credit.ApplyResult)
 	mc.absorb(t, "Apply by policy", a.id, r.Applications)
 	if len(r.Applications) > 0 {
 		var ids []string
@@ -505,6 +542,13 @@ func (mc *machine) preview(t *rapid.T) {
 	a := mc.account(t, "account")
 	before := mc.f.read(mc.m.acctIDs)
 	r, err := mc.f.l.Preview(mc.f.ctx, mc.f.p, credit.ApplyRequest{Account: a.id, Partial: true})
+	if a.held {
+		if !errors.Is(err, credit.ErrOnHold) {
+			t.Fatalf("Preview of a held account: %v, the model expects ErrOnHold", err)
+		}
+		mc.f.unchanged("Preview", mc.m.acctIDs, before)
+		return
+	}
 	if err != nil {
 		t.Fatalf("Preview: %v", err)
 	}
@@ -515,10 +559,16 @@ func (mc *machine) preview(t *rapid.T) {
 }
 
 func (mc *machine) unapply(t *rapid.T) {
-	if len(mc.m.appIDs) == 0 {
+	var ids []string
+	for _, id := range mc.m.appIDs {
+		if !mc.m.touchesClosed(mc.m.apps[id]) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
 		t.Skip("no application")
 	}
-	a := mc.m.apps[rapid.SampledFrom(mc.m.appIDs).Draw(t, "application")]
+	a := mc.m.apps[rapid.SampledFrom(ids).Draw(t, "application")]
 	call := func(k string) (any, error) {
 		return mc.f.l.Unapply(mc.f.ctx, mc.f.p, k, credit.UnapplyRequest{Application: a.id})
 	}
@@ -534,10 +584,16 @@ func (mc *machine) unapply(t *rapid.T) {
 }
 
 func (mc *machine) unapplyOperation(t *rapid.T) {
-	if len(mc.m.opIDs) == 0 {
+	var ops []string
+	for _, op := range mc.m.opIDs {
+		if !slices.ContainsFunc(mc.m.ops[op], func(id string) bool { return mc.m.touchesClosed(mc.m.apps[id]) }) {
+			ops = append(ops, op)
+		}
+	}
+	if len(ops) == 0 {
 		t.Skip("no operation")
 	}
-	op := rapid.SampledFrom(mc.m.opIDs).Draw(t, "operation")
+	op := rapid.SampledFrom(ops).Draw(t, "operation")
 	var live []*mApp
 	for _, id := range mc.m.ops[op] {
 		if a := mc.m.apps[id]; !a.reversed {
@@ -574,6 +630,10 @@ func (mc *machine) adjustTo(t *rapid.T, name string, d *mDoc, amount int64, call
 	cut := current - amount
 	if cut <= 0 {
 		mc.fails(t, name+" not below the current amount", credit.ErrInvalidAmount, call)
+		return
+	}
+	if mc.m.unpaysClosed(active, cut-d.open) {
+		mc.fails(t, name+" giving credit back to a closed account", credit.ErrAccountClosed, call)
 		return
 	}
 	r := mc.succeeds(t, name, call).(credit.AdjustResult)
@@ -647,6 +707,10 @@ func (mc *machine) refund(t *rapid.T) {
 		}
 		return mc.f.l.Refund(mc.f.ctx, mc.f.p, k, req)
 	}
+	if c.status == invoice.Open && mc.m.accounts[c.account].held {
+		mc.fails(t, "Refund the credit of a held account", credit.ErrOnHold, call)
+		return
+	}
 	if c.status != invoice.Open || amt > c.open {
 		mc.fails(t, "Refund more than open", credit.ErrInsufficientCredit, call)
 		return
@@ -669,6 +733,10 @@ func (mc *machine) reversePayment(t *rapid.T) {
 	active := mc.m.active(c.id)
 	if len(active) == 0 && c.status != invoice.Open {
 		mc.fails(t, "ReversePayment with nothing to reverse", credit.ErrBadState, call)
+		return
+	}
+	if slices.ContainsFunc(active, mc.m.touchesClosed) {
+		mc.fails(t, "ReversePayment reopening a debit of a closed account", credit.ErrAccountClosed, call)
 		return
 	}
 	r := mc.succeeds(t, "ReversePayment", call).(credit.ReverseResult)
@@ -710,12 +778,16 @@ func (mc *machine) transfer(t *rapid.T) {
 	case amt > c.open:
 		mc.fails(t, "Transfer more than open", credit.ErrInsufficientCredit, call)
 		return
+	case mc.m.accounts[c.account].held:
+		mc.fails(t, "Transfer the credit of a held account", credit.ErrOnHold, call)
+		return
 	}
 	r := mc.succeeds(t, "Transfer", call).(credit.TransferResult)
 	mc.m.take(c, amt, invoice.Closed)
 	c.removed += amt
 	mc.m.total -= amt
-	mc.m.addDoc(&mDoc{id: r.To.ID, account: to.id, kind: invoice.CreditGrant, amount: amt, open: amt, status: invoice.Open, original: c.id})
+	mc.m.addDoc(&mDoc{id: r.To.ID, account: to.id, kind: invoice.CreditGrant, amount: amt, open: amt, status: invoice.Open, original: c.id,
+		labels: c.labels})
 	// The receiving account uses it at once when prepaid; the result does
 	// not list those applications, the new credit's own record does.
 	apps, err := mc.f.l.Applications(mc.f.ctx, mc.f.p, r.To.ID)
@@ -726,7 +798,11 @@ func (mc *machine) transfer(t *rapid.T) {
 }
 
 func (mc *machine) consolidate(t *rapid.T) {
-	ids := rapid.SliceOfNDistinct(rapid.SampledFrom(mc.m.acctIDs), 1, len(mc.m.acctIDs), rapid.ID[string]).Draw(t, "accounts")
+	open := mc.m.openAccounts()
+	if len(open) == 0 {
+		t.Skip("every account is closed")
+	}
+	ids := rapid.SliceOfNDistinct(rapid.SampledFrom(open), 1, len(open), rapid.ID[string]).Draw(t, "accounts")
 	r := mc.succeeds(t, "Consolidate", func(k string) (any, error) {
 		return mc.f.l.Consolidate(mc.f.ctx, mc.f.p, k, credit.ConsolidateRequest{Accounts: ids, Partial: true})
 	}).(credit.ConsolidateResult)
@@ -734,6 +810,12 @@ func (mc *machine) consolidate(t *rapid.T) {
 		t.Fatalf("Consolidate of %d accounts reported %d", len(ids), len(r.Accounts))
 	}
 	for _, ar := range r.Accounts {
+		if mc.m.accounts[ar.Account].held {
+			if ar.Code != credit.Code(credit.ErrOnHold) || len(ar.Applications) != 0 {
+				t.Fatalf("Consolidate: the held account %s: %q, %d applications; the model expects on_hold", ar.Account, ar.Code, len(ar.Applications))
+			}
+			continue
+		}
 		if ar.Error != "" {
 			t.Fatalf("Consolidate: account %s: %s", ar.Account, ar.Error)
 		}
@@ -788,6 +870,9 @@ func (mc *machine) unknownIDs(t *rapid.T) {
 		"Transfer": func(k string) (any, error) {
 			return l.Transfer(ctx, p, k, credit.TransferRequest{All: true, Credit: "nope", To: "a"})
 		},
+		"MoveBalance": func(k string) (any, error) {
+			return l.MoveBalance(ctx, p, k, credit.MoveBalanceRequest{All: true, From: "nope", To: "a"})
+		},
 	}
 	name := rapid.SampledFrom(sortedKeys(calls)).Draw(t, "operation")
 	mc.fails(t, name+" of unknown ids", credit.ErrNotFound, calls[name])
@@ -826,7 +911,7 @@ func (mc *machine) check(t *rapid.T) {
 			continue
 		}
 		if d.Account != md.account || d.Kind != md.kind || minor(d.Amount) != md.amount || minor(d.Open) != md.open ||
-			d.Status != md.status || d.Recurring != md.recurring || d.Original != md.original {
+			d.Status != md.status || d.Recurring != md.recurring || d.Original != md.original || !cmp.Equal(d.Labels, md.labels) {
 			p.add("document %s is %s %s %s of %s open %s, the model expects %s %s of %d open %d", id, d.Account, d.Kind,
 				d.Status, d.Amount, d.Open, md.kind, md.status, md.amount, md.open)
 		}
@@ -854,6 +939,9 @@ func (mc *machine) check(t *rapid.T) {
 	for _, id := range m.acctIDs {
 		a, ma := st.Accounts[id], m.accounts[id]
 		c, d := m.credits(id)
+		if (a.Hold != "") != ma.held || a.Closed.IsZero() == ma.closed {
+			p.add("account %s: hold %q closed %v, the model expects held %v closed %v", id, a.Hold, a.Closed, ma.held, ma.closed)
+		}
 		if minor(a.Credit) != c || minor(a.Debit) != d || minor(a.Limit) != ma.limit || a.AllowExceed != ma.allowExceed || a.Kind != ma.kind {
 			p.add("account %s: credit %s debit %s limit %s, the model expects %d %d %d", id, a.Credit, a.Debit, a.Limit, c, d, ma.limit)
 		}

@@ -623,6 +623,7 @@ func catalogue() []brokenStore {
 		brokenStore{"keeps amounts as floats", floatAmounts, Options{}, []string{"Store/RoundTrip"}},
 		brokenStore{"loads closed documents as open", func() credit.Store { return openOfEverything{mem()} }, Options{}, []string{"Store/Load"}},
 		brokenStore{"shares loaded results", func() credit.Store { return &sharesResults{Memory: mem(), seen: map[string][]byte{}} }, Options{}, []string{"Store/Load"}},
+		brokenStore{"shares label maps", func() credit.Store { return &sharesLabels{Memory: mem(), kept: map[string]map[string]string{}} }, Options{}, []string{"Store/Labels"}},
 		brokenStore{"ignores the context", func() credit.Store { return ignoresContext{mem()} }, Options{}, []string{"Store/Context"}},
 		brokenStore{"hides the context's error", func() credit.Store { return hidesContextError{mem()} }, Options{}, []string{"Store/Context"}},
 		brokenStore{"lists accounts out of order", func() credit.Store { return accountsUnsorted{mem()} }, Options{}, []string{"Store/AccountLister"}},

@@ -349,8 +349,15 @@ func ids(docs []invoice.Document) []string {
 	return out
 }
 
+// clone copies req's documents and their labels, so that a policy that
+// changes a label of its request is caught too.
 func clone(req allocate.Request) allocate.Request {
 	req.Debits = slices.Clone(req.Debits)
 	req.Credits = slices.Clone(req.Credits)
+	for _, docs := range [][]invoice.Document{req.Debits, req.Credits} {
+		for i := range docs {
+			docs[i].Labels = invoice.CloneLabels(docs[i].Labels)
+		}
+	}
 	return req
 }

@@ -32,9 +32,22 @@ var (
 // open total or one at or above it; Partial and BillTo on and off; now and
 // then a document of the wrong kind on a side, and now and then a pair the
 // request skips (Request.Skip).
+//
+// Two documents in three carry labels: PriorityLabel, an integer of a few
+// values or now and then text that is not one, and sometimes "product".
 func Requests() *rapid.Generator[allocate.Request] {
 	return rapid.Custom(drawRequest)
 }
+
+// PriorityLabel is the label key that Requests draws priorities in, for a
+// policy such as allocate.ByPriority(allocatetest.PriorityLabel, …).
+const PriorityLabel = "priority"
+
+// priorities and products are the label values drawn.
+var (
+	priorities = []string{"0", "1", "1", "2", "10", "-3", "high", ""}
+	products   = []string{"storage", "compute"}
+)
 
 func drawRequest(t *rapid.T) allocate.Request {
 	code := rapid.SampledFrom(currencies).Draw(t, "currency")
@@ -82,7 +95,26 @@ func drawRequest(t *rapid.T) allocate.Request {
 		d := req.Debits[rapid.IntRange(0, nd-1).Draw(t, "skipped debit")].ID
 		req.Skip = []allocate.SkipPair{{Credit: c, Debit: d}}
 	}
+	// Labels are drawn last, so that the rest of a request is what it was
+	// before labels existed.
+	for _, docs := range [][]invoice.Document{req.Debits, req.Credits} {
+		for i := range docs {
+			drawLabels(t, &docs[i])
+		}
+	}
 	return req
+}
+
+// drawLabels gives d, two times in three, a PriorityLabel and sometimes a
+// "product".
+func drawLabels(t *rapid.T, d *invoice.Document) {
+	if rapid.IntRange(0, 2).Draw(t, d.ID+" labelled") == 0 {
+		return
+	}
+	d.Labels = map[string]string{PriorityLabel: rapid.SampledFrom(priorities).Draw(t, d.ID+" priority")}
+	if rapid.Bool().Draw(t, d.ID+" product") {
+		d.Labels["product"] = rapid.SampledFrom(products).Draw(t, d.ID+" product")
+	}
 }
 
 func drawDocument(t *rapid.T, id string, debit bool, cur money.Currency) invoice.Document {

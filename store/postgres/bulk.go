@@ -27,6 +27,8 @@ type accountRows struct {
 	seq, version                        []int64
 	updated, created                    []pgtype.Timestamptz
 	head                                []string
+	hold                                []string
+	closed                              []pgtype.Timestamptz
 }
 
 func (r *accountRows) add(a credit.Account) error {
@@ -55,6 +57,8 @@ func (r *accountRows) add(a credit.Account) error {
 	r.head = append(r.head, a.Head)
 	r.created = append(r.created, tstz(a.Created))
 	r.version = append(r.version, a.Version)
+	r.hold = append(r.hold, a.Hold)
+	r.closed = append(r.closed, optTstz(a.Closed))
 	return nil
 }
 
@@ -74,6 +78,7 @@ type documentRows struct {
 	recurring                                            []bool
 	status, company, person, reason, reference, original []string
 	version                                              []int64
+	labels                                               []string // JSON objects
 }
 
 func (r *documentRows) add(d invoice.Document) error {
@@ -88,9 +93,11 @@ func (r *documentRows) add(d invoice.Document) error {
 	cur := currencyOf(d.Amount, d.Open)
 	amt, err1 := amountText("amount", d.Amount, cur)
 	open, err2 := amountText("open balance", d.Open, cur)
-	if err := firstErr(err1, err2); err != nil {
+	labels, err3 := labelsText(d.Labels)
+	if err := firstErr(err1, err2, err3); err != nil {
 		return fmt.Errorf("document %q: %w", d.ID, err)
 	}
+	r.labels = append(r.labels, labels)
 	r.id = append(r.id, d.ID)
 	r.account = append(r.account, d.Account)
 	r.kind = append(r.kind, kind)

@@ -234,7 +234,7 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	batch.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
 	what = append(what, "begin")
 	if rows > 0 {
-		args := make([]any, 0, 78)
+		args := make([]any, 0, 82)
 		args = append(args, ns)
 		args = append(args, accounts.args()...)
 		args = append(args, documents.args()...)
@@ -242,6 +242,8 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		args = append(args, entries.args()...)
 		args = append(args, idem.args()...)
 		args = append(args, int64(rows), prevAccount, prevSeq)
+		// Columns added after the first schema come last, numbered from $77.
+		args = append(args, documents.labels, accounts.hold, accounts.closed)
 		args = append(args, entries.lists()...)
 		batch.Queue(s.sql.write, args...)
 		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",

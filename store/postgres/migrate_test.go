@@ -216,8 +216,12 @@ func TestUpgradeKeepsHistoriesVerifiable(t *testing.T) {
 // in the columns dst's table has.
 func copyAtVersion(t *testing.T, ctx context.Context, pool *pgxpool.Pool, src, dst, table string) {
 	t.Helper()
-	rows, err := pool.Query(ctx, `SELECT column_name FROM information_schema.columns
-		WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, dst, table)
+	// The columns both tables have: those of dst when copying down to an
+	// older version, those of src when copying up (the others take their
+	// defaults).
+	rows, err := pool.Query(ctx, `SELECT d.column_name FROM information_schema.columns d
+		JOIN information_schema.columns s ON s.table_schema = $3 AND s.table_name = $2 AND s.column_name = d.column_name
+		WHERE d.table_schema = $1 AND d.table_name = $2 ORDER BY d.ordinal_position`, dst, table, src)
 	if err != nil {
 		t.Fatal(err)
 	}

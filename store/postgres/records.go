@@ -28,9 +28,10 @@ import (
 // Columns read for each record, in the order the scan functions expect.
 const (
 	accountCols = `id, currency, kind, party_company, party_person, limit_amount::text, allow_exceed,
-		credit::text, debit::text, seq, updated, head, created, version`
+		credit::text, debit::text, seq, updated, head, created, version, hold, closed`
 	documentCols = `id, account, kind, currency, amount::text, open_amount::text, issued, due, expires,
-		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version`
+		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version,
+		labels::text`
 	applicationCols = `id, credit, debit, credit_account, debit_account, currency, amount::text,
 		reverses, policy, operation, principal, at`
 	entryCols = entryColsBeforeLists + `, documents::text, applications::text`
@@ -133,35 +134,37 @@ func newStatements(table func(string) string) statements {
 				= 0 THEN 1 ELSE 0 END AS ok),
 			wa AS (INSERT INTO {accounts} AS t (ns, id, currency, kind, party_company,
 				party_person, limit_amount, allow_exceed, credit, debit, seq, updated, head, created,
-				version)
+				version, hold, closed)
 				SELECT $1, id, currency, kind, party_company, party_person, limit_amount::numeric,
-				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created, version
+				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created, version,
+				hold, closed
 				FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 				$7::text[], $8::bool[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[],
-				$13::text[], $14::timestamptz[], $15::int8[])
+				$13::text[], $14::timestamptz[], $15::int8[], $78::text[], $79::timestamptz[])
 				AS v(id, currency, kind, party_company, party_person, limit_amount, allow_exceed,
-				credit, debit, seq, updated, head, created, version)
+				credit, debit, seq, updated, head, created, version, hold, closed)
 				WHERE (SELECT ok FROM chk) = 1
 				ON CONFLICT (ns, id) DO UPDATE SET currency = excluded.currency,
 				kind = excluded.kind, party_company = excluded.party_company,
 				party_person = excluded.party_person, limit_amount = excluded.limit_amount,
 				allow_exceed = excluded.allow_exceed, credit = excluded.credit, debit = excluded.debit,
 				seq = excluded.seq, updated = excluded.updated, head = excluded.head,
-				created = excluded.created, version = excluded.version
+				created = excluded.created, version = excluded.version, hold = excluded.hold,
+				closed = excluded.closed
 				WHERE t.version = excluded.version - 1 RETURNING 1),
 			wd AS (INSERT INTO {documents} AS t (ns, id, account, kind, currency, amount,
 				open_amount, issued, due, expires, recurring, status, bill_to_company, bill_to_person,
-				reason, reference, original, version)
+				reason, reference, original, version, labels)
 				SELECT $1, id, account, kind, currency, amount::numeric, open_amount::numeric, issued,
 				due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
-				original, version
+				original, version, labels::jsonb
 				FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
 				$21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $25::bool[],
 				$26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
-				$32::int8[])
+				$32::int8[], $77::text[])
 				AS v(id, account, kind, currency, amount, open_amount, issued, due, expires,
 				recurring, status, bill_to_company, bill_to_person, reason, reference, original,
-				version)
+				version, labels)
 				WHERE (SELECT ok FROM chk) = 1
 				ON CONFLICT (ns, id) DO UPDATE SET account = excluded.account,
 				kind = excluded.kind, currency = excluded.currency, amount = excluded.amount,
@@ -169,7 +172,7 @@ func newStatements(table func(string) string) statements {
 				expires = excluded.expires, recurring = excluded.recurring, status = excluded.status,
 				bill_to_company = excluded.bill_to_company, bill_to_person = excluded.bill_to_person,
 				reason = excluded.reason, reference = excluded.reference, original = excluded.original,
-				version = excluded.version
+				version = excluded.version, labels = excluded.labels
 				WHERE t.version = excluded.version - 1 RETURNING 1),
 			wp AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account,
 				debit_account, currency, amount, reverses, policy, operation, principal, at)
@@ -195,7 +198,7 @@ func newStatements(table func(string) string) statements {
 				$49::text[], $50::text[], $51::text[], $52::text[], $53::text[], $54::text[],
 				$55::text[], $56::text[], $57::text[], $58::text[], $59::text[], $60::text[],
 				$61::text[], $62::text[], $63::text[], $64::text[], $65::text[], $66::text[],
-				$67::text[], $68::text[], $77::text[], $78::text[])
+				$67::text[], $68::text[], $80::text[], $81::text[])
 				AS v(account, seq, at, op, document, currency, amount, original_currency,
 				original, rate, credit_change, debit_change, after_credit, after_debit,
 				after_outstanding, after_limit, after_available, principal, reference, comment,
@@ -376,11 +379,12 @@ func scanAccount(row pgx.Row) (credit.Account, error) {
 	var a credit.Account
 	var code, kind string
 	var limit, cr, dr *string
-	var updated, created pgtype.Timestamptz
+	var updated, created, closed pgtype.Timestamptz
 	if err := row.Scan(&a.ID, &code, &kind, &a.Party.Company, &a.Party.Person, &limit, &a.AllowExceed,
-		&cr, &dr, &a.Seq, &updated, &a.Head, &created, &a.Version); err != nil {
+		&cr, &dr, &a.Seq, &updated, &a.Head, &created, &a.Version, &a.Hold, &closed); err != nil {
 		return a, err
 	}
+	a.Closed = readTime(closed)
 	var err1, err2, err3, err4, err5 error
 	a.Currency, err1 = readCurrency(code)
 	a.Kind, err2 = parseName("account kind", kind, accountKinds)
@@ -396,11 +400,14 @@ func scanDocument(row pgx.Row) (invoice.Document, error) {
 	var kind, code, status string
 	var amt, open *string
 	var issued, due, expires pgtype.Timestamptz
+	var labels string
 	if err := row.Scan(&d.ID, &d.Account, &kind, &code, &amt, &open, &issued, &due, &expires,
 		&d.Recurring, &status, &d.BillTo.Company, &d.BillTo.Person, &d.Reason, &d.Reference,
-		&d.Original, &d.Version); err != nil {
+		&d.Original, &d.Version, &labels); err != nil {
 		return d, err
 	}
+	var err0 error
+	d.Labels, err0 = readLabels(labels)
 	cur, err1 := readCurrency(code)
 	var err2, err3, err4, err5 error
 	d.Kind, err2 = parseName("document kind", kind, docKinds)
@@ -408,7 +415,30 @@ func scanDocument(row pgx.Row) (invoice.Document, error) {
 	d.Amount, err4 = readMoney("amount", cur, amt)
 	d.Open, err5 = readMoney("open balance", cur, open)
 	d.Issued, d.Due, d.Expires = readTime(issued), readTime(due), readTime(expires)
-	return d, firstErr(err1, err2, err3, err4, err5)
+	return d, firstErr(err0, err1, err2, err3, err4, err5)
+}
+
+// labelsText is the JSON object a document's labels are written as ("{}"
+// for none).
+func labelsText(labels map[string]string) (string, error) {
+	if len(labels) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(labels)
+	return string(b), err
+}
+
+// readLabels reads a stored JSON object of labels: nil for none, as the
+// Ledger writes them.
+func readLabels(text string) (map[string]string, error) {
+	var m map[string]string
+	if err := json.Unmarshal([]byte(text), &m); err != nil {
+		return nil, fmt.Errorf("postgres: stored labels: %w", err)
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return m, nil
 }
 
 func scanApplication(row pgx.Row) (credit.Application, error) {
