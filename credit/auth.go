@@ -81,8 +81,8 @@ type RoleBased struct {
 //
 //	admin     everything
 //	finance   read, manage accounts, issue, record payments, issue credit, apply, link, unlink,
-//	          adjust, refund, reverse, transfer, consolidate (Citrix: refunds, charge backs
-//	          and cancellations need the Finance permission)
+//	          adjust, refund, reverse, transfer, consolidate, write off (Citrix: refunds,
+//	          charge backs and cancellations need the Finance permission)
 //	provider  read, issue, issue credit, apply, link, unlink, consolidate (Ingram: only the
 //	          provider links and unlinks AR documents)
 //	staff     read, issue, record payments, apply, apply another account's credit (iMIS Orders: 4)
@@ -92,7 +92,7 @@ func DefaultRoles() *RoleBased {
 	return &RoleBased{
 		Allow: map[string][]Action{
 			RoleFinance: {ActRead, ActManageAccount, ActIssue, ActRecordPayment, ActIssueCredit, ActApply,
-				ActLink, ActUnlink, ActAdjust, ActRefund, ActReverse, ActTransfer, ActConsolidate},
+				ActLink, ActUnlink, ActAdjust, ActRefund, ActReverse, ActTransfer, ActConsolidate, ActWriteOff},
 			RoleProvider: {ActRead, ActIssue, ActIssueCredit, ActApply, ActLink, ActUnlink, ActConsolidate},
 			RoleStaff:    {ActRead, ActIssue, ActRecordPayment, ActApply, ActApplyOtherCredit},
 			RoleMember:   {ActRead, ActApply},

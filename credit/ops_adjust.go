@@ -152,6 +152,9 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	if res.Reversals, res.Applications, err = t.unpay(active, unpay); err != nil {
 		return AdjustResult{}, err
 	}
+	if err := t.dropWriteOffs(res.Reversals); err != nil {
+		return AdjustResult{}, err
+	}
 	end := invoice.Paid
 	if newAmount.IsZero() {
 		end = invoice.Void
