@@ -21,6 +21,7 @@ import (
 type authFixture struct {
 	*fixture
 	app string
+	ops15
 }
 
 func newAuthFixture(t *testing.T) *authFixture {
@@ -35,7 +36,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 		t.Fatal(err)
 	}
 	f.payment("B", "CB", "USD 80.00")
-	return &authFixture{fixture: f, app: r.Applications[0].ID}
+	return &authFixture{fixture: f, app: r.Applications[0].ID, ops15: newOps15(f)}
 }
 
 // authOps runs each operation once as p; an error is what the ledger said.

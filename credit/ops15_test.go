@@ -1,12 +1,15 @@
 package credit_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
 )
 
 // Write-offs, partial charge backs and their undoing, and refunds that take
@@ -346,4 +349,175 @@ func TestRefundTakeBackWithinTheOpenBalance(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 	f.wantDoc("INV", "USD 0.00", invoice.Paid)
+}
+
+// ops15 is what the authorization matrix's rows of these operations act
+// on, made in its fixture by newOps15: USD 1.00 of IA written off, and USD
+// 10.00 of RA charged back.
+type ops15 struct {
+	writeOff, chargeBack string
+}
+
+func newOps15(f *fixture) ops15 {
+	f.tb.Helper()
+	wo, err := f.l.WriteOff(ctx, admin, f.key(), credit.WriteOffRequest{Debit: "IA", Amount: m("USD 1.00"), Reason: "rounding"})
+	if err != nil {
+		f.tb.Fatal(err)
+	}
+	cb, err := f.l.ChargeBack(ctx, admin, f.key(), credit.ChargeBackRequest{Payment: "RA", Amount: m("USD 10.00")})
+	if err != nil {
+		f.tb.Fatal(err)
+	}
+	return ops15{writeOff: wo.WriteOff.ID, chargeBack: cb.ChargeBack.ID}
+}
+
+func init() {
+	rows := []struct {
+		name    string
+		allowed []string
+		run     func(f *authFixture, p credit.Principal) error
+	}{
+		{"WriteOff", []string{rAdmin, rFinance}, func(f *authFixture, p credit.Principal) error {
+			_, err := f.l.WriteOff(ctx, p, f.key(), credit.WriteOffRequest{Debit: "IA", Amount: m("USD 1.00"), Reason: "bad debt"})
+			return err
+		}},
+		{"ReverseWriteOff", []string{rAdmin, rFinance}, func(f *authFixture, p credit.Principal) error {
+			_, err := f.l.ReverseWriteOff(ctx, p, f.key(), credit.ReverseWriteOffRequest{WriteOff: f.writeOff})
+			return err
+		}},
+		{"ApplyWriteOffBelow", []string{rAdmin, rFinance}, func(f *authFixture, p credit.Principal) error {
+			_, err := f.l.Apply(ctx, p, f.key(), credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "PA", Debit: "IA", Amount: m("USD 98.99")}},
+				WriteOffBelow: m("USD 0.05")})
+			return err
+		}},
+		{"ChargeBackPart", []string{rAdmin, rFinance}, func(f *authFixture, p credit.Principal) error {
+			_, err := f.l.ChargeBack(ctx, p, f.key(), credit.ChargeBackRequest{Payment: "PA", Amount: m("USD 160.00")})
+			return err
+		}},
+		{"UndoChargeBack", []string{rAdmin, rFinance}, func(f *authFixture, p credit.Principal) error {
+			_, err := f.l.UndoChargeBack(ctx, p, f.key(), credit.UndoChargeBackRequest{ChargeBack: f.chargeBack, Reapply: true})
+			return err
+		}},
+		{"RefundTakeBack", []string{rAdmin, rFinance}, func(f *authFixture, p credit.Principal) error {
+			_, err := f.l.Refund(ctx, p, f.key(), credit.RefundRequest{Credit: "PA", Amount: m("USD 160.00"), TakeBack: true})
+			return err
+		}},
+	}
+	for _, r := range rows {
+		authOps = append(authOps, struct {
+			name string
+			run  func(f *authFixture, p credit.Principal) error
+		}{r.name, r.run})
+		allowedRoles[r.name] = r.allowed
+	}
+}
+
+// ops15HostileRows are the hostile inputs of write-offs, charge backs and
+// their undoing, and refunds that take applications back, on the hostile
+// world (hostile_test.go), acting as p and as member.
+func ops15HostileRows(p, member credit.Principal) []hostileRow {
+	var rows []hostileRow
+	add := func(name string, want error, call func(w *hostileWorld, key string) error) {
+		rows = append(rows, hostileRow{name: name, want: want, call: func(w *hostileWorld, key string, _ money.Money) error { return call(w, key) }})
+	}
+	writeOff := func(req credit.WriteOffRequest) func(w *hostileWorld, key string) error {
+		return func(w *hostileWorld, key string) error { _, err := w.l.WriteOff(hBG, p, key, req); return err }
+	}
+	chargeBack := func(req credit.ChargeBackRequest) func(w *hostileWorld, key string) error {
+		return func(w *hostileWorld, key string) error { _, err := w.l.ChargeBack(hBG, p, key, req); return err }
+	}
+	undo := func(req credit.UndoChargeBackRequest) func(w *hostileWorld, key string) error {
+		return func(w *hostileWorld, key string) error { _, err := w.l.UndoChargeBack(hBG, p, key, req); return err }
+	}
+	refund := func(req credit.RefundRequest) func(w *hostileWorld, key string) error {
+		req.TakeBack = true
+		return func(w *hostileWorld, key string) error { _, err := w.l.Refund(hBG, p, key, req); return err }
+	}
+	reason := "bad debt"
+	add("write off without a reason", credit.ErrInvalidRequest, writeOff(credit.WriteOffRequest{Debit: "inv1", All: true}))
+	add("write off with a NUL in the reason", credit.ErrInvalidRequest, writeOff(credit.WriteOffRequest{Debit: "inv1", All: true, Reason: "a\x00b"}))
+	add("write off without an amount", credit.ErrInvalidAmount, writeOff(credit.WriteOffRequest{Debit: "inv1", Reason: reason}))
+	add("write off an amount and all", credit.ErrInvalidRequest, writeOff(credit.WriteOffRequest{Debit: "inv1", Amount: hm("USD 1"), All: true, Reason: reason}))
+	add("write off a negative amount", credit.ErrInvalidAmount, writeOff(credit.WriteOffRequest{Debit: "inv1", Amount: hm("USD -1"), Reason: reason}))
+	add("write off zero", credit.ErrInvalidAmount, writeOff(credit.WriteOffRequest{Debit: "inv1", Amount: hm("USD 0"), Reason: reason}))
+	add("write off more than is open", credit.ErrOverpaid, writeOff(credit.WriteOffRequest{Debit: "inv1", Amount: hm("USD 100.01"), Reason: reason}))
+	add("write off in another currency", credit.ErrCurrencyMismatch, writeOff(credit.WriteOffRequest{Debit: "inv1", Amount: hm("EUR 1"), Reason: reason}))
+	add("write off a payment", credit.ErrWrongKind, writeOff(credit.WriteOffRequest{Debit: "pay1", All: true, Reason: reason}))
+	add("write off a paid invoice", credit.ErrBadState, writeOff(credit.WriteOffRequest{Debit: "inv-paid", All: true, Reason: reason}))
+	add("write off a void invoice", credit.ErrBadState, writeOff(credit.WriteOffRequest{Debit: "inv-void", All: true, Reason: reason}))
+	add("write off an unknown debit", credit.ErrNotFound, writeOff(credit.WriteOffRequest{Debit: "nope", All: true, Reason: reason}))
+	add("write off another namespace's debit", credit.ErrNotFound, writeOff(credit.WriteOffRequest{Debit: "f-inv", All: true, Reason: reason}))
+	add("a member writes off", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {
+		_, err := w.roles.WriteOff(hBG, member, key, credit.WriteOffRequest{Debit: "inv-b", All: true, Reason: reason})
+		return err
+	})
+	add("reverse a write-off naming nothing", credit.ErrInvalidRequest, func(w *hostileWorld, key string) error {
+		_, err := w.l.ReverseWriteOff(hBG, p, key, credit.ReverseWriteOffRequest{})
+		return err
+	})
+	add("reverse a payment as a write-off", credit.ErrWrongKind, func(w *hostileWorld, key string) error {
+		_, err := w.l.ReverseWriteOff(hBG, p, key, credit.ReverseWriteOffRequest{WriteOff: "pay1"})
+		return err
+	})
+	add("reverse an unknown write-off", credit.ErrNotFound, func(w *hostileWorld, key string) error {
+		_, err := w.l.ReverseWriteOff(hBG, p, key, credit.ReverseWriteOffRequest{WriteOff: "nope"})
+		return err
+	})
+	add("apply with a negative write-off threshold", credit.ErrInvalidAmount, func(w *hostileWorld, key string) error {
+		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "inv1"}}, Partial: true, WriteOffBelow: hm("USD -0.05")})
+		return err
+	})
+	add("a member applies with a write-off threshold", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {
+		_, err := w.roles.Apply(hBG, member, key, credit.ApplyRequest{Account: "usd2", Partial: true, WriteOffBelow: hm("USD 0.05")})
+		return err
+	})
+	add("charge back without an amount", credit.ErrInvalidAmount, chargeBack(credit.ChargeBackRequest{Payment: "pay1"}))
+	add("charge back a negative amount", credit.ErrInvalidAmount, chargeBack(credit.ChargeBackRequest{Payment: "pay1", Amount: hm("USD -5")}))
+	add("charge back an amount and all", credit.ErrInvalidRequest, chargeBack(credit.ChargeBackRequest{Payment: "pay1", Amount: hm("USD 5"), All: true}))
+	add("charge back more than the payment counts for", credit.ErrInsufficientCredit, chargeBack(credit.ChargeBackRequest{Payment: "pay-full", Amount: hm("USD 40.01")}))
+	add("charge back in another currency", credit.ErrCurrencyMismatch, chargeBack(credit.ChargeBackRequest{Payment: "pay1", Amount: hm("JPY 5")}))
+	add("charge back an invoice", credit.ErrWrongKind, chargeBack(credit.ChargeBackRequest{Payment: "inv1", All: true}))
+	add("charge back a credit memo", credit.ErrWrongKind, chargeBack(credit.ChargeBackRequest{Payment: "cm-exp", All: true}))
+	add("charge back a reversed payment", credit.ErrBadState, chargeBack(credit.ChargeBackRequest{Payment: "pay-rev", All: true}))
+	add("charge back an unknown payment", credit.ErrNotFound, chargeBack(credit.ChargeBackRequest{Payment: "nope", All: true}))
+	add("charge back a payment of another namespace", credit.ErrNotFound, chargeBack(credit.ChargeBackRequest{Payment: "f-pay", All: true}))
+	add("charge back with a reference too long", credit.ErrInvalidRequest, chargeBack(credit.ChargeBackRequest{Payment: "pay1", All: true, Reference: strings.Repeat("r", 1025)}))
+	add("a member charges back", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {
+		_, err := w.roles.ChargeBack(hBG, member, key, credit.ChargeBackRequest{Payment: "pay-b", All: true})
+		return err
+	})
+	add("undo a charge back naming nothing", credit.ErrInvalidRequest, undo(credit.UndoChargeBackRequest{}))
+	add("undo a payment as a charge back", credit.ErrWrongKind, undo(credit.UndoChargeBackRequest{ChargeBack: "pay1"}))
+	add("undo an invoice as a charge back", credit.ErrWrongKind, undo(credit.UndoChargeBackRequest{ChargeBack: "inv1", Reapply: true}))
+	add("undo an unknown charge back", credit.ErrNotFound, undo(credit.UndoChargeBackRequest{ChargeBack: "nope"}))
+	add("refund taking back more than the credit counts for", credit.ErrInsufficientCredit, refund(credit.RefundRequest{Credit: "pay-full", Amount: hm("USD 40.01")}))
+	add("refund taking back from an invoice", credit.ErrWrongKind, refund(credit.RefundRequest{Credit: "inv1", All: true}))
+	add("refund taking back from a reversed payment", credit.ErrInsufficientCredit, refund(credit.RefundRequest{Credit: "pay-rev", All: true}))
+	add("refund taking back from an expired credit", credit.ErrBadState, refund(credit.RefundRequest{Credit: "cm-exp", All: true}))
+	add("refund taking back in another currency", credit.ErrCurrencyMismatch, refund(credit.RefundRequest{Credit: "pay-full", Amount: hm("EUR 1")}))
+	add("refund taking back without an amount", credit.ErrInvalidAmount, refund(credit.RefundRequest{Credit: "pay-full"}))
+	// Amounts that do not parse reach each operation as the zero Money.
+	ops := []struct {
+		name string
+		call func(w *hostileWorld, key string, amt money.Money) error
+	}{
+		{"write off", func(w *hostileWorld, key string, amt money.Money) error {
+			_, err := w.l.WriteOff(hBG, p, key, credit.WriteOffRequest{Debit: "inv1", Amount: amt, Reason: reason})
+			return err
+		}},
+		{"charge back", func(w *hostileWorld, key string, amt money.Money) error {
+			_, err := w.l.ChargeBack(hBG, p, key, credit.ChargeBackRequest{Payment: "pay1", Amount: amt})
+			return err
+		}},
+		{"refund taking back", func(w *hostileWorld, key string, amt money.Money) error {
+			_, err := w.l.Refund(hBG, p, key, credit.RefundRequest{Credit: "pay-full", Amount: amt, TakeBack: true})
+			return err
+		}},
+	}
+	for i, a := range hostileAmounts[:9] {
+		op := ops[i%len(ops)]
+		rows = append(rows, hostileRow{name: fmt.Sprintf("%s %s %q", op.name, a.cur, a.text), want: credit.ErrInvalidAmount,
+			parse: func() (money.Money, error) { return money.New(a.cur, a.text) }, parseErr: a.want, call: op.call})
+	}
+	return rows
 }
