@@ -75,6 +75,10 @@ func TestWriteOffAndReverse(t *testing.T) {
 	// Nor can the write-off document be refunded, applied or charged back.
 	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: r.WriteOff.ID, All: true})
 	wantErr(t, err, credit.ErrInsufficientCredit)
+	_, err = f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: r.WriteOff.ID, All: true, TakeBack: true})
+	wantErr(t, err, credit.ErrWrongKind)
+	_, err = f.l.ChargeBack(ctx, admin, f.key(), credit.ChargeBackRequest{Payment: r.WriteOff.ID, All: true})
+	wantErr(t, err, credit.ErrWrongKind)
 
 	rr, err := f.l.ReverseWriteOff(ctx, admin, f.key(), credit.ReverseWriteOffRequest{WriteOff: r.WriteOff.ID, Comment: "paid after all"})
 	if err != nil {

@@ -420,6 +420,9 @@ func (t *txn) refundTakingBack(req RefundRequest) (RefundResult, error) {
 	if !c.IsCredit() {
 		return RefundResult{}, docErr(c.ID, fail(ErrWrongKind, "%q is a document of kind %s, not a credit", c.ID, c.Kind))
 	}
+	if t.isWriteOff(c) {
+		return RefundResult{}, docErr(c.ID, fail(ErrWrongKind, "%q is a write-off, not credit of the customer's", c.ID))
+	}
 	if c.ExpiredAt(t.now) {
 		return RefundResult{}, docErr(c.ID, fail(ErrBadState, "%q expired on %s", c.ID, c.Expires.Format("2006-01-02")))
 	}
