@@ -177,7 +177,7 @@ func (w *fuzzWorld) remember(docs []string, apps []credit.Application, ops ...st
 // the operation is a read (which must write nothing even when it succeeds).
 func (w *fuzzWorld) step(key string) (name string, read bool, run func(key string) error) {
 	p, l := w.principal()
-	switch w.in.n(19) {
+	switch w.in.n(24) {
 	case 0:
 		req := credit.OpenAccountRequest{ID: w.account(), Currency: fuzzCurrencies[w.in.n(4)], Kind: credit.AccountKind(w.in.n(4)),
 			Limit: w.maybeAmount(), AllowExceed: w.in.bool()}
@@ -270,12 +270,15 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 				req.Policy = pairAll{}
 			}
 		}
+		if w.in.chance(6) {
+			req.WriteOffBelow = w.maybeAmount()
+		}
 		if w.in.chance(5) {
 			return "preview", true, func(string) error { _, err := l.Preview(w.f.ctx, p, req); return err }
 		}
 		return "apply", false, func(key string) error {
 			r, err := l.Apply(w.f.ctx, p, key, req)
-			w.remember(nil, r.Applications, r.Operation)
+			w.remember(nil, append(r.Applications, r.WriteOffs...), r.Operation)
 			return err
 		}
 	case 9:
@@ -338,6 +341,37 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 	case 17:
 		d := time.Duration(w.in.n(72)) * time.Hour
 		return "advance the clock", false, func(string) error { w.f.clock.advance(d); return nil }
+	case 18:
+		req := credit.WriteOffRequest{Debit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), Reason: w.pick([]string{"", "bad debt"})}
+		return "write off", false, func(key string) error {
+			r, err := l.WriteOff(w.f.ctx, p, key, req)
+			w.remember([]string{r.WriteOff.ID}, r.Applications)
+			return err
+		}
+	case 19:
+		req := credit.ReverseWriteOffRequest{WriteOff: w.doc()}
+		return "reverse write-off", false, func(key string) error { _, err := l.ReverseWriteOff(w.f.ctx, p, key, req); return err }
+	case 20:
+		req := credit.ChargeBackRequest{Payment: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3)}
+		return "charge back", false, func(key string) error {
+			r, err := l.ChargeBack(w.f.ctx, p, key, req)
+			w.remember([]string{r.ChargeBack.ID}, append(r.Reversals, r.Applications...))
+			return err
+		}
+	case 21:
+		req := credit.UndoChargeBackRequest{ChargeBack: w.doc(), Reapply: w.in.bool()}
+		return "undo charge back", false, func(key string) error {
+			r, err := l.UndoChargeBack(w.f.ctx, p, key, req)
+			w.remember(nil, r.Applications)
+			return err
+		}
+	case 22:
+		req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), TakeBack: true}
+		return "refund taking back", false, func(key string) error {
+			r, err := l.Refund(w.f.ctx, p, key, req)
+			w.remember(nil, append(r.Reversals, r.Applications...))
+			return err
+		}
 	}
 	acct := w.account()
 	return "read", true, func(string) error {
