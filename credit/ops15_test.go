@@ -2,6 +2,8 @@ package credit_test
 
 import (
 	"fmt"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -524,4 +526,33 @@ func ops15HostileRows(p, member credit.Principal) []hostileRow {
 			parse: func() (money.Money, error) { return money.New(a.cur, a.text) }, parseErr: a.want, call: op.call})
 	}
 	return rows
+}
+
+// TestTheREADMEListsEveryOperation: every Ledger method that writes (it
+// takes an idempotency key) has a row in the README's Operations table.
+func TestTheREADMEListsEveryOperation(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), "\n## Operations\n")
+	if !ok {
+		t.Fatal("the README has no Operations section")
+	}
+	table, _, _ = strings.Cut(table, "\n## ")
+	typ := reflect.TypeFor[*credit.Ledger]()
+	n := 0
+	for i := range typ.NumMethod() {
+		m := typ.Method(i)
+		if m.Type.NumIn() != 5 || m.Type.In(3).Kind() != reflect.String || !strings.HasSuffix(m.Type.In(4).Name(), "Request") {
+			continue
+		}
+		n++
+		if !strings.Contains(table, "`"+m.Name+"`") {
+			t.Errorf("the README's Operations table has no row for %s", m.Name)
+		}
+	}
+	if n < 20 {
+		t.Errorf("found only %d writing methods", n)
+	}
 }
