@@ -556,3 +556,55 @@ func TestTheREADMEListsEveryOperation(t *testing.T) {
 		t.Errorf("found only %d writing methods", n)
 	}
 }
+
+// BenchmarkOps15 times, on the memory store, one operation of each kind on a
+// payment that paid two invoices: a plain refund of open credit (the
+// reference), a refund that takes an application back, a partial charge
+// back, a charge back undone with Reapply, and a write-off.
+func BenchmarkOps15(b *testing.B) {
+	setup := func(b *testing.B) *fixture {
+		f := newFixture(b)
+		f.open("A", "USD", credit.Term, "")
+		f.invoice("A", "I1", "USD 10.00")
+		f.invoice("A", "I2", "USD 5.00")
+		f.payment("A", "P", "USD 25.00")
+		f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "P", Debit: "I1"}, {Credit: "P", Debit: "I2"}}})
+		return f
+	}
+	run := func(name string, op func(f *fixture) error) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				f := setup(b)
+				b.StartTimer()
+				if err := op(f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	run("Refund", func(f *fixture) error {
+		_, err := f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "P", Amount: m("USD 5.00")})
+		return err
+	})
+	run("RefundTakeBack", func(f *fixture) error {
+		_, err := f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "P", Amount: m("USD 20.00"), TakeBack: true})
+		return err
+	})
+	run("ChargeBackPart", func(f *fixture) error {
+		_, err := f.l.ChargeBack(ctx, admin, f.key(), credit.ChargeBackRequest{Payment: "P", Amount: m("USD 20.00")})
+		return err
+	})
+	run("ChargeBackAndUndo", func(f *fixture) error {
+		cb, err := f.l.ChargeBack(ctx, admin, f.key(), credit.ChargeBackRequest{Payment: "P", Amount: m("USD 20.00")})
+		if err == nil {
+			_, err = f.l.UndoChargeBack(ctx, admin, f.key(), credit.UndoChargeBackRequest{ChargeBack: cb.ChargeBack.ID, Reapply: true})
+		}
+		return err
+	})
+	run("WriteOff", func(f *fixture) error {
+		f.invoice("A", "I3", "USD 1.00")
+		_, err := f.l.WriteOff(ctx, admin, f.key(), credit.WriteOffRequest{Debit: "I3", All: true, Reason: "bad debt"})
+		return err
+	})
+}
