@@ -885,6 +885,7 @@ func (mc *machine) check(t *rapid.T) {
 	if total != m.total {
 		p.add("money not conserved: Σ outstanding is %d cents, issued less removed is %d", total, m.total)
 	}
+	p = append(p, m.writeOffProblems()...)
 	if len(p) > 0 {
 		t.Fatalf("after the last step:\n%s", join(p))
 	}

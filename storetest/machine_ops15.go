@@ -129,18 +129,30 @@ func (mc *machine) writeOff(t *rapid.T) {
 	mc.checkWriteOffs(t, d.id)
 }
 
-// checkWriteOffs checks the invariant of write-offs on a debit: they never
-// add up to more than its amount.
+// checkWriteOffs fails the test when the write-offs of a debit add up to
+// more than its amount.
 func (mc *machine) checkWriteOffs(t *rapid.T, debit string) {
-	var sum int64
-	for _, a := range mc.m.active(debit) {
-		if a.writeOff {
-			sum += a.amount
+	if p := mc.m.writeOffProblems(); len(p) > 0 {
+		t.Fatalf("after writing off %s:\n%s", debit, join(p))
+	}
+}
+
+// writeOffProblems checks the invariant of write-offs: on every debit,
+// those in force never add up to more than its amount.
+func (m *model) writeOffProblems() problems {
+	var p problems
+	sums := map[string]int64{}
+	for _, id := range m.appIDs {
+		if a := m.apps[id]; a.writeOff && !a.reversed {
+			sums[a.debit] += a.amount
 		}
 	}
-	if d := mc.m.docs[debit]; sum > d.amount {
-		t.Fatalf("the write-offs of %s add up to %d cents, more than its amount %d", debit, sum, d.amount)
+	for debit, sum := range sums {
+		if d := m.docs[debit]; sum > d.amount {
+			p.add("the write-offs of %s add up to %d cents, more than its amount %d", debit, sum, d.amount)
+		}
 	}
+	return p
 }
 
 func (mc *machine) reverseWriteOff(t *rapid.T) {
