@@ -18,7 +18,7 @@ func TestCodecPinsTheResultsOfWriteOffsAndChargeBacks(t *testing.T) {
 	}
 	doc := invoice.Document{ID: "D", Account: "a", Kind: invoice.Credit, Amount: money.MustParse("USD 1.00"),
 		Open: money.MustParse("USD 0.00"), Status: invoice.Closed, Version: 2}
-	app := Application{ID: "x", Credit: "D", Debit: "I", Amount: money.MustParse("USD 1.00"), Policy: writeOffPolicy}
+	app := Application{ID: "x", Credit: "D", Debit: "I", Amount: money.MustParse("USD 1.00"), Policy: WriteOffPolicy}
 	for _, c := range []struct {
 		name string
 		r    any

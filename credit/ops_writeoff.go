@@ -18,9 +18,10 @@ import (
 // debits therefore cover it as they cover any application; in particular the
 // write-offs of a debit never add up to more than its amount.
 
-// writeOffPolicy is the Policy of the application that closes a debit's
-// balance with a write-off; it tells write-offs apart from credit applied.
-const writeOffPolicy = "write_off"
+// WriteOffPolicy is the Policy of the application that closes a debit's
+// balance with a write-off: it tells write-offs apart from credit applied
+// among a debit's applications.
+const WriteOffPolicy = "write_off"
 
 // WriteOffRequest closes what a debit still owes, or part of it, as not
 // collectable. Give either Amount, at most the debit's open balance, or All
@@ -137,7 +138,7 @@ func (t *txn) writeOff(d *invoice.Document, amt money.Money, reason, reference s
 	if err != nil {
 		return "", Application{}, err
 	}
-	app, err := t.link(wo.ID, d.ID, amt, writeOffPolicy)
+	app, err := t.link(wo.ID, d.ID, amt, WriteOffPolicy)
 	if err != nil {
 		return "", Application{}, err
 	}
@@ -231,7 +232,7 @@ func (t *txn) isWriteOff(d *invoice.Document) bool {
 	}
 	return slices.ContainsFunc(t.appsOf[d.ID], func(id string) bool {
 		a := t.apps[id]
-		return a.Credit == d.ID && a.Debit == d.Original && a.Policy == writeOffPolicy
+		return a.Credit == d.ID && a.Debit == d.Original && a.Policy == WriteOffPolicy
 	})
 }
 
@@ -243,7 +244,7 @@ func (t *txn) isWriteOff(d *invoice.Document) bool {
 func (t *txn) dropWriteOffs(reversals []Application) error {
 	for _, r := range reversals {
 		wo := t.docs[r.Credit]
-		if r.Policy != writeOffPolicy || wo == nil || !wo.Open.IsPositive() {
+		if r.Policy != WriteOffPolicy || wo == nil || !wo.Open.IsPositive() {
 			continue
 		}
 		end := invoice.Reversed
