@@ -473,6 +473,10 @@ func ops15HostileRows(p, member credit.Principal) []hostileRow {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "inv1"}}, Partial: true, WriteOffBelow: hm("USD -0.05")})
 		return err
 	})
+	add("apply with a write-off threshold in another currency", credit.ErrCurrencyMismatch, func(w *hostileWorld, key string) error {
+		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "pay1", Debit: "inv1"}}, Partial: true, WriteOffBelow: hm("EUR 0.05")})
+		return err
+	})
 	add("a member applies with a write-off threshold", credit.ErrNotAuthorized, func(w *hostileWorld, key string) error {
 		_, err := w.roles.Apply(hBG, member, key, credit.ApplyRequest{Account: "usd2", Partial: true, WriteOffBelow: hm("USD 0.05")})
 		return err

@@ -270,8 +270,11 @@ func (t *txn) writeOffResiduals(apps []Application, limit money.Money, comment s
 		}
 		seen = append(seen, a.Debit)
 		d := t.docs[a.Debit]
-		if d.Status != invoice.Open || d.Open.Currency() != limit.Currency() || t.accounts[d.Account].Currency != d.Open.Currency() {
+		if d.Status != invoice.Open || t.accounts[d.Account].Currency != d.Open.Currency() {
 			continue
+		}
+		if d.Open.Currency() != limit.Currency() {
+			return nil, docErr(d.ID, fail(ErrCurrencyMismatch, "a write-off threshold in %s for a %s debit", limit.Currency(), d.Open.Currency()))
 		}
 		if c, _ := d.Open.Cmp(limit); c >= 0 {
 			continue
