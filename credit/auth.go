@@ -82,7 +82,7 @@ type RoleBased struct {
 //
 //	admin     everything
 //	finance   read, manage accounts (and close them), issue, record payments, issue credit, apply,
-//	          link, unlink, adjust, refund, reverse, transfer, consolidate, hold (Citrix: refunds,
+//	          link, unlink, adjust, refund, reverse, transfer, consolidate, hold, write off (Citrix: refunds,
 //	          charge backs and cancellations need the Finance permission)
 //	provider  read, issue, issue credit, apply, link, unlink, consolidate (Ingram: only the
 //	          provider links and unlinks AR documents)
@@ -93,7 +93,7 @@ func DefaultRoles() *RoleBased {
 	return &RoleBased{
 		Allow: map[string][]Action{
 			RoleFinance: {ActRead, ActManageAccount, ActIssue, ActRecordPayment, ActIssueCredit, ActApply,
-				ActLink, ActUnlink, ActAdjust, ActRefund, ActReverse, ActTransfer, ActConsolidate, ActHold},
+				ActLink, ActUnlink, ActAdjust, ActRefund, ActReverse, ActTransfer, ActConsolidate, ActHold, ActWriteOff},
 			RoleProvider: {ActRead, ActIssue, ActIssueCredit, ActApply, ActLink, ActUnlink, ActConsolidate},
 			RoleStaff:    {ActRead, ActIssue, ActRecordPayment, ActApply, ActApplyOtherCredit},
 			RoleMember:   {ActRead, ActApply},

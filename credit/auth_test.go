@@ -22,6 +22,7 @@ import (
 type authFixture struct {
 	*fixture
 	app string
+	ops15
 }
 
 func newAuthFixture(t *testing.T) *authFixture {
@@ -37,7 +38,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	}
 	f.payment("B", "CB", "USD 80.00")
 	f.open("E", "USD", credit.Term, "") // nothing open: one that may be closed
-	return &authFixture{fixture: f, app: r.Applications[0].ID}
+	return &authFixture{fixture: f, app: r.Applications[0].ID, ops15: newOps15(f)}
 }
 
 // authOps runs each operation once as p; an error is what the ledger said.

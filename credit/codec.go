@@ -88,6 +88,10 @@ const (
 	tagConsolidate resultTag = 10
 	tagExpire      resultTag = 11
 	tagRefund      resultTag = 12 // Refund stored a bare document (tagDocument) before
+	// 13 to 15 are taken by other result types.
+	tagWriteOff       resultTag = 16 // WriteOff and ReverseWriteOff
+	tagChargeBack     resultTag = 17
+	tagUndoChargeBack resultTag = 18
 )
 
 // Tags of the results of moving balances, holds and closing accounts.
@@ -122,7 +126,8 @@ func encodeResult(r any) ([]byte, error) {
 		e.money(v.Available)
 		e.applications(v.Applications)
 		e.pairs(v.Unchanged)
-		e.str(v.Reason) // added after the first records; see "Adding a field"
+		e.str(v.Reason)             // added after the first records; see "Adding a field"
+		e.applications(v.WriteOffs) // added later still
 	case UnapplyResult:
 		e.tag(tagUnapply)
 		e.str(v.Operation)
@@ -140,6 +145,31 @@ func encodeResult(r any) ([]byte, error) {
 	case RefundResult:
 		e.tag(tagRefund)
 		e.document(&v.Document)
+		e.balances(&v.Balances)
+		if v.Reversals != nil || v.Applications != nil {
+			// Added after the first records, and written only when set, so
+			// that a refund without them encodes as it always did.
+			e.applications(v.Reversals)
+			e.applications(v.Applications)
+		}
+	case WriteOffResult:
+		e.tag(tagWriteOff)
+		e.document(&v.Debit)
+		e.document(&v.WriteOff)
+		e.applications(v.Applications)
+		e.balances(&v.Balances)
+	case ChargeBackResult:
+		e.tag(tagChargeBack)
+		e.document(&v.Payment)
+		e.document(&v.ChargeBack)
+		e.applications(v.Reversals)
+		e.applications(v.Applications)
+		e.balances(&v.Balances)
+	case UndoChargeBackResult:
+		e.tag(tagUndoChargeBack)
+		e.document(&v.Payment)
+		e.document(&v.ChargeBack)
+		e.applications(v.Applications)
 		e.balances(&v.Balances)
 	case ReverseResult:
 		e.tag(tagReverse)
@@ -235,6 +265,9 @@ func decodeFields(d *decoder, out any) error {
 		if !d.done() {
 			v.Reason = d.str()
 		}
+		if !d.done() {
+			v.WriteOffs = d.applications()
+		}
 		return d.finish(func() { *p = v })
 	case *UnapplyResult:
 		var v UnapplyResult
@@ -256,6 +289,32 @@ func decodeFields(d *decoder, out any) error {
 	case *RefundResult:
 		var v RefundResult
 		d.document(&v.Document)
+		d.balances(&v.Balances)
+		if !d.done() {
+			v.Reversals = d.applications()
+			v.Applications = d.applications()
+		}
+		return d.finish(func() { *p = v })
+	case *WriteOffResult:
+		var v WriteOffResult
+		d.document(&v.Debit)
+		d.document(&v.WriteOff)
+		v.Applications = d.applications()
+		d.balances(&v.Balances)
+		return d.finish(func() { *p = v })
+	case *ChargeBackResult:
+		var v ChargeBackResult
+		d.document(&v.Payment)
+		d.document(&v.ChargeBack)
+		v.Reversals = d.applications()
+		v.Applications = d.applications()
+		d.balances(&v.Balances)
+		return d.finish(func() { *p = v })
+	case *UndoChargeBackResult:
+		var v UndoChargeBackResult
+		d.document(&v.Payment)
+		d.document(&v.ChargeBack)
+		v.Applications = d.applications()
 		d.balances(&v.Balances)
 		return d.finish(func() { *p = v })
 	case *ReverseResult:
@@ -308,6 +367,12 @@ func tagOf(out any) (resultTag, bool) {
 		return tagDocument, true
 	case *RefundResult:
 		return tagRefund, true
+	case *WriteOffResult:
+		return tagWriteOff, true
+	case *ChargeBackResult:
+		return tagChargeBack, true
+	case *UndoChargeBackResult:
+		return tagUndoChargeBack, true
 	case *ReverseResult:
 		return tagReverse, true
 	case *TransferResult:
@@ -365,8 +430,9 @@ func decodeJSON(b []byte, out any) error {
 		err = unmarshalInto(b, p)
 	case *ExpireResult:
 		err = unmarshalInto(b, p)
-	case *MoveBalanceResult:
-		err = unmarshalInto(b, p)
+	default:
+		// A result type made after version 0 was never stored in it.
+		err = errStoredResult(fmt.Sprintf("version 0 holds no result of type %T", out))
 	}
 	return err
 }

@@ -98,7 +98,36 @@ func codecCases() []codecCase {
 		})),
 		codecCaseOf("Document", sampleDocument("CM-1", invoice.CreditMemo), rapid.Custom(genDocument)),
 		codecCaseOf("RefundResult", RefundResult{Document: sampleDocument("PAY-3", invoice.Payment), Balances: sampleBalances()},
-			rapid.Custom(func(t *rapid.T) RefundResult { return RefundResult{Document: genDocument(t), Balances: genBalances(t)} })),
+			rapid.Custom(func(t *rapid.T) RefundResult {
+				return RefundResult{Document: genDocument(t), Balances: genBalances(t),
+					Reversals: genList(t, "reversals", genApplication), Applications: genList(t, "apps", genApplication)}
+			})),
+		codecCaseOf("WriteOffResult", WriteOffResult{
+			Debit:        sampleDocument("INV-5", invoice.Invoice),
+			WriteOff:     sampleDocument("WO-1", invoice.CreditGrant),
+			Applications: []Application{sampleApplication("A-6")},
+			Balances:     sampleBalances(),
+		}, rapid.Custom(func(t *rapid.T) WriteOffResult {
+			return WriteOffResult{Debit: genDocument(t), WriteOff: genDocument(t), Applications: genList(t, "apps", genApplication), Balances: genBalances(t)}
+		})),
+		codecCaseOf("ChargeBackResult", ChargeBackResult{
+			Payment:      sampleDocument("PAY-4", invoice.Payment),
+			ChargeBack:   sampleDocument("CB-1", invoice.CreditGrant),
+			Reversals:    []Application{sampleReversal("R-4", "A-7")},
+			Applications: []Application{sampleApplication("A-8")},
+			Balances:     sampleBalances(),
+		}, rapid.Custom(func(t *rapid.T) ChargeBackResult {
+			return ChargeBackResult{Payment: genDocument(t), ChargeBack: genDocument(t), Reversals: genList(t, "reversals", genApplication),
+				Applications: genList(t, "apps", genApplication), Balances: genBalances(t)}
+		})),
+		codecCaseOf("UndoChargeBackResult", UndoChargeBackResult{
+			Payment:      sampleDocument("PAY-5", invoice.Payment),
+			ChargeBack:   sampleDocument("CB-2", invoice.CreditGrant),
+			Applications: []Application{sampleApplication("A-9")},
+			Balances:     sampleBalances(),
+		}, rapid.Custom(func(t *rapid.T) UndoChargeBackResult {
+			return UndoChargeBackResult{Payment: genDocument(t), ChargeBack: genDocument(t), Applications: genList(t, "apps", genApplication), Balances: genBalances(t)}
+		})),
 		codecCaseOf("ReverseResult", ReverseResult{
 			Document:  sampleDocument("PAY-2", invoice.Payment),
 			Reversals: []Application{sampleReversal("R-3", "A-2")},
@@ -431,7 +460,8 @@ func genApply(t *rapid.T) ApplyResult {
 		Unchanged: genList(t, "unchanged", func(t *rapid.T) Pair {
 			return Pair{Credit: genString(t, "credit"), Debit: genString(t, "debit"), Amount: genMoney(t, "amount")}
 		}),
-		Reason: genString(t, "reason"),
+		Reason:    genString(t, "reason"),
+		WriteOffs: genList(t, "write-offs", genApplication),
 	}
 }
 
@@ -580,8 +610,8 @@ func TestCodecRefusesBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		for n := range len(b) {
-			if c.name == "ApplyResult" && n == len(b)-1 {
-				continue // all but an empty Reason: a result stored before Reason was added
+			if c.name == "ApplyResult" && n >= len(b)-2 {
+				continue // all but an empty Reason and no WriteOffs: a result stored before they were added
 			}
 			if _, err := c.decode(b[:n]); !errors.Is(err, ErrStoreFailure) {
 				t.Fatalf("%s: %d of %d bytes: got %v, want ErrStoreFailure", c.name, n, len(b), err)
@@ -740,26 +770,29 @@ func TestCodecCoversEveryResultType(t *testing.T) {
 	}
 
 	fields := map[reflect.Type]string{
-		reflect.TypeFor[invoice.Document]():  "ID Account Kind Amount Open Issued Due Expires Recurring Status BillTo Reason Reference Original Version Labels",
-		reflect.TypeFor[invoice.Party]():     "Company Person",
-		reflect.TypeFor[Application]():       "ID Credit Debit CreditAccount DebitAccount Amount Reverses Policy Operation By At",
-		reflect.TypeFor[Balances]():          "Credit Debit Outstanding Limit Available",
-		reflect.TypeFor[Account]():           "ID Currency Kind Party Limit AllowExceed Credit Debit Seq Updated Head Created Version Hold Closed",
-		reflect.TypeFor[allocate.Plan]():     "Lines",
-		reflect.TypeFor[allocate.Line]():     "Credit Debit Amount Reason",
-		reflect.TypeFor[Pair]():              "Credit Debit Amount",
-		reflect.TypeFor[DebitResult]():       "Document Applications Balances",
-		reflect.TypeFor[CreditResult]():      "Document Applications Balances",
-		reflect.TypeFor[ApplyResult]():       "Operation Plan Available Applications Unchanged Reason",
-		reflect.TypeFor[UnapplyResult]():     "Operation Reversals Applications",
-		reflect.TypeFor[AdjustResult]():      "Document Reversals Applications Removed",
-		reflect.TypeFor[ReverseResult]():     "Document Reversals Removed",
-		reflect.TypeFor[TransferResult]():    "From To",
-		reflect.TypeFor[ConsolidateResult](): "Operation Accounts",
-		reflect.TypeFor[AccountResult]():     "Account Applications Total Code Error",
-		reflect.TypeFor[ExpireResult]():      "Documents Removed",
-		reflect.TypeFor[RefundResult]():      "Document Balances",
-		reflect.TypeFor[MoveBalanceResult](): "From To Moved",
+		reflect.TypeFor[invoice.Document]():     "ID Account Kind Amount Open Issued Due Expires Recurring Status BillTo Reason Reference Original Version Labels",
+		reflect.TypeFor[invoice.Party]():        "Company Person",
+		reflect.TypeFor[Application]():          "ID Credit Debit CreditAccount DebitAccount Amount Reverses Policy Operation By At",
+		reflect.TypeFor[Balances]():             "Credit Debit Outstanding Limit Available",
+		reflect.TypeFor[Account]():              "ID Currency Kind Party Limit AllowExceed Credit Debit Seq Updated Head Created Version Hold Closed",
+		reflect.TypeFor[allocate.Plan]():        "Lines",
+		reflect.TypeFor[allocate.Line]():        "Credit Debit Amount Reason",
+		reflect.TypeFor[Pair]():                 "Credit Debit Amount",
+		reflect.TypeFor[DebitResult]():          "Document Applications Balances",
+		reflect.TypeFor[CreditResult]():         "Document Applications Balances",
+		reflect.TypeFor[ApplyResult]():          "Operation Plan Available Applications Unchanged Reason WriteOffs",
+		reflect.TypeFor[UnapplyResult]():        "Operation Reversals Applications",
+		reflect.TypeFor[AdjustResult]():         "Document Reversals Applications Removed",
+		reflect.TypeFor[ReverseResult]():        "Document Reversals Removed",
+		reflect.TypeFor[TransferResult]():       "From To",
+		reflect.TypeFor[ConsolidateResult]():    "Operation Accounts",
+		reflect.TypeFor[AccountResult]():        "Account Applications Total Code Error",
+		reflect.TypeFor[ExpireResult]():         "Documents Removed",
+		reflect.TypeFor[RefundResult]():         "Document Balances Reversals Applications",
+		reflect.TypeFor[MoveBalanceResult]():    "From To Moved",
+		reflect.TypeFor[WriteOffResult]():       "Debit WriteOff Applications Balances",
+		reflect.TypeFor[ChargeBackResult]():     "Payment ChargeBack Reversals Applications Balances",
+		reflect.TypeFor[UndoChargeBackResult](): "Payment ChargeBack Applications Balances",
 	}
 	for typ, want := range fields {
 		var got []string
@@ -776,7 +809,8 @@ const codecFixtures = "testdata/results_v0"
 
 // afterVersion0 names the result types made after version 0, which has no
 // fixture of them.
-var afterVersion0 = map[string]bool{"RefundResult": true, "MoveBalanceResult": true}
+var afterVersion0 = map[string]bool{"RefundResult": true, "MoveBalanceResult": true, "WriteOffResult": true,
+	"ChargeBackResult": true, "UndoChargeBackResult": true}
 
 // TestCodecReadsVersion0: results stored as the encoding/json of the
 // result types (before version 1) decode to the values that were stored.

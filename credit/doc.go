@@ -17,8 +17,8 @@
 //	available      = credit limit + outstanding
 //
 // Applying credit moves money between documents and never changes the
-// outstanding balance; issuing, voiding, adjusting, refunding, reversing and
-// transferring do.
+// outstanding balance; issuing, voiding, adjusting, writing off, refunding,
+// reversing, charging back and transferring do.
 //
 // # The life of an operation
 //

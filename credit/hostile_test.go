@@ -1259,6 +1259,7 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.EligibleCredits(hBG, p, credit.EligibleRequest{Debit: "pay1"})
 		return err
 	})
+	rows = append(rows, ops15HostileRows(p, member)...)
 	cancelled, cancel := context.WithCancel(hBG)
 	cancel()
 	add("a cancelled context", context.Canceled, func(w *hostileWorld, key string) error {

@@ -31,7 +31,9 @@ type AdjustResult struct {
 // Adjust lowers a debit to a new amount. What was paid beyond the new amount
 // returns as open credit by reversing the debit's applications newest first
 // (keeping part of one if needed), so each credit gets its own balance back.
-// The outstanding balance rises by the amount taken off.
+// The outstanding balance rises by the amount taken off, less what of it had
+// been written off: a write-off taken back this way leaves with the debit
+// (its application's Policy is WriteOffPolicy) and never becomes open credit.
 func (l *Ledger) Adjust(ctx context.Context, p Principal, key string, req AdjustRequest) (AdjustResult, error) {
 	return run(l, ctx, p, key, req, adjust)
 }
@@ -150,6 +152,9 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	// What the open balance cannot absorb is un-paid.
 	unpay, _ := cut.Sub(d.Open)
 	if res.Reversals, res.Applications, err = t.unpay(active, unpay); err != nil {
+		return AdjustResult{}, err
+	}
+	if err := t.dropWriteOffs(res.Reversals); err != nil {
 		return AdjustResult{}, err
 	}
 	end := invoice.Paid

@@ -51,6 +51,12 @@ type ApplyRequest struct {
 	// (allocate.Named), which is part of the request's fingerprint.
 	Policy  allocate.Policy `json:"-"`
 	Comment string          `json:"comment,omitempty"`
+	// WriteOffBelow, when set, writes off in the same operation what is
+	// left open on a debit this Apply paid when it is below this amount
+	// (ERPNext and Odoo: the difference amount of a payment that leaves a
+	// few cents open), as WriteOff does; it needs ActWriteOff. Preview
+	// ignores it.
+	WriteOffBelow money.Money `json:"write_off_below,omitzero"`
 }
 
 // ApplyResult is the plan and, for Apply, the applications written.
@@ -70,6 +76,8 @@ type ApplyResult struct {
 	// expired credit, another currency, another bill-to party). Empty when
 	// something was applied.
 	Reason string `json:"reason,omitempty"`
+	// WriteOffs are the applications of the write-offs WriteOffBelow made.
+	WriteOffs []Application `json:"write_offs,omitempty"`
 }
 
 // Apply plans and writes applications of credit to debits. Every plan, from
@@ -112,10 +120,27 @@ var apply = &spec[ApplyRequest, ApplyResult]{
 		if req.Policy != nil {
 			fp.str(allocate.NameOf(req.Policy))
 		}
+		if req.WriteOffBelow.IsValid() {
+			// Last and only when set, so that earlier keys keep their
+			// fingerprints.
+			fp.money(req.WriteOffBelow)
+		}
 	},
-	load:      loadApply,
-	authorize: authorizeApply,
-	compute:   func(t *txn, req ApplyRequest) (ApplyResult, error) { return t.apply(req, true) },
+	load: loadApply,
+	authorize: func(t *txn, req ApplyRequest) error {
+		if err := authorizeApply(t, req); err != nil {
+			return err
+		}
+		return authorizeWriteOffBelow(t, req)
+	},
+	compute: func(t *txn, req ApplyRequest) (ApplyResult, error) {
+		res, err := t.apply(req, true)
+		if err != nil || !req.WriteOffBelow.IsValid() {
+			return res, err
+		}
+		res.WriteOffs, err = t.writeOffResiduals(res.Applications, req.WriteOffBelow, req.Comment)
+		return res, err
+	},
 }
 
 var preview = &spec[ApplyRequest, ApplyResult]{
@@ -168,6 +193,9 @@ func checkApply(l *Ledger, req *ApplyRequest) error {
 	}
 	if req.Cap.IsValid() && !req.Cap.IsPositive() {
 		return fail(ErrInvalidAmount, "cap %s is not positive", req.Cap)
+	}
+	if req.WriteOffBelow.IsValid() && !req.WriteOffBelow.IsPositive() {
+		return fail(ErrInvalidAmount, "write-off threshold %s is not positive", req.WriteOffBelow)
 	}
 	if !explicit && req.Policy == nil {
 		req.Policy = l.policy

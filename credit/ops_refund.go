@@ -11,22 +11,32 @@ import (
 // reversals (charge backs and cancellations).
 
 // RefundRequest pays open credit back to the customer (iMIS: a refund
-// removes the open credit). Give either Amount, at most the open balance (to
-// give back money already applied, reverse the payment), or All for the
-// whole open balance; a missing amount is an error, never "everything".
+// removes the open credit). Give either Amount, at most the open balance, or
+// All for the whole open balance; a missing amount is an error, never
+// "everything". With TakeBack the amount may be more than the open balance,
+// up to what the credit counts for (open and applied), and All means all
+// of that.
 type RefundRequest struct {
 	Credit    string      `json:"credit"`
 	Amount    money.Money `json:"amount,omitzero"`
 	All       bool        `json:"all,omitempty"`
 	Reference string      `json:"reference,omitempty"`
 	Comment   string      `json:"comment,omitempty"`
+	// TakeBack allows refunding more than the open balance by taking back
+	// the credit's applications, newest first, the last one only in part,
+	// in the same operation (Kill Bill: a refund with adjustments): the
+	// debits paid last reopen first.
+	TakeBack bool `json:"take_back,omitempty"`
 }
 
 // RefundResult is the credit as the refund left it and its account's
-// balances after.
+// balances after; with TakeBack, the applications taken back (newest
+// first) and the part of the last one that stays applied.
 type RefundResult struct {
-	Document invoice.Document `json:"document"`
-	Balances Balances         `json:"balances"`
+	Document     invoice.Document `json:"document"`
+	Balances     Balances         `json:"balances"`
+	Reversals    []Application    `json:"reversals,omitempty"`
+	Applications []Application    `json:"applications,omitempty"`
 }
 
 // Refund takes open credit out to the customer; the outstanding balance
@@ -53,13 +63,26 @@ var refund = &spec[RefundRequest, RefundResult]{
 		fp.str(req.Comment)
 		fp.money(req.Amount)
 		fp.bool(req.All)
+		if req.TakeBack {
+			// Last and only when set, so that earlier keys keep their
+			// fingerprints.
+			fp.bool(true)
+		}
 	},
-	load: func(t *txn, req RefundRequest) error { return t.loadDocs(Query{Documents: []string{req.Credit}}) },
+	load: func(t *txn, req RefundRequest) error {
+		if req.TakeBack {
+			return t.loadApplied(req.Credit)
+		}
+		return t.loadDocs(Query{Documents: []string{req.Credit}})
+	},
 	authorize: func(t *txn, req RefundRequest) error {
 		_, err := t.seeDoc(ActRefund, req.Credit)
 		return err
 	},
 	compute: func(t *txn, req RefundRequest) (RefundResult, error) {
+		if req.TakeBack {
+			return t.refundTakingBack(req)
+		}
 		c, err := t.openCredit(req.Credit)
 		if err != nil {
 			return RefundResult{}, err

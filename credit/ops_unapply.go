@@ -104,6 +104,9 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 		res := UnapplyResult{Operation: t.opID}
 		var remaining []Application // the operation's other applications, for a recalculation
 		for _, a := range targets {
+			if a.Policy == WriteOffPolicy {
+				return UnapplyResult{}, fail(ErrBadState, "application %q is a write-off: reverse it with ReverseWriteOff", a.ID)
+			}
 			if !slices.ContainsFunc(t.active(a.Credit), func(x Application) bool { return x.ID == a.ID }) {
 				continue // already reversed: reversing again changes nothing
 			}
@@ -144,7 +147,9 @@ func (t *txn) unapplyTargets(req UnapplyRequest) []Application {
 	var targets []Application
 	for _, id := range t.appOrder {
 		a := t.apps[id]
-		if a.Reverses == "" && (a.ID == req.Application || (req.Operation != "" && a.Operation == req.Operation)) {
+		// The write-offs an operation wrote are not credit applied: they are
+		// reversed by ReverseWriteOff, never by Unapply.
+		if a.Reverses == "" && (a.ID == req.Application || (req.Operation != "" && a.Operation == req.Operation && a.Policy != WriteOffPolicy)) {
 			targets = append(targets, a)
 		}
 	}

@@ -253,6 +253,7 @@ func concurrentRandom(t tb, e *env) {
 	var mu sync.Mutex
 	var net int64 // Σ outstanding, from what the successful operations report
 	var docs []invoice.Document
+	var chargeBacks []string // the records of the charge backs made
 	var failures []string
 	for w := range workers {
 		wg.Add(1)
@@ -279,7 +280,7 @@ func concurrentRandom(t tb, e *env) {
 				amt := int64(100 * (1 + rng.IntN(50)))
 				key := fmt.Sprintf("w%d-%d", w, i)
 				var err error
-				switch rng.IntN(8) {
+				switch rng.IntN(12) {
 				case 0:
 					var r credit.DebitResult
 					if r, err = l.IssueDebit(f.ctx, f.p, key, credit.DebitRequest{Account: acct, Amount: cents(amt)}); err == nil {
@@ -313,7 +314,9 @@ func concurrentRandom(t tb, e *env) {
 						var r credit.AdjustResult
 						if r, err = l.Void(f.ctx, f.p, key, credit.VoidRequest{Debit: d.ID, Reason: "random"}); err == nil {
 							mu.Lock()
-							net += minor(r.Removed)
+							// What was written off leaves with the debit: it
+							// returns to no credit.
+							net += minor(r.Removed) - writtenOff(r.Reversals) + writtenOff(r.Applications)
 							mu.Unlock()
 						}
 					}
@@ -328,6 +331,47 @@ func concurrentRandom(t tb, e *env) {
 						if r, err = l.ReversePayment(f.ctx, f.p, key, credit.ReverseRequest{Payment: d.ID}); err == nil {
 							mu.Lock()
 							net -= minor(r.Removed)
+							mu.Unlock()
+						}
+					}
+				case 8:
+					if d, ok := pick(); ok && d.Kind == invoice.Payment {
+						var r credit.ChargeBackResult
+						if r, err = l.ChargeBack(f.ctx, f.p, key, credit.ChargeBackRequest{Payment: d.ID, Amount: cents(amt)}); err == nil {
+							mu.Lock()
+							net -= amt
+							chargeBacks = append(chargeBacks, r.ChargeBack.ID)
+							mu.Unlock()
+						}
+					}
+				case 9:
+					mu.Lock()
+					cb := ""
+					if len(chargeBacks) > 0 {
+						cb = chargeBacks[rng.IntN(len(chargeBacks))]
+					}
+					mu.Unlock()
+					if cb != "" {
+						var r credit.UndoChargeBackResult
+						if r, err = l.UndoChargeBack(f.ctx, f.p, key, credit.UndoChargeBackRequest{ChargeBack: cb, Reapply: rng.IntN(2) == 0}); err == nil {
+							mu.Lock()
+							net += minor(r.ChargeBack.Amount)
+							mu.Unlock()
+						}
+					}
+				case 10:
+					if d, ok := pick(); ok && d.IsCredit() {
+						if _, err = l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(amt), TakeBack: true}); err == nil {
+							mu.Lock()
+							net -= amt
+							mu.Unlock()
+						}
+					}
+				case 11:
+					if d, ok := pick(); ok && d.IsDebit() {
+						if _, err = l.WriteOff(f.ctx, f.p, key, credit.WriteOffRequest{Debit: d.ID, Amount: cents(100), Reason: "random"}); err == nil {
+							mu.Lock()
+							net += 100
 							mu.Unlock()
 						}
 					}
@@ -370,4 +414,15 @@ func concurrentRandom(t tb, e *env) {
 	if total != net {
 		t.Errorf("money not conserved: the accounts' outstanding balances add up to %d cents, the operations to %d", total, net)
 	}
+}
+
+// writtenOff is what the write-offs among apps amount to, in cents.
+func writtenOff(apps []credit.Application) int64 {
+	var n int64
+	for _, a := range apps {
+		if a.Policy == credit.WriteOffPolicy {
+			n += minor(a.Amount)
+		}
+	}
+	return n
 }

@@ -130,6 +130,10 @@
 //     and converted payments, charge backs, unlinking one invoice, expired
 //     credit), each in a namespace of its own, ending with every invariant
 //     checked and every history verified.
+//   - Ledger/WriteOffsAndChargeBacks: a refund that takes applications
+//     back, a partial charge back and its undoing, write-offs and their
+//     reversal read back with the balances they wrote; a replay writes
+//     nothing.
 //   - Ledger/FuzzSeeds: the seed inputs of a fuzz target (FuzzSeeds, run by
 //     FuzzInput): random requests of every kind, garbage among them, by
 //     principals of every role and of another namespace; a refusal writes

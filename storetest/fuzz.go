@@ -177,7 +177,7 @@ func (w *fuzzWorld) remember(docs []string, apps []credit.Application, ops ...st
 // the operation is a read (which must write nothing even when it succeeds).
 func (w *fuzzWorld) step(key string) (name string, read bool, run func(key string) error) {
 	p, l := w.principal()
-	switch w.in.n(23) {
+	switch w.in.n(28) {
 	case 0:
 		req := credit.OpenAccountRequest{ID: w.account(), Currency: fuzzCurrencies[w.in.n(4)], Kind: credit.AccountKind(w.in.n(4)),
 			Limit: w.maybeAmount(), AllowExceed: w.in.bool()}
@@ -273,12 +273,15 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 				req.Policy = pairAll{}
 			}
 		}
+		if w.in.chance(6) {
+			req.WriteOffBelow = w.maybeAmount()
+		}
 		if w.in.chance(5) {
 			return "preview", true, func(string) error { _, err := l.Preview(w.f.ctx, p, req); return err }
 		}
 		return "apply", false, func(key string) error {
 			r, err := l.Apply(w.f.ctx, p, key, req)
-			w.remember(nil, r.Applications, r.Operation)
+			w.remember(nil, append(r.Applications, r.WriteOffs...), r.Operation)
 			return err
 		}
 	case 9:
@@ -359,6 +362,37 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 	case 21:
 		req := credit.CloseRequest{Account: w.account(), Reason: w.pick([]string{"", "left"})}
 		return "close account", false, func(key string) error { _, err := l.CloseAccount(w.f.ctx, p, key, req); return err }
+	case 22:
+		req := credit.WriteOffRequest{Debit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), Reason: w.pick([]string{"", "bad debt"})}
+		return "write off", false, func(key string) error {
+			r, err := l.WriteOff(w.f.ctx, p, key, req)
+			w.remember([]string{r.WriteOff.ID}, r.Applications)
+			return err
+		}
+	case 23:
+		req := credit.ReverseWriteOffRequest{WriteOff: w.doc()}
+		return "reverse write-off", false, func(key string) error { _, err := l.ReverseWriteOff(w.f.ctx, p, key, req); return err }
+	case 24:
+		req := credit.ChargeBackRequest{Payment: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3)}
+		return "charge back", false, func(key string) error {
+			r, err := l.ChargeBack(w.f.ctx, p, key, req)
+			w.remember([]string{r.ChargeBack.ID}, append(r.Reversals, r.Applications...))
+			return err
+		}
+	case 25:
+		req := credit.UndoChargeBackRequest{ChargeBack: w.doc(), Reapply: w.in.bool()}
+		return "undo charge back", false, func(key string) error {
+			r, err := l.UndoChargeBack(w.f.ctx, p, key, req)
+			w.remember(nil, r.Applications)
+			return err
+		}
+	case 26:
+		req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), TakeBack: true}
+		return "refund taking back", false, func(key string) error {
+			r, err := l.Refund(w.f.ctx, p, key, req)
+			w.remember(nil, append(r.Reversals, r.Applications...))
+			return err
+		}
 	}
 	acct := w.account()
 	return "read", true, func(string) error {
@@ -401,7 +435,7 @@ func FuzzSeeds() [][]byte {
 		seeds = append(seeds, []byte(s))
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 40; i++ {
+	for i := 0; i < 64; i++ {
 		b := make([]byte, 64+rng.IntN(192))
 		for j := range b {
 			b[j] = byte(rng.UintN(256))

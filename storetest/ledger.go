@@ -29,6 +29,7 @@ func ledgerScenarios() []scenario {
 		{"Ledger/LongHistory", "a history of more than one page of credit.MaxPage entries pages whole and verifies", ledgerLongHistory},
 		{"Ledger/HostileInputs", "requests refused by what the store kept (24-digit sums, ids and keys at their limits, used keys, documents' states, other namespaces' ids) are refused and write nothing", ledgerHostileInputs},
 		{"Ledger/Regressions", "bugs other billing systems shipped stay fixed on this store", ledgerRegressions},
+		{"Ledger/WriteOffsAndChargeBacks", "write-offs, partial charge backs and their undoing, and refunds that take applications back read back with the balances they wrote, and replay", ledgerWriteOffsAndChargeBacks},
 		{"Ledger/FuzzSeeds", "random requests, hostile ones among them, leave every invariant true and a refused one writes nothing", ledgerFuzzSeeds},
 	}
 }

@@ -51,6 +51,9 @@ type mDoc struct {
 	// labels are those it was issued with; a transferred credit's are
 	// those of its source.
 	labels map[string]string
+	// record marks the documents the Ledger writes for a write-off or a
+	// charge back (see machine_ops15.go).
+	record bool
 }
 
 func (d *mDoc) isCredit() bool { return d.kind.IsCredit() }
@@ -59,6 +62,7 @@ type mApp struct {
 	id, credit, debit string
 	amount            int64
 	reversed          bool
+	writeOff          bool // the application of a write-off
 }
 
 type model struct {
@@ -73,10 +77,15 @@ type model struct {
 	// total is Σ outstanding of all accounts, moved only by documents
 	// issued, refunded, reversed, adjusted and voided (invariant 4).
 	total int64
+	// The write-offs and charge backs written, by the id of their
+	// documents (see machine_ops15.go).
+	writeOffs   []string
+	chargeBacks map[string]*mChargeBack
 }
 
 func newModel() *model {
-	return &model{accounts: map[string]*mAccount{}, docs: map[string]*mDoc{}, apps: map[string]*mApp{}, ops: map[string][]string{}}
+	return &model{accounts: map[string]*mAccount{}, docs: map[string]*mDoc{}, apps: map[string]*mApp{}, ops: map[string][]string{},
+		chargeBacks: map[string]*mChargeBack{}}
 }
 
 func (m *model) addDoc(d *mDoc) {
@@ -242,6 +251,11 @@ func runMachine(t tb, e *env) {
 			"ReleaseHold":       mc.releaseHold,
 			"CloseAccount":      mc.closeAccount,
 			"WriteClosed":       mc.writeClosed,
+			"WriteOff":          mc.writeOff,
+			"ReverseWriteOff":   mc.reverseWriteOff,
+			"ChargeBack":        mc.chargeBack,
+			"UndoChargeBack":    mc.undoChargeBack,
+			"RefundTakeBack":    mc.refundTakeBack,
 		})
 	})
 }
@@ -437,7 +451,7 @@ func (mc *machine) editReimbursement(t *rapid.T) {
 	})
 	current := signedOf(orig)
 	for _, id := range mc.m.docIDs {
-		if e := mc.m.docs[id]; e.original == orig.id && e.account == orig.account {
+		if e := mc.m.docs[id]; e.original == orig.id && e.account == orig.account && !e.record {
 			current += signedOf(e)
 		}
 	}
@@ -572,8 +586,8 @@ func (mc *machine) unapply(t *rapid.T) {
 	call := func(k string) (any, error) {
 		return mc.f.l.Unapply(mc.f.ctx, mc.f.p, k, credit.UnapplyRequest{Application: a.id})
 	}
-	if a.reversed {
-		mc.fails(t, "Unapply a reversed application", credit.ErrBadState, call)
+	if a.reversed || a.writeOff {
+		mc.fails(t, "Unapply a reversed application or a write-off", credit.ErrBadState, call)
 		return
 	}
 	r := mc.succeeds(t, "Unapply", call).(credit.UnapplyResult)
@@ -658,6 +672,7 @@ func (mc *machine) adjustTo(t *rapid.T, name string, d *mDoc, amount int64, call
 				t.Fatalf("%s: kept %+v, the model expects %d cents of %s", name, kept[0], keep, a.credit)
 			}
 			mc.m.link(kept[0].ID, a.credit, d.id, keep)
+			mc.m.apps[kept[0].ID].writeOff = a.writeOff
 		}
 		unpay -= a.amount
 	}
@@ -676,6 +691,8 @@ func (mc *machine) adjustTo(t *rapid.T, name string, d *mDoc, amount int64, call
 	mc.m.take(d, cut, end)
 	d.removed += cut
 	mc.m.total += cut
+	// A write-off taken back this way leaves; it never becomes open credit.
+	mc.m.dropWriteOffs()
 }
 
 func (mc *machine) adjust(t *rapid.T) {
@@ -956,6 +973,7 @@ func (mc *machine) check(t *rapid.T) {
 	if total != m.total {
 		p.add("money not conserved: Σ outstanding is %d cents, issued less removed is %d", total, m.total)
 	}
+	p = append(p, m.writeOffProblems()...)
 	if len(p) > 0 {
 		t.Fatalf("after the last step:\n%s", join(p))
 	}
