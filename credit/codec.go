@@ -42,7 +42,13 @@ import (
 //	time     = 0 for the zero time, or 1, int (Unix seconds), count (nanoseconds)
 //	list     = 0 for a nil slice, or count+1, then the elements
 //
-// Version 0 is the previous format, the encoding/json of the result type;
+// Version 2 adds, at the end of every document, its Rate, Functional and
+// FunctionalOpen (rate, money, money), and at the end of every application
+// its DebitValue and Difference (money, money): the figures of documents in
+// a foreign currency. Version 1, without them, is still read; its documents
+// and applications are in their account's currency.
+//
+// Version 0 is the format before, the encoding/json of the result type;
 // decodeResult still reads it, so that results stored before version 1
 // replay as they did. Every JSON value starts with a byte that is not 1.
 //
@@ -57,7 +63,10 @@ import (
 // exactly as it was (the stores keep UTC anyway).
 
 // resultFormat is the first byte of every result encodeResult writes.
-const resultFormat = 1
+const resultFormat = 2
+
+// resultFormatV1 is the format before foreign documents (see version 2).
+const resultFormatV1 = 1
 
 // resultTag names the type of an encoded result. The values are stored:
 // never renumber or reuse one.
@@ -161,7 +170,7 @@ func decodeResult(b []byte, out any) error {
 	if len(b) == 0 {
 		return errStoredResult("empty")
 	}
-	if b[0] != resultFormat {
+	if b[0] != resultFormat && b[0] != resultFormatV1 {
 		if !startsJSON(b[0]) {
 			return errStoredResult(fmt.Sprintf("unknown format version %d", b[0]))
 		}
@@ -169,7 +178,7 @@ func decodeResult(b []byte, out any) error {
 		// leaves out as it was.
 		return decodeJSON(b, out)
 	}
-	d := decoder{b: b, s: string(b), off: 1}
+	d := decoder{b: b, s: string(b), off: 1, version: b[0]}
 	got := resultTag(d.byte())
 	if p, ok := out.(*RefundResult); ok && d.err == nil && got == tagDocument {
 		// A refund recorded when Refund returned the bare document.
@@ -478,6 +487,9 @@ func (e *encoder) document(d *invoice.Document) {
 	e.str(d.Reference)
 	e.str(d.Original)
 	e.int(d.Version)
+	e.rate(d.Rate)
+	e.money(d.Functional)
+	e.money(d.FunctionalOpen)
 }
 
 func (e *encoder) documents(ds []invoice.Document) {
@@ -500,6 +512,8 @@ func (e *encoder) application(a *Application) {
 	e.str(a.Operation)
 	e.str(a.By)
 	e.time(a.At)
+	e.money(a.DebitValue)
+	e.money(a.Difference)
 }
 
 func (e *encoder) applications(as []Application) {
@@ -574,10 +588,11 @@ func (e *encoder) accountResults(rs []AccountResult) {
 // s is b as a string, converted once: the strings decoded are slices of it
 // and cost no allocation each.
 type decoder struct {
-	b   []byte
-	s   string
-	off int
-	err error
+	b       []byte
+	s       string
+	off     int
+	err     error
+	version byte // the format version read
 }
 
 func (d *decoder) fail(why string) {
@@ -789,6 +804,11 @@ func (d *decoder) document(v *invoice.Document) {
 	v.Reference = d.str()
 	v.Original = d.str()
 	v.Version = d.int()
+	if d.version >= 2 {
+		v.Rate = d.rate()
+		v.Functional = d.money()
+		v.FunctionalOpen = d.money()
+	}
 }
 
 func (d *decoder) documents() []invoice.Document {
@@ -815,6 +835,10 @@ func (d *decoder) application(a *Application) {
 	a.Operation = d.str()
 	a.By = d.str()
 	a.At = d.time()
+	if d.version >= 2 {
+		a.DebitValue = d.money()
+		a.Difference = d.money()
+	}
 }
 
 func (d *decoder) applications() []Application {

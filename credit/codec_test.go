@@ -325,21 +325,24 @@ func genParty(t *rapid.T) invoice.Party {
 
 func genDocument(t *rapid.T) invoice.Document {
 	return invoice.Document{
-		ID:        genString(t, "id"),
-		Account:   genString(t, "account"),
-		Kind:      invoice.Kind(rapid.Uint8().Draw(t, "kind")),
-		Amount:    genMoney(t, "amount"),
-		Open:      genMoney(t, "open"),
-		Issued:    genTime(t, "issued"),
-		Due:       genTime(t, "due"),
-		Expires:   genTime(t, "expires"),
-		Recurring: rapid.Bool().Draw(t, "recurring"),
-		Status:    invoice.Status(rapid.Uint8().Draw(t, "status")),
-		BillTo:    genParty(t),
-		Reason:    genString(t, "reason"),
-		Reference: genString(t, "reference"),
-		Original:  genString(t, "original"),
-		Version:   rapid.Int64().Draw(t, "version"),
+		ID:             genString(t, "id"),
+		Account:        genString(t, "account"),
+		Kind:           invoice.Kind(rapid.Uint8().Draw(t, "kind")),
+		Amount:         genMoney(t, "amount"),
+		Open:           genMoney(t, "open"),
+		Issued:         genTime(t, "issued"),
+		Due:            genTime(t, "due"),
+		Expires:        genTime(t, "expires"),
+		Recurring:      rapid.Bool().Draw(t, "recurring"),
+		Status:         invoice.Status(rapid.Uint8().Draw(t, "status")),
+		BillTo:         genParty(t),
+		Reason:         genString(t, "reason"),
+		Reference:      genString(t, "reference"),
+		Original:       genString(t, "original"),
+		Version:        rapid.Int64().Draw(t, "version"),
+		Rate:           genRate(t, "rate"),
+		Functional:     genMoney(t, "functional"),
+		FunctionalOpen: genMoney(t, "functional open"),
 	}
 }
 
@@ -356,6 +359,8 @@ func genApplication(t *rapid.T) Application {
 		Operation:     genString(t, "operation"),
 		By:            genString(t, "by"),
 		At:            genTime(t, "at"),
+		DebitValue:    genMoney(t, "debit value"),
+		Difference:    genMoney(t, "difference"),
 	}
 }
 
@@ -562,9 +567,9 @@ func TestCodecRefusesBadInput(t *testing.T) {
 			t.Errorf("%s: a byte too many: got %v", c.name, err)
 		}
 		bad := slices.Clone(b)
-		bad[0] = 2
-		if _, err := c.decode(bad); !errors.Is(err, ErrStoreFailure) || !strings.Contains(err.Error(), "version 2") {
-			t.Errorf("%s: version 2: got %v", c.name, err)
+		bad[0] = 3
+		if _, err := c.decode(bad); !errors.Is(err, ErrStoreFailure) || !strings.Contains(err.Error(), "version 3") {
+			t.Errorf("%s: version 3: got %v", c.name, err)
 		}
 	}
 	// Another type's result.
@@ -711,9 +716,9 @@ func TestCodecCoversEveryResultType(t *testing.T) {
 	}
 
 	fields := map[reflect.Type]string{
-		reflect.TypeFor[invoice.Document]():  "ID Account Kind Amount Open Issued Due Expires Recurring Status BillTo Reason Reference Original Version",
+		reflect.TypeFor[invoice.Document]():  "ID Account Kind Amount Open Issued Due Expires Recurring Status BillTo Reason Reference Original Version Rate Functional FunctionalOpen",
 		reflect.TypeFor[invoice.Party]():     "Company Person",
-		reflect.TypeFor[Application]():       "ID Credit Debit CreditAccount DebitAccount Amount Reverses Policy Operation By At",
+		reflect.TypeFor[Application]():       "ID Credit Debit CreditAccount DebitAccount Amount Reverses Policy Operation By At DebitValue Difference",
 		reflect.TypeFor[Balances]():          "Credit Debit Outstanding Limit Available",
 		reflect.TypeFor[Account]():           "ID Currency Kind Party Limit AllowExceed Credit Debit Seq Updated Head Created Version",
 		reflect.TypeFor[allocate.Plan]():     "Lines",

@@ -33,6 +33,11 @@ type DebitRequest struct {
 	Reason    string        `json:"reason,omitempty"`
 	Reference string        `json:"reference,omitempty"`
 	Comment   string        `json:"comment,omitempty"`
+	// Rate is given with an Amount in another currency than the account's:
+	// the rate the document is booked at, from Amount's currency to the
+	// account's. The document is then held in its own currency (see the
+	// package doc, "Documents in a foreign currency").
+	Rate money.Rate `json:"rate,omitzero"`
 }
 
 // DebitResult is the issued debit and, on a prepaid account, the
@@ -79,11 +84,17 @@ var issueDebit = &spec[DebitRequest, DebitResult]{
 }
 
 // checkDebit checks what every debit request must hold.
-func checkDebit(req DebitRequest) error { return req.issued().check() }
+func checkDebit(req DebitRequest) error {
+	if err := checkRate(req.Amount, req.Rate); err != nil {
+		return err
+	}
+	return req.issued().check()
+}
 
 func printDebit(fp *encoder, req DebitRequest) {
 	req.issued().print(fp)
 	fp.bool(req.Recurring)
+	printRate(fp, req.Rate)
 }
 
 func (req DebitRequest) issued() issued {
@@ -242,9 +253,6 @@ func (t *txn) convertPurchase(req PurchaseRequest, to money.Currency) (money.Con
 // for it and uses a prepaid account's credit on it.
 func (t *txn) issueDebit(req DebitRequest, n note) (DebitResult, error) {
 	a := t.accounts[req.Account]
-	if err := sameCurrency(req.Amount, a.Currency); err != nil {
-		return DebitResult{}, err
-	}
 	issued := orNow(req.Issued, t.now)
 	due := req.Due
 	if due.IsZero() {
@@ -258,13 +266,17 @@ func (t *txn) issueDebit(req DebitRequest, n note) (DebitResult, error) {
 	if id == "" {
 		id = t.l.newID()
 	}
-	d, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount, Open: req.Amount,
+	doc := invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount, Open: req.Amount,
 		Issued: issued, Due: stamp(due), Recurring: req.Recurring, Status: invoice.Open, BillTo: billTo,
-		Reason: req.Reason, Reference: req.Reference})
+		Reason: req.Reason, Reference: req.Reference}
+	if err := foreignDoc(&doc, a, req.Rate, &n); err != nil {
+		return DebitResult{}, err
+	}
+	d, err := t.issue(doc)
 	if err != nil {
 		return DebitResult{}, err
 	}
-	n.Document, n.Amount = id, req.Amount
+	n.Document, n.Amount = id, d.Value()
 	if n.Op == OpReimbursed || n.Op == OpReimburseEdited {
 		n.Amount = req.Amount.Neg() // the history shows the signed amount the caller gave
 	}
@@ -299,6 +311,9 @@ type CreditRequest struct {
 	// refunds in part or whole (Adobe Commerce: Refunded): the memo is
 	// applied to it at once, and any excess stays open credit.
 	Against string `json:"against,omitempty"`
+	// Rate is given with an Amount in another currency than the account's:
+	// the rate the document is booked at (see DebitRequest.Rate).
+	Rate money.Rate `json:"rate,omitzero"`
 }
 
 // CreditResult is the issued credit and the applications written with it
@@ -382,12 +397,16 @@ func checkCredit(req CreditRequest) error {
 	if err := checkID("against", req.Against, false); err != nil {
 		return err
 	}
+	if err := checkRate(req.Amount, req.Rate); err != nil {
+		return err
+	}
 	return req.issued().check()
 }
 
 func printCredit(fp *encoder, req CreditRequest) {
 	req.issued().print(fp)
 	fp.str(req.Against)
+	printRate(fp, req.Rate)
 }
 
 func (req CreditRequest) issued() issued {
@@ -400,9 +419,6 @@ func (req CreditRequest) issued() issued {
 // prepaid account.
 func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 	a := t.accounts[req.Account]
-	if err := sameCurrency(req.Amount, a.Currency); err != nil {
-		return CreditResult{}, err
-	}
 	var against *invoice.Document
 	if req.Against != "" {
 		against = t.docs[req.Against]
@@ -418,9 +434,14 @@ func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 	if id == "" {
 		id = t.l.newID()
 	}
-	if _, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount,
+	doc := invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount,
 		Open: req.Amount, Issued: orNow(req.Issued, t.now), Expires: stamp(req.Expires), Status: invoice.Open,
-		BillTo: billTo, Reason: req.Reason, Reference: req.Reference}); err != nil {
+		BillTo: billTo, Reason: req.Reason, Reference: req.Reference}
+	if err := foreignDoc(&doc, a, req.Rate, &n); err != nil {
+		return CreditResult{}, err
+	}
+	d, err := t.issue(doc)
+	if err != nil {
 		return CreditResult{}, err
 	}
 	var apps []Application
@@ -432,7 +453,7 @@ func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 		}
 		apps = append(apps, app)
 	}
-	n.Document, n.Amount = id, req.Amount
+	n.Document, n.Amount = id, d.Value()
 	if err := t.record(a.ID, n); err != nil {
 		return CreditResult{}, err
 	}

@@ -42,6 +42,7 @@ type txn struct {
 	newApps       []Application
 	entries       []Entry
 	recorded      map[string]Account // the account as of its last entry in this txn
+	fx            []fxNote           // exchange differences to record (see noteDifference)
 }
 
 func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op Operation, key string) *txn {
@@ -187,7 +188,7 @@ func (t *txn) issue(d invoice.Document) (*invoice.Document, error) {
 	}
 	t.addDoc(&d)
 	t.touchDoc(d.ID)
-	return &d, t.shift(&d, d.Open)
+	return &d, t.shift(&d, d.OpenValue())
 }
 
 // take takes amount off a document's open balance: settled by an
@@ -206,24 +207,35 @@ func (t *txn) take(id string, amount money.Money, end invoice.Status) error {
 	if err != nil {
 		return t.stale(id, err)
 	}
+	value, err := d.OpenValue().Sub(nd.OpenValue())
+	if err != nil {
+		return docErr(id, err)
+	}
 	*d = nd
 	t.touchDoc(id)
-	return t.shift(d, amount.Neg())
+	return t.shift(d, value.Neg())
 }
 
-// restore gives amount back to a document's open balance.
-func (t *txn) restore(id string, amount money.Money) error {
+// restore gives amount back to a document's open balance, and value (the
+// share of a foreign document's functional balance it gave up) back to its
+// functional open balance; value is ignored for a document in its
+// account's currency.
+func (t *txn) restore(id string, amount, value money.Money) error {
 	d, err := t.doc(id)
 	if err != nil {
 		return err
 	}
-	nd, err := d.Restore(amount)
+	nd, err := d.RestoreValue(amount, value)
 	if err != nil {
 		return t.stale(id, err)
 	}
+	delta, err := nd.OpenValue().Sub(d.OpenValue())
+	if err != nil {
+		return docErr(id, err)
+	}
 	*d = nd
 	t.touchDoc(id)
-	return t.shift(d, amount)
+	return t.shift(d, delta)
 }
 
 func (t *txn) stale(id string, err error) error {
@@ -233,8 +245,21 @@ func (t *txn) stale(id string, err error) error {
 	return docErr(id, err)
 }
 
-// link applies amount of credit c to debit d and records the application.
+// link applies amount of credit c to debit d and records the application,
+// with its realized exchange difference when the documents are foreign.
 func (t *txn) link(c, d string, amount money.Money, policy string) (Application, error) {
+	cd, err := t.doc(c)
+	if err != nil {
+		return Application{}, err
+	}
+	dd, err := t.doc(d)
+	if err != nil {
+		return Application{}, err
+	}
+	cv, dv, err := t.shares(cd, dd, amount)
+	if err != nil {
+		return Application{}, err
+	}
 	if err := t.take(c, amount, 0); err != nil {
 		return Application{}, err
 	}
@@ -244,23 +269,31 @@ func (t *txn) link(c, d string, amount money.Money, policy string) (Application,
 	app := Application{ID: t.l.newID(), Credit: c, Debit: d, CreditAccount: t.docs[c].Account,
 		DebitAccount: t.docs[d].Account, Amount: amount, Policy: policy, Operation: t.opID,
 		By: t.p.ID, At: t.now}
+	if cd.IsForeign() || dd.IsForeign() {
+		app.DebitValue = dv
+		if app.Difference, err = cv.Sub(dv); err != nil {
+			return Application{}, docErr(d, err)
+		}
+	}
 	t.addApp(app)
 	t.newApps = append(t.newApps, app)
+	t.noteDifference(app)
 	return app, nil
 }
 
 // unlink reverses an application: both documents get its amount back.
 func (t *txn) unlink(app Application) (Application, error) {
-	if err := t.restore(app.Credit, app.Amount); err != nil {
+	if err := t.restore(app.Credit, app.Amount, app.CreditValue()); err != nil {
 		return Application{}, err
 	}
-	if err := t.restore(app.Debit, app.Amount); err != nil {
+	if err := t.restore(app.Debit, app.Amount, app.DebitValue); err != nil {
 		return Application{}, err
 	}
 	rev := app
 	rev.ID, rev.Reverses, rev.Operation, rev.By, rev.At = t.l.newID(), app.ID, t.opID, t.p.ID, t.now
 	t.addApp(rev)
 	t.newApps = append(t.newApps, rev)
+	t.noteDifference(rev)
 	return rev, nil
 }
 
@@ -344,6 +377,9 @@ func (t *txn) record(account string, n note) error {
 	t.entries = append(t.entries, e)
 	t.recorded[account] = *a
 	t.touchAccount(account)
+	if !isDifference(n.Op) {
+		return t.flushDifferences(account)
+	}
 	return nil
 }
 
