@@ -59,7 +59,7 @@ func checkRate(amount money.Money, rate money.Rate) error {
 func foreignDoc(d *invoice.Document, a *Account, rate money.Rate, n *note) error {
 	if d.Amount.Currency() == a.Currency {
 		if rate.IsValid() {
-			return fail(ErrInvalidRequest, "a rate for a %s document on a %s account", d.Amount.Currency(), a.Currency)
+			return fail(ErrCurrencyMismatch, "rate %s for a %s document on a %s account", rate, d.Amount.Currency(), a.Currency)
 		}
 		return nil
 	}
