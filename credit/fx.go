@@ -147,3 +147,28 @@ func printRate(fp *encoder, r money.Rate) {
 		fp.rate(r)
 	}
 }
+
+// inFunctional makes n, the entry of an operation that took amount off
+// document d's open balance (in d's currency) when d's open value was
+// before, speak in the account's currency: for a foreign document, Amount
+// becomes the functional value taken, with the amount given as Original
+// and the booked rate; a document in its account's currency keeps amount.
+func inFunctional(n *note, d *invoice.Document, amount, before money.Money) {
+	n.Amount = amount
+	if !d.IsForeign() {
+		return
+	}
+	if v, err := before.Sub(d.OpenValue()); err == nil {
+		n.Amount, n.Original, n.Rate = v, amount, d.Rate
+	}
+}
+
+// refuseForeign refuses an operation that does not take documents held in
+// a foreign currency.
+func refuseForeign(d *invoice.Document, what string) error {
+	if d.IsForeign() {
+		return docErr(d.ID, fail(ErrCurrencyMismatch, "%q is held in %s on a %s account: %s takes documents in the account's currency only",
+			d.ID, d.Amount.Currency(), d.Rate.To(), what))
+	}
+	return nil
+}

@@ -223,3 +223,59 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// TestOtherOperationsOnForeignDocuments: refunding part of a EUR payment,
+// adjusting and voiding a EUR invoice that was paid in part, and reversing
+// a EUR payment keep both currencies of every document and the account's
+// balances in step, journal functional amounts, and keep the journal
+// verifiable; a transfer or a change of the account's currency with a
+// foreign document open is refused.
+func TestOtherOperationsOnForeignDocuments(t *testing.T) {
+	f := eurInvoiceAndPayment(t)
+	f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "PAY-EUR", Debit: "INV-EUR", Amount: m("EUR 400.00")}}})
+	r, err := f.l.Refund(ctx, admin, f.key(), credit.RefundRequest{Credit: "PAY-EUR", Amount: m("EUR 100.00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if str(r.Document.Open) != "EUR 500.00" || str(r.Document.FunctionalOpen) != "USD 525.00" {
+		t.Errorf("after the refund: %+v", r.Document)
+	}
+	h := f.history("acme")
+	if e := h[len(h)-1]; e.Op != credit.OpPaidOut || str(e.Amount) != "USD 105.00" || str(e.Original) != "EUR 100.00" || e.Rate.String() != "EUR/USD 1.05" {
+		t.Errorf("refund entry %+v", e)
+	}
+	// Cut the invoice to EUR 300.00: EUR 100.00 of the application comes
+	// back to the payment, with its difference.
+	a, err := f.l.Adjust(ctx, admin, f.key(), credit.AdjustRequest{Debit: "INV-EUR", Amount: m("EUR 300.00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.wantFX("INV-EUR", "EUR 0.00", "USD 0.00", invoice.Paid)
+	if str(a.Document.FunctionalOpen) != "USD 0.00" {
+		t.Errorf("adjusted %+v", a.Document)
+	}
+	f.wantFX("PAY-EUR", "EUR 600.00", "USD 630.00", invoice.Open)
+	if _, err := f.l.Transfer(ctx, admin, f.key(), credit.TransferRequest{Credit: "PAY-EUR", To: "acme", All: true}); !errors.Is(err, credit.ErrCurrencyMismatch) {
+		t.Errorf("transfer of a foreign credit: got %v", err)
+	}
+	gbp := money.MustCurrency("GBP")
+	if _, err := f.l.UpdateAccount(ctx, admin, f.key(), credit.UpdateAccountRequest{Account: "acme", Currency: &gbp, Rate: money.MustParseRate("USD/GBP 0.8")}); !errors.Is(err, credit.ErrCurrencyMismatch) {
+		t.Errorf("currency change with foreign documents open: got %v", err)
+	}
+	rev, err := f.l.ReversePayment(ctx, admin, f.key(), credit.ReverseRequest{Payment: "PAY-EUR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if str(rev.Document.Open) != "EUR 0.00" || str(rev.Document.FunctionalOpen) != "USD 0.00" {
+		t.Errorf("reversed %+v", rev.Document)
+	}
+	f.wantFX("INV-EUR", "EUR 300.00", "USD 330.00", invoice.Open)
+	if _, err := f.l.Void(ctx, admin, f.key(), credit.VoidRequest{Debit: "INV-EUR"}); err != nil {
+		t.Fatal(err)
+	}
+	f.wantFX("INV-EUR", "EUR 0.00", "USD 0.00", invoice.Void)
+	f.wantBalances("acme", bal{"USD 0.00", "USD 0.00", "USD 0.00", "USD 0.00", "USD 0.00"})
+	if err := f.l.Verify(ctx, admin, "acme"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -659,10 +659,14 @@ func (t *txn) recordPerAccount(apps []Application, op Operation, comment, ref st
 		order = append(order, acct)
 	}
 	for _, a := range apps {
-		add(a.CreditAccount, a.Amount)
-		if a.DebitAccount != a.CreditAccount {
-			add(a.DebitAccount, a.Amount)
+		// In each account's currency: what left the credit when the debit
+		// is another account's, and what left the debit (Application.Value).
+		if a.DebitAccount == a.CreditAccount {
+			add(a.CreditAccount, a.Value())
+			continue
 		}
+		add(a.CreditAccount, a.CreditValue())
+		add(a.DebitAccount, a.Value())
 	}
 	for _, acct := range order {
 		if err := t.record(acct, note{Op: op, Amount: totals[acct], Comment: comment, Reference: ref}); err != nil {
