@@ -279,3 +279,52 @@ func TestOtherOperationsOnForeignDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRevalue: the open foreign documents of an account, or of the
+// namespace, revalued at the rates given: a debit gains when its currency
+// does, a credit loses; documents issued after the date, or with no rate
+// for their pair, are not counted; nothing is written.
+func TestRevalue(t *testing.T) {
+	f := eurInvoiceAndPayment(t)
+	f.apply(credit.ApplyRequest{Pairs: []credit.Pair{{Credit: "PAY-EUR", Debit: "INV-EUR", Amount: m("EUR 400.00")}}})
+	f.open("globex", "USD", credit.Term, "")
+	f.debit(credit.DebitRequest{Account: "globex", ID: "INV-GBP", Amount: m("GBP 100.00"), Rate: money.MustParseRate("GBP/USD 1.25")})
+	asOf := f.clock()
+	f.debit(credit.DebitRequest{Account: "globex", ID: "INV-LATE", Amount: m("EUR 50.00"), Rate: money.MustParseRate("EUR/USD 1.10")})
+	before := len(f.history("acme"))
+	rates := []money.Rate{money.MustParseRate("EUR/USD 1.20")}
+	r, err := f.l.Revalue(ctx, admin, credit.RevalueRequest{Account: "acme", AsOf: asOf, Rates: rates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range r.Documents {
+		got[d.Document] = str(d.Booked) + " → " + str(d.Revalued) + " = " + str(d.Difference)
+	}
+	want := map[string]string{"INV-EUR": "USD 660.00 → USD 720.00 = USD 60.00", "PAY-EUR": "USD 630.00 → USD 720.00 = USD -90.00"}
+	if len(got) != 2 || got["INV-EUR"] != want["INV-EUR"] || got["PAY-EUR"] != want["PAY-EUR"] {
+		t.Errorf("documents %v, want %v", got, want)
+	}
+	if len(r.Accounts) != 1 || str(r.Accounts[0].Difference) != "USD -30.00" {
+		t.Errorf("accounts %+v", r.Accounts)
+	}
+	if len(f.history("acme")) != before {
+		t.Errorf("a revaluation wrote history")
+	}
+	all, err := f.l.Revalue(ctx, admin, credit.RevalueRequest{AsOf: asOf, Rates: rates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Documents) != 2 || len(all.Unrated) != 1 || all.Unrated[0] != "INV-GBP" {
+		t.Errorf("namespace: %+v", all)
+	}
+	for _, bad := range []credit.RevalueRequest{{Account: "acme"}, {Account: "acme", Rates: []money.Rate{rates[0], rates[0]}}} {
+		if _, err := f.l.Revalue(ctx, admin, bad); !errors.Is(err, credit.ErrInvalidRequest) {
+			t.Errorf("%+v: got %v", bad, err)
+		}
+	}
+	other := credit.Principal{ID: "x", Namespace: "elsewhere", Roles: []string{credit.RoleAdmin}}
+	if _, err := f.l.Revalue(ctx, other, credit.RevalueRequest{Account: "acme", Rates: rates}); !errors.Is(err, credit.ErrNotFound) {
+		t.Errorf("another namespace: got %v", err)
+	}
+}
