@@ -234,7 +234,7 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	batch.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
 	what = append(what, "begin")
 	if rows > 0 {
-		args := make([]any, 0, 76)
+		args := make([]any, 0, 83)
 		args = append(args, ns)
 		args = append(args, accounts.args()...)
 		args = append(args, documents.args()...)
@@ -242,6 +242,8 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		args = append(args, entries.args()...)
 		args = append(args, idem.args()...)
 		args = append(args, int64(rows), prevAccount, prevSeq)
+		args = append(args, documents.foreignArgs()...)
+		args = append(args, applications.foreignArgs()...)
 		batch.Queue(s.sql.write, args...)
 		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
 			rows, records(accounts.id, documents.id), some(prevAccount)))
