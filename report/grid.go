@@ -207,6 +207,10 @@ var operations = map[credit.Operation]string{
 	credit.OpConsolidated:      "Consolidated",
 	credit.OpExpired:           "Expired",
 	credit.OpCurrencyConverted: "Currency converted",
+
+	// The realized exchange differences of foreign documents.
+	credit.ExchangeDifferenceRealized: "Exchange difference realized",
+	credit.ExchangeDifferenceReversed: "Exchange difference reversed",
 }
 
 // OperationName returns the grid's name for op ("Purchased"); an operation
