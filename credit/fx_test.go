@@ -328,3 +328,33 @@ func TestRevalue(t *testing.T) {
 		t.Errorf("another namespace: got %v", err)
 	}
 }
+
+// TestTheRateIsPartOfTheRequest: a key replayed with another rate is
+// another request; with the same rate it replays the first result. A
+// request without a rate keeps the fingerprint it had before rates were
+// taken (a rate is written to it only when given).
+func TestTheRateIsPartOfTheRequest(t *testing.T) {
+	f := newFixture(t)
+	f.open("acme", "USD", credit.Term, "")
+	req := credit.DebitRequest{Account: "acme", ID: "INV-EUR", Amount: m("EUR 10.00"), Rate: money.MustParseRate("EUR/USD 1.10")}
+	first, err := f.l.IssueDebit(ctx, admin, "k", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.l.IssueDebit(ctx, admin, "k", req)
+	if err != nil || !again.Document.Functional.Equal(first.Document.Functional) || !again.Document.Rate.Equal(first.Document.Rate) {
+		t.Fatalf("replay: %+v, %v", again.Document, err)
+	}
+	req.Rate = money.MustParseRate("EUR/USD 1.11")
+	if _, err := f.l.IssueDebit(ctx, admin, "k", req); !errors.Is(err, credit.ErrIdempotencyConflict) {
+		t.Fatalf("another rate under the same key: got %v", err)
+	}
+	cr := credit.CreditRequest{Account: "acme", ID: "PAY-EUR", Amount: m("EUR 10.00"), Rate: money.MustParseRate("EUR/USD 1.10")}
+	if _, err := f.l.IssueCredit(ctx, admin, "c", cr); err != nil {
+		t.Fatal(err)
+	}
+	cr.Rate = money.MustParseRate("EUR/USD 1.2")
+	if _, err := f.l.IssueCredit(ctx, admin, "c", cr); !errors.Is(err, credit.ErrIdempotencyConflict) {
+		t.Fatalf("another rate under the same key: got %v", err)
+	}
+}
