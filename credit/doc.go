@@ -26,7 +26,9 @@
 // An account keeps one functional currency (Account.Currency), and its
 // balances are always in it. A debit or a credit may be held in another
 // currency: DebitRequest.Rate and CreditRequest.Rate, from the amount's
-// currency to the account's, book it. Its Amount and Open stay in its own
+// currency to the account's, book it (PurchaseRequest.KeepCurrency does so
+// for a purchase, which is otherwise converted once into the account's
+// currency). Its Amount and Open stay in its own
 // currency, and it carries them in the account's too: Rate, Functional
 // (Amount at Rate, rounded half-even, the residual journalled) and
 // FunctionalOpen. The account's balances are sums of OpenValue (Open, or

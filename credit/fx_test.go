@@ -358,3 +358,30 @@ func TestTheRateIsPartOfTheRequest(t *testing.T) {
 		t.Fatalf("another rate under the same key: got %v", err)
 	}
 }
+
+// TestPurchaseKeepingItsCurrency: a purchase in EUR on a USD credit line
+// is held in EUR when asked, booked at its rate, and checked against the
+// limit in USD; without KeepCurrency it is converted as before.
+func TestPurchaseKeepingItsCurrency(t *testing.T) {
+	f := newFixture(t)
+	f.open("acme", "USD", credit.Term, "1000.00")
+	rate := money.MustParseRate("EUR/USD 1.10")
+	r, err := f.l.Purchase(ctx, admin, f.key(), credit.PurchaseRequest{Account: "acme", ID: "PO-1", Amount: m("EUR 500.00"), Rate: rate, KeepCurrency: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.Document; !d.IsForeign() || str(d.Amount) != "EUR 500.00" || str(d.Functional) != "USD 550.00" || str(r.Balances.Available) != "USD 450.00" {
+		t.Errorf("kept: %+v, %+v", d, r.Balances)
+	}
+	_, err = f.l.Purchase(ctx, admin, f.key(), credit.PurchaseRequest{Account: "acme", Amount: m("EUR 410.00"), Rate: rate, KeepCurrency: true})
+	if !errors.Is(err, credit.ErrCreditLimitExceeded) {
+		t.Errorf("EUR 410.00 = USD 451.00 over USD 450.00 available: got %v", err)
+	}
+	r, err = f.l.Purchase(ctx, admin, f.key(), credit.PurchaseRequest{Account: "acme", ID: "PO-2", Amount: m("EUR 100.00"), Rate: rate})
+	if err != nil || r.Document.IsForeign() || str(r.Document.Amount) != "USD 110.00" {
+		t.Errorf("converted: %+v, %v", r.Document, err)
+	}
+	if err := f.l.Verify(ctx, admin, "acme"); err != nil {
+		t.Fatal(err)
+	}
+}

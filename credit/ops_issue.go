@@ -176,6 +176,12 @@ type PurchaseRequest struct {
 	BillTo    invoice.Party `json:"bill_to,omitzero"`
 	Reference string        `json:"reference,omitempty"` // the order number
 	Comment   string        `json:"comment,omitempty"`
+	// KeepCurrency holds an invoice in another currency than the
+	// account's in its own currency, booked at Rate (see DebitRequest.Rate
+	// and the package doc), instead of converting it once into the
+	// account's. The credit limit is checked against the converted amount
+	// either way.
+	KeepCurrency bool `json:"keep_currency,omitempty"`
 }
 
 // Purchase issues an invoice charged to the credit line (Adobe Commerce:
@@ -194,6 +200,9 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 	fingerprint: func(fp *encoder, req PurchaseRequest) {
 		printDebit(fp, req.debit())
 		fp.rate(req.Rate)
+		if req.KeepCurrency {
+			fp.bool(true) // only when set: the fingerprints of other requests stay as they were
+		}
 	},
 	load: func(t *txn, req PurchaseRequest) error { return t.loadForIssue(req.Account, req.ID) },
 	authorize: func(t *txn, req PurchaseRequest) error {
@@ -203,21 +212,27 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 		dr := req.debit()
 		a := t.accounts[req.Account]
 		n := note{Op: OpPurchased, Reference: req.Reference, Comment: req.Comment}
+		value := dr.Amount
 		if req.Amount.Currency() != a.Currency {
 			c, err := t.convertPurchase(req, a.Currency)
 			if err != nil {
 				return DebitResult{}, err
 			}
-			dr.Amount, n.Original, n.Rate, n.Residual = c.To, req.Amount, req.Rate, residual(c)
+			value = c.To
+			if req.KeepCurrency {
+				dr.Rate = req.Rate // held in its own currency; issueDebit books it
+			} else {
+				dr.Amount, n.Original, n.Rate, n.Residual = c.To, req.Amount, req.Rate, residual(c)
+			}
 		}
 		if !a.AllowExceed {
-			avail, err := a.Balances().Available.Sub(dr.Amount)
+			avail, err := a.Balances().Available.Sub(value)
 			if err != nil {
 				return DebitResult{}, err
 			}
 			if avail.IsNegative() {
 				return DebitResult{}, acctErr(a.ID, fail(ErrCreditLimitExceeded,
-					"purchase of %s exceeds the available credit %s", dr.Amount, a.Balances().Available))
+					"purchase of %s exceeds the available credit %s", value, a.Balances().Available))
 			}
 		}
 		return t.issueDebit(dr, n)
