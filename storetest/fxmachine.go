@@ -35,6 +35,8 @@ type fxDoc struct {
 	rate                    money.Rate
 	amount, open            money.Money // in the document's currency
 	functional, functional_ money.Money // amount and open in the account's
+	removed                 money.Money // functional value taken by refunds, voids, reversals
+	status                  invoice.Status
 }
 
 // fxApp is the model of one application: the shares it took.
@@ -56,7 +58,13 @@ type fxMachine struct {
 }
 
 func runFXMachine(t tb, e *env) {
-	defer withRapid(e.opts)()
+	opts := e.opts
+	if opts.Steps == 0 {
+		// Longer runs than the main machine's: a rounding remainder shows
+		// only after a few partial applications of one pair.
+		opts.Steps = 80
+	}
+	defer withRapid(opts)()
 	rapid.Check(t, func(rt *rapid.T) {
 		mc := &fxMachine{f: newFixture(rt, e), accounts: map[string]money.Currency{}, docs: map[string]*fxDoc{}, apps: map[string]*fxApp{}}
 		for _, code := range []string{"USD", "JPY", "KWD"} {
@@ -76,12 +84,16 @@ func runFXMachine(t tb, e *env) {
 			"":          mc.check,
 			"Issue":     mc.issue,
 			"BadRate":   mc.badRate,
+			"Apply3":    mc.apply,
 			"Apply":     mc.apply,
 			"Mismatch":  mc.mismatch,
 			"Unapply":   mc.unapply,
 			"Unapply2":  mc.unapply,
 			"ApplyMore": mc.apply,
 			"Issue2":    mc.issue,
+			"Refund":    mc.refund,
+			"Void":      mc.void,
+			"Reverse":   mc.reverse,
 		})
 	})
 }
@@ -161,7 +173,8 @@ func (mc *fxMachine) issue(t *rapid.T) {
 	if !d.Functional.Equal(conv.To) || !d.FunctionalOpen.Equal(conv.To) || !d.Rate.Equal(rate) || !d.Open.Equal(amount) {
 		t.Fatalf("issued %+v, want %s at %s = %s", d, amount, rate, conv.To)
 	}
-	mc.docs[id] = &fxDoc{id: id, account: acct, credit: isCredit, rate: rate, amount: amount, open: amount, functional: conv.To, functional_: conv.To}
+	mc.docs[id] = &fxDoc{id: id, account: acct, credit: isCredit, rate: rate, amount: amount, open: amount, functional: conv.To,
+		functional_: conv.To, removed: money.Zero(fn), status: invoice.Open}
 	mc.docIDs = append(mc.docIDs, id)
 }
 
@@ -246,6 +259,12 @@ func (mc *fxMachine) apply(t *rapid.T) {
 	d.open, _ = d.open.Sub(amount)
 	c.functional_, _ = c.functional_.Sub(cv)
 	d.functional_, _ = d.functional_.Sub(dv)
+	if c.open.IsZero() {
+		c.status = invoice.Closed
+	}
+	if d.open.IsZero() {
+		d.status = invoice.Paid
+	}
 	mc.apps[a.ID] = &fxApp{id: a.ID, credit: c.id, debit: d.id, amount: amount, cv: cv, dv: dv, active: true}
 	mc.appIDs = append(mc.appIDs, a.ID)
 }
@@ -291,12 +310,126 @@ func (mc *fxMachine) unapply(t *rapid.T) {
 	if len(r.Reversals) != 1 || !r.Reversals[0].DebitValue.Equal(a.dv) || !r.Reversals[0].CreditValue().Equal(a.cv) {
 		t.Fatalf("unapply %s: %+v, the model says debit %s, credit %s", a.id, r.Reversals, a.dv, a.cv)
 	}
+	mc.unlink(a)
+}
+
+// unlink gives an application's shares back to its documents in the model.
+func (mc *fxMachine) unlink(a *fxApp) {
 	c, d := mc.docs[a.credit], mc.docs[a.debit]
 	c.open, _ = c.open.Add(a.amount)
 	d.open, _ = d.open.Add(a.amount)
 	c.functional_, _ = c.functional_.Add(a.cv)
 	d.functional_, _ = d.functional_.Add(a.dv)
+	c.status, d.status = invoice.Open, invoice.Open
 	a.active = false
+}
+
+// remove takes amount of d's open balance away in the model, for a reason
+// other than an application, ending in end when nothing is left.
+func (mc *fxMachine) remove(t *rapid.T, d *fxDoc, amount money.Money, end invoice.Status) {
+	if !amount.IsPositive() {
+		d.status = end
+		return
+	}
+	share := d.share(t, amount)
+	d.open, _ = d.open.Sub(amount)
+	d.functional_, _ = d.functional_.Sub(share)
+	d.removed, _ = d.removed.Add(share)
+	if d.open.IsZero() {
+		d.status = end
+	}
+}
+
+// reverseActive reverses the active applications of doc in the model, and
+// checks them against the reversals the Ledger wrote.
+func (mc *fxMachine) reverseActive(t *rapid.T, doc string, reversals []credit.Application) {
+	n := 0
+	for _, id := range mc.appIDs {
+		if a := mc.apps[id]; a.active && (a.credit == doc || a.debit == doc) {
+			n++
+		}
+	}
+	if len(reversals) != n {
+		t.Fatalf("%s: %d reversals, the model has %d active applications", doc, len(reversals), n)
+	}
+	for _, r := range reversals {
+		a := mc.apps[r.Reverses]
+		if a == nil || !a.active || !r.DebitValue.Equal(a.dv) || !r.CreditValue().Equal(a.cv) {
+			t.Fatalf("%s: reversal %+v, the model has %+v", doc, r, a)
+		}
+		mc.unlink(a)
+	}
+}
+
+// refund pays part or all of an open foreign credit back: its share at the
+// booked rate leaves it, the last part all that is left.
+func (mc *fxMachine) refund(t *rapid.T) {
+	ids := mc.openDocs(func(d *fxDoc) bool { return d.credit })
+	if len(ids) == 0 {
+		t.Skip("no open credit")
+	}
+	c := mc.docs[rapid.SampledFrom(ids).Draw(t, "credit")]
+	amount := c.open
+	if n, _ := c.open.Minor(); n > 1 && rapid.Bool().Draw(t, "partial") {
+		amount, _ = money.FromMinor(c.open.Currency(), rapid.Int64Range(1, n).Draw(t, "amount"))
+	}
+	r, err := mc.f.l.Refund(mc.f.ctx, mc.f.p, mc.f.key(), credit.RefundRequest{Credit: c.id, Amount: amount})
+	if err != nil {
+		t.Fatalf("refund %s of %s: %v", amount, c.id, err)
+	}
+	mc.remove(t, c, amount, invoice.Refunded)
+	if !r.Document.FunctionalOpen.Equal(c.functional_) || r.Document.Status != c.status {
+		t.Fatalf("refund %s of %s: %+v, the model says %s %s", amount, c.id, r.Document, c.functional_, c.status)
+	}
+}
+
+// void voids a foreign debit: its applications are reversed, then all of
+// it is removed.
+func (mc *fxMachine) void(t *rapid.T) {
+	var ids []string
+	for _, id := range mc.docIDs {
+		if d := mc.docs[id]; !d.credit && d.status != invoice.Void {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		t.Skip("no debit to void")
+	}
+	d := mc.docs[rapid.SampledFrom(ids).Draw(t, "debit")]
+	r, err := mc.f.l.Void(mc.f.ctx, mc.f.p, mc.f.key(), credit.VoidRequest{Debit: d.id})
+	if err != nil {
+		t.Fatalf("void %s: %v", d.id, err)
+	}
+	mc.reverseActive(t, d.id, r.Reversals)
+	mc.remove(t, d, d.open, invoice.Void)
+}
+
+// reverse charges a foreign payment back: its applications are reversed,
+// then its open balance is removed.
+func (mc *fxMachine) reverse(t *rapid.T) {
+	var ids []string
+	for _, id := range mc.docIDs {
+		if d := mc.docs[id]; d.credit && d.status != invoice.Reversed && d.status != invoice.Refunded {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		t.Skip("no payment to reverse")
+	}
+	c := mc.docs[rapid.SampledFrom(ids).Draw(t, "payment")]
+	active := false
+	for _, a := range mc.apps {
+		active = active || (a.active && a.credit == c.id)
+	}
+	if !active && c.open.IsZero() {
+		t.Skip("nothing to reverse")
+	}
+	r, err := mc.f.l.ReversePayment(mc.f.ctx, mc.f.p, mc.f.key(), credit.ReverseRequest{Payment: c.id, ChargeBack: true})
+	if err != nil {
+		t.Fatalf("reverse %s: %v", c.id, err)
+	}
+	mc.reverseActive(t, c.id, r.Reversals)
+	mc.remove(t, c, c.open, invoice.Reversed)
 }
 
 func (mc *fxMachine) check(t *rapid.T) {
@@ -374,9 +507,12 @@ func (mc *fxMachine) check(t *rapid.T) {
 			t.Fatalf("document %s: open %s / %s, the model says %s / %s", id, d.Open, d.FunctionalOpen, m.open, m.functional_)
 		}
 		left, _ := d.Functional.Sub(d.FunctionalOpen)
-		want := money.Zero(left.Currency())
+		want := m.removed
 		if s, ok := settled[id]; ok {
-			want = s
+			want, _ = s.Add(m.removed)
+		}
+		if d.Status != m.status {
+			t.Fatalf("document %s is %s, the model says %s", id, d.Status, m.status)
 		}
 		if !left.Equal(want) {
 			t.Fatalf("document %s: %s left its functional balance, its active applications say %s", id, left, want)
