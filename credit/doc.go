@@ -59,6 +59,11 @@
 // difference is the seller's gain or loss, not the customer's debt. It is
 // the only way an application moves the outstanding balance.
 //
+// A cap (ApplyRequest.Cap) is in the account's currency and bounds
+// requests of documents in it: a capped request that names or finds
+// foreign debits is refused with ErrCurrencyMismatch. Name the pairs with
+// their amounts in the documents' currency instead.
+//
 // Different currencies. A credit and a debit in different currencies
 // (EUR and GBP, or a EUR payment and a USD invoice) are never matched:
 // naming the pair is ErrCurrencyMismatch, and a policy plans within one

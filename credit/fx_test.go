@@ -385,3 +385,22 @@ func TestPurchaseKeepingItsCurrency(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAvailableCountsForeignCreditsAtTheirValue: the open credit an apply
+// reports is in the account's currency, a EUR credit at its functional
+// open balance; a cap with foreign debits is refused.
+func TestAvailableCountsForeignCreditsAtTheirValue(t *testing.T) {
+	f := eurInvoiceAndPayment(t)
+	f.payment("acme", "PAY-USD", "USD 5.00")
+	r, err := f.l.Preview(ctx, admin, credit.ApplyRequest{Account: "acme", Debits: []string{"INV-EUR"}, Partial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if str(r.Available) != "USD 1055.00" {
+		t.Errorf("available %s, want USD 1055.00", str(r.Available))
+	}
+	_, err = f.l.Apply(ctx, admin, f.key(), credit.ApplyRequest{Account: "acme", Debits: []string{"INV-EUR"}, Partial: true, Cap: m("USD 10.00")})
+	if !errors.Is(err, credit.ErrCurrencyMismatch) {
+		t.Errorf("a USD cap on a EUR debit: got %v", err)
+	}
+}

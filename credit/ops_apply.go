@@ -59,7 +59,9 @@ type ApplyResult struct {
 	Operation string        `json:"operation"`
 	Plan      allocate.Plan `json:"plan"`
 	// Available is the open credit the request could draw on (Ingram: "a
-	// message with the amount of the available credit balance").
+	// message with the amount of the available credit balance"), in the
+	// account's currency: a credit held in a foreign currency counts at its
+	// functional open balance.
 	Available    money.Money   `json:"available"`
 	Applications []Application `json:"applications,omitempty"`
 	// Unchanged lists pairs already applied, which were left as they were
@@ -598,12 +600,14 @@ func planned(err error, explicit bool) error {
 	return &wrapped{sentinel: planSentinel(pe, explicit), cause: err}
 }
 
-// available is the open credit of the credits an apply could draw on.
+// available is the open credit of the credits an apply could draw on, in
+// their account's currency (a foreign credit at its functional open
+// balance).
 func (t *txn) available(all []*invoice.Document) money.Money {
 	var open []money.Money
 	for _, c := range all {
 		if c.IsCredit() && c.Status == invoice.Open {
-			open = append(open, c.Open)
+			open = append(open, c.OpenValue())
 		}
 	}
 	return sum(open...)
