@@ -404,3 +404,32 @@ func TestAvailableCountsForeignCreditsAtTheirValue(t *testing.T) {
 		t.Errorf("a USD cap on a EUR debit: got %v", err)
 	}
 }
+
+// TestConsolidateForeignDocuments: a consolidation over accounts holding
+// EUR documents applies them in EUR, reports each total in the account's
+// currency and journals each difference.
+func TestConsolidateForeignDocuments(t *testing.T) {
+	f := eurInvoiceAndPayment(t)
+	f.open("globex", "USD", credit.Term, "")
+	f.invoice("globex", "INV-G", "USD 30.00")
+	f.payment("globex", "PAY-G", "USD 20.00")
+	r, err := f.l.Consolidate(ctx, admin, f.key(), credit.ConsolidateRequest{Accounts: []string{"acme", "globex"}, Partial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range r.Accounts {
+		got[a.Account] = str(a.Total) + " " + a.Code
+	}
+	if got["acme"] != "USD 1100.00 " || got["globex"] != "USD 20.00 " {
+		t.Errorf("totals %v", got)
+	}
+	f.wantFX("INV-EUR", "EUR 0.00", "USD 0.00", invoice.Paid)
+	h := f.history("acme")
+	if e := h[len(h)-1]; e.Op != credit.ExchangeDifferenceRealized || str(e.Amount) != "USD -50.00" {
+		t.Errorf("last entry %+v", e)
+	}
+	if err := f.l.Verify(ctx, admin, "acme"); err != nil {
+		t.Fatal(err)
+	}
+}
