@@ -123,8 +123,8 @@
 // indexes are built inside the migration's transaction, not CONCURRENTLY,
 // so writes to documents wait while a large table is indexed. Migration
 // 0007 (documents held in a foreign currency) only adds columns with
-// constant defaults and CHECK constraints, which rewrite no row on
-// PostgreSQL 11 or later. A test of the package scans its SQL and Go
+// constant defaults, which rewrite no row on PostgreSQL 11 or later, and
+// CHECK constraints, which read the documents and applications once. A test of the package scans its SQL and Go
 // source for the forbidden features.
 //
 // # Tests
