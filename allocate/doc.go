@@ -27,6 +27,16 @@
 //		err = allocate.Validate(req, plan)
 //	}
 //
+// Documents held in a foreign currency (invoice.Document.IsForeign) are
+// presented in their own currency: Amount and Open are the document's, and
+// a plan moves amounts in it. Their functional figures (Rate, Functional,
+// FunctionalOpen) are there to read, never to plan with: a credit and a
+// debit may be paired only in one currency (PairEligible), and a plan is
+// in one currency, so a request that mixes currencies is planned in one of
+// them (see OldestFirst) and the caller asks again for the others. The
+// ledger books the realized exchange difference of each line; a policy
+// never sees it.
+//
 // A policy of your own implements Policy (or is a [PolicyFunc]), and is
 // proven with allocate/allocatetest.Check, which generates requests and
 // checks that its plans are valid, complete and independent of the order of

@@ -50,7 +50,13 @@ import (
 // them; decodeResult still reads it, each document with no labels and each
 // account neither held nor closed.
 //
-// Version 0 is the previous format, the encoding/json of the result type;
+// Version 2 adds, at the end of every document, its Rate, Functional and
+// FunctionalOpen (rate, money, money), and at the end of every application
+// its DebitValue and Difference (money, money): the figures of documents in
+// a foreign currency. Version 1, without them, is still read; its documents
+// and applications are in their account's currency.
+//
+// Version 0 is the format before, the encoding/json of the result type;
 // decodeResult still reads it, so that results stored before version 1
 // replay as they did. Every JSON value starts with a byte that is not 1.
 //
@@ -65,7 +71,8 @@ import (
 // exactly as it was (the stores keep UTC anyway).
 
 // resultFormat is the first byte of every result encodeResult writes;
-// formatV1 is the previous one, still read.
+// formatV1 is the previous one (before document labels, account holds and
+// foreign documents), still read.
 const (
 	resultFormat = 2
 	formatV1     = 1
@@ -576,6 +583,9 @@ func (e *encoder) document(d *invoice.Document) {
 	e.str(d.Reference)
 	e.str(d.Original)
 	e.int(d.Version)
+	e.rate(d.Rate)
+	e.money(d.Functional)
+	e.money(d.FunctionalOpen)
 	e.labels(d.Labels)
 }
 
@@ -610,6 +620,8 @@ func (e *encoder) application(a *Application) {
 	e.str(a.Operation)
 	e.str(a.By)
 	e.time(a.At)
+	e.money(a.DebitValue)
+	e.money(a.Difference)
 }
 
 func (e *encoder) applications(as []Application) {
@@ -903,6 +915,9 @@ func (d *decoder) document(v *invoice.Document) {
 	v.Original = d.str()
 	v.Version = d.int()
 	if d.version >= 2 {
+		v.Rate = d.rate()
+		v.Functional = d.money()
+		v.FunctionalOpen = d.money()
 		v.Labels = d.labels()
 	}
 }
@@ -954,6 +969,10 @@ func (d *decoder) application(a *Application) {
 	a.Operation = d.str()
 	a.By = d.str()
 	a.At = d.time()
+	if d.version >= 2 {
+		a.DebitValue = d.money()
+		a.Difference = d.money()
+	}
 }
 
 func (d *decoder) applications() []Application {

@@ -156,6 +156,9 @@ func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key
 			}
 			continue
 		}
+		if err := t.flushDifferences(""); err != nil {
+			return zero, err
+		}
 		result, err := encodeResult(r)
 		if err != nil {
 			return zero, err

@@ -263,6 +263,9 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 	// Residual holds for the entry.
 	var rounded money.Conversion
 	for _, d := range open {
+		if err := refuseForeign(d, "a change of the account's currency"); err != nil {
+			return err
+		}
 		c, err := r.Convert(d.Open)
 		if err != nil {
 			return err

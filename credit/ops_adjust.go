@@ -161,6 +161,7 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	if newAmount.IsZero() {
 		end = invoice.Void
 	}
+	before := d.OpenValue()
 	if err := t.take(d.ID, cut, end); err != nil {
 		return AdjustResult{}, err
 	}
@@ -181,7 +182,9 @@ func (t *txn) adjust(req AdjustRequest) (AdjustResult, error) {
 	if comment == "" {
 		comment = req.Reason
 	}
-	if err := t.record(d.Account, note{Kind: t.op, Document: d.ID, Amount: cut, Comment: comment}); err != nil {
+	n := note{Kind: t.op, Document: d.ID, Comment: comment}
+	inFunctional(&n, d, cut, before)
+	if err := t.record(d.Account, n); err != nil {
 		return AdjustResult{}, err
 	}
 	res.Document = t.finalDoc(d.ID)

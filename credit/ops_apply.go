@@ -65,7 +65,9 @@ type ApplyResult struct {
 	Operation string        `json:"operation"`
 	Plan      allocate.Plan `json:"plan"`
 	// Available is the open credit the request could draw on (Ingram: "a
-	// message with the amount of the available credit balance").
+	// message with the amount of the available credit balance"), in the
+	// account's currency: a credit held in a foreign currency counts at its
+	// functional open balance.
 	Available    money.Money   `json:"available"`
 	Applications []Application `json:"applications,omitempty"`
 	// Unchanged lists pairs already applied, which were left as they were
@@ -649,12 +651,14 @@ func planned(err error, explicit bool) error {
 	return &wrapped{sentinel: planSentinel(pe, explicit), cause: err}
 }
 
-// available is the open credit of the credits an apply could draw on.
+// available is the open credit of the credits an apply could draw on, in
+// their account's currency (a foreign credit at its functional open
+// balance).
 func (t *txn) available(all []*invoice.Document) money.Money {
 	var open []money.Money
 	for _, c := range all {
 		if c.IsCredit() && c.Status == invoice.Open {
-			open = append(open, c.Open)
+			open = append(open, c.OpenValue())
 		}
 	}
 	return sum(open...)
@@ -718,10 +722,14 @@ func (t *txn) recordPerAccount(apps []Application, op EntryKind, comment, ref st
 		order = append(order, acct)
 	}
 	for _, a := range apps {
-		add(a.CreditAccount, a.Amount)
-		if a.DebitAccount != a.CreditAccount {
-			add(a.DebitAccount, a.Amount)
+		// In each account's currency: what left the credit when the debit
+		// is another account's, and what left the debit (Application.Value).
+		if a.DebitAccount == a.CreditAccount {
+			add(a.CreditAccount, a.Value())
+			continue
 		}
+		add(a.CreditAccount, a.CreditValue())
+		add(a.DebitAccount, a.Value())
 	}
 	for _, acct := range order {
 		if err := t.record(acct, note{Kind: op, Amount: totals[acct], Comment: comment, Reference: ref}); err != nil {

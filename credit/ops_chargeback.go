@@ -219,13 +219,13 @@ var undoChargeBack = &spec[UndoChargeBackRequest, UndoChargeBackResult]{
 			}
 		}
 		amt := cb.Amount
-		if err := t.restore(cb.ID, amt); err != nil {
+		if err := t.restore(cb.ID, amt, amt); err != nil {
 			return UndoChargeBackResult{}, err
 		}
 		if err := t.take(cb.ID, amt, invoice.Closed); err != nil {
 			return UndoChargeBackResult{}, err
 		}
-		if err := t.restore(pay.ID, amt); err != nil {
+		if err := t.restore(pay.ID, amt, amt); err != nil {
 			return UndoChargeBackResult{}, err
 		}
 		if err := t.record(pay.Account, note{Kind: ChargeBackUndone, Document: pay.ID, Amount: amt, Reference: cb.Reference, Comment: req.Comment}); err != nil {
@@ -335,6 +335,10 @@ func (t *txn) loadApplied(credit string) error {
 // inAccountCurrency refuses a document of an account that has since changed
 // its currency.
 func (t *txn) inAccountCurrency(d *invoice.Document) error {
+	if d.IsForeign() {
+		return docErr(d.ID, fail(ErrCurrencyMismatch, "%q is held in %s, not in its account's currency: write-offs, charge backs and refunds that take back are made in the account's currency only",
+			d.ID, d.Open.Currency()))
+	}
 	if a := t.accounts[d.Account]; a.Currency != d.Open.Currency() {
 		return docErr(d.ID, fail(ErrBadState, "the account changed its currency from %s to %s after %q was issued",
 			d.Open.Currency(), a.Currency, d.ID))

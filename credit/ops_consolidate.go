@@ -26,7 +26,7 @@ type ConsolidateRequest struct {
 type AccountResult struct {
 	Account      string        `json:"account"`
 	Applications []Application `json:"applications,omitempty"`
-	Total        money.Money   `json:"total"`
+	Total        money.Money   `json:"total"` // in the account's currency: what left its debits
 	Code         string        `json:"code,omitempty"`
 	Error        string        `json:"error,omitempty"`
 }
@@ -124,6 +124,11 @@ func (t *txn) consolidateOne(id string, req ConsolidateRequest) (apps []Applicat
 	if apps, err = t.writePlan(plan, allocate.NameOf(req.Policy), CreditsConsolidated, ""); err != nil {
 		return nil, money.Money{}, nil, err
 	}
-	total, _ = plan.Total()
+	// In the account's currency: what left the debits (a foreign debit's
+	// functional share).
+	total = money.Zero(a.Currency)
+	for _, app := range apps {
+		total, _ = total.Add(app.Value())
+	}
 	return apps, total, nil, nil
 }

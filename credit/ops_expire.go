@@ -57,11 +57,11 @@ var expire = &spec[ExpireRequest, ExpireResult]{
 			if !d.IsCredit() || !d.ExpiredAt(t.now) {
 				continue
 			}
-			amt := d.Open
+			amt, value := d.Open, d.OpenValue()
 			if err := t.take(d.ID, amt, invoice.Expired); err != nil {
 				return ExpireResult{}, err
 			}
-			res.Removed, _ = res.Removed.Add(amt)
+			res.Removed, _ = res.Removed.Add(value)
 			res.Documents = append(res.Documents, t.finalDoc(d.ID))
 		}
 		if len(res.Documents) == 0 {

@@ -34,6 +34,11 @@ type DebitRequest struct {
 	// Labels are kept on the document for policies to read (see
 	// invoice.Document.Labels and invoice.ValidateLabels).
 	Labels map[string]string `json:"labels,omitempty"`
+	// Rate is given with an Amount in another currency than the account's:
+	// the rate the document is booked at, from Amount's currency to the
+	// account's. The document is then held in its own currency (see the
+	// package doc, "Documents in a foreign currency").
+	Rate money.Rate `json:"rate,omitzero"`
 }
 
 // DebitResult is the issued debit and, on a prepaid account, the
@@ -83,11 +88,17 @@ var issueDebit = &spec[DebitRequest, DebitResult]{
 }
 
 // checkDebit checks what every debit request must hold.
-func checkDebit(req DebitRequest) error { return req.issued().check() }
+func checkDebit(req DebitRequest) error {
+	if err := checkRate(req.Amount, req.Rate); err != nil {
+		return err
+	}
+	return req.issued().check()
+}
 
 func printDebit(fp *encoder, req DebitRequest) {
 	req.issued().print(fp)
 	fp.bool(req.Recurring)
+	printRate(fp, req.Rate)
 }
 
 func (req DebitRequest) issued() issued {
@@ -185,6 +196,12 @@ type PurchaseRequest struct {
 	Comment   string        `json:"comment,omitempty"`
 	// Labels are kept on the invoice (see DebitRequest.Labels).
 	Labels map[string]string `json:"labels,omitempty"`
+	// KeepCurrency holds an invoice in another currency than the
+	// account's in its own currency, booked at Rate (see DebitRequest.Rate
+	// and the package doc), instead of converting it once into the
+	// account's. The credit limit is checked against the converted amount
+	// either way.
+	KeepCurrency bool `json:"keep_currency,omitempty"`
 }
 
 // Purchase issues an invoice charged to the credit line (Adobe Commerce:
@@ -204,6 +221,9 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 		printDebit(fp, req.debit())
 		fp.rate(req.Rate)
 		printLabels(fp, req.Labels)
+		if req.KeepCurrency {
+			fp.bool(true) // only when set: the fingerprints of other requests stay as they were
+		}
 	},
 	load: func(t *txn, req PurchaseRequest) error { return t.loadForIssue(req.Account, req.ID) },
 	authorize: func(t *txn, req PurchaseRequest) error {
@@ -216,24 +236,27 @@ var purchase = &spec[PurchaseRequest, DebitResult]{
 			return DebitResult{}, err
 		}
 		n := note{Kind: ChargedToCreditLine, Reference: req.Reference, Comment: req.Comment}
+		value := dr.Amount
 		if req.Amount.Currency() != a.Currency {
 			c, err := t.convertPurchase(req, a.Currency)
 			if err != nil {
 				return DebitResult{}, err
 			}
-			dr.Amount, n.Original, n.Rate = c.To, req.Amount, req.Rate
-			if n.Residual, err = money.NewResidual(c.To.Currency(), &c.Residual); err != nil {
-				return DebitResult{}, err
+			value = c.To
+			if req.KeepCurrency {
+				dr.Rate = req.Rate // held in its own currency; issueDebit books it
+			} else {
+				dr.Amount, n.Original, n.Rate, n.Residual = c.To, req.Amount, req.Rate, residual(c)
 			}
 		}
 		if !a.AllowExceed {
-			avail, err := a.Balances().Available.Sub(dr.Amount)
+			avail, err := a.Balances().Available.Sub(value)
 			if err != nil {
 				return DebitResult{}, err
 			}
 			if avail.IsNegative() {
 				return DebitResult{}, acctErr(a.ID, fail(ErrCreditLimitExceeded,
-					"purchase of %s exceeds the available credit %s", dr.Amount, a.Balances().Available))
+					"purchase of %s exceeds the available credit %s", value, a.Balances().Available))
 			}
 		}
 		return t.issueDebit(dr, n)
@@ -270,9 +293,6 @@ func (t *txn) convertPurchase(req PurchaseRequest, to money.Currency) (money.Con
 // for it and uses a prepaid account's credit on it.
 func (t *txn) issueDebit(req DebitRequest, n note) (DebitResult, error) {
 	a := t.accounts[req.Account]
-	if err := sameCurrency(req.Amount, a.Currency); err != nil {
-		return DebitResult{}, err
-	}
 	issued := orNow(req.Issued, t.now)
 	due := req.Due
 	if due.IsZero() {
@@ -286,13 +306,17 @@ func (t *txn) issueDebit(req DebitRequest, n note) (DebitResult, error) {
 	if id == "" {
 		id = t.l.newID()
 	}
-	d, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount, Open: req.Amount,
+	doc := invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount, Open: req.Amount,
 		Issued: issued, Due: stamp(due), Recurring: req.Recurring, Status: invoice.Open, BillTo: billTo,
-		Reason: req.Reason, Reference: req.Reference, Labels: invoice.CloneLabels(req.Labels)})
+		Reason: req.Reason, Reference: req.Reference, Labels: invoice.CloneLabels(req.Labels)}
+	if err := foreignDoc(&doc, a, req.Rate, &n); err != nil {
+		return DebitResult{}, err
+	}
+	d, err := t.issue(doc)
 	if err != nil {
 		return DebitResult{}, err
 	}
-	n.Document, n.Amount = id, req.Amount
+	n.Document, n.Amount = id, d.Value()
 	if n.Kind == BalancePaid || n.Kind == BalancePaymentEdited {
 		n.Amount = req.Amount.Neg() // the history shows the signed amount the caller gave
 	}
@@ -330,6 +354,9 @@ type CreditRequest struct {
 	// Labels are kept on the document for policies to read, to scope and
 	// rank credits (see invoice.Document.Labels and allocate.Priority).
 	Labels map[string]string `json:"labels,omitempty"`
+	// Rate is given with an Amount in another currency than the account's:
+	// the rate the document is booked at (see DebitRequest.Rate).
+	Rate money.Rate `json:"rate,omitzero"`
 }
 
 // CreditResult is the issued credit and the applications written with it
@@ -416,12 +443,16 @@ func checkCredit(req CreditRequest) error {
 	if err := checkID("against", req.Against, false); err != nil {
 		return err
 	}
+	if err := checkRate(req.Amount, req.Rate); err != nil {
+		return err
+	}
 	return req.issued().check()
 }
 
 func printCredit(fp *encoder, req CreditRequest) {
 	req.issued().print(fp)
 	fp.str(req.Against)
+	printRate(fp, req.Rate)
 }
 
 func (req CreditRequest) issued() issued {
@@ -435,9 +466,6 @@ func (req CreditRequest) issued() issued {
 // prepaid account.
 func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 	a := t.accounts[req.Account]
-	if err := sameCurrency(req.Amount, a.Currency); err != nil {
-		return CreditResult{}, err
-	}
 	var against *invoice.Document
 	if req.Against != "" {
 		against = t.docs[req.Against]
@@ -453,9 +481,14 @@ func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 	if id == "" {
 		id = t.l.newID()
 	}
-	if _, err := t.issue(invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount,
+	doc := invoice.Document{ID: id, Account: a.ID, Kind: req.Kind, Amount: req.Amount,
 		Open: req.Amount, Issued: orNow(req.Issued, t.now), Expires: stamp(req.Expires), Status: invoice.Open,
-		BillTo: billTo, Reason: req.Reason, Reference: req.Reference, Labels: invoice.CloneLabels(req.Labels)}); err != nil {
+		BillTo: billTo, Reason: req.Reason, Reference: req.Reference, Labels: invoice.CloneLabels(req.Labels)}
+	if err := foreignDoc(&doc, a, req.Rate, &n); err != nil {
+		return CreditResult{}, err
+	}
+	d, err := t.issue(doc)
+	if err != nil {
 		return CreditResult{}, err
 	}
 	var apps []Application
@@ -467,7 +500,7 @@ func (t *txn) issueCredit(req CreditRequest, n note) (CreditResult, error) {
 		}
 		apps = append(apps, app)
 	}
-	n.Document, n.Amount = id, req.Amount
+	n.Document, n.Amount = id, d.Value()
 	if err := t.record(a.ID, n); err != nil {
 		return CreditResult{}, err
 	}

@@ -94,10 +94,13 @@ var refund = &spec[RefundRequest, RefundResult]{
 		if err != nil {
 			return RefundResult{}, err
 		}
+		before := c.OpenValue()
 		if err := t.take(c.ID, amt, invoice.Refunded); err != nil {
 			return RefundResult{}, err
 		}
-		if err := t.record(c.Account, note{Kind: CreditRefunded, Document: c.ID, Amount: amt, Reference: req.Reference, Comment: req.Comment}); err != nil {
+		n := note{Kind: CreditRefunded, Document: c.ID, Reference: req.Reference, Comment: req.Comment}
+		inFunctional(&n, c, amt, before)
+		if err := t.record(c.Account, n); err != nil {
 			return RefundResult{}, err
 		}
 		return RefundResult{Document: t.finalDoc(c.ID), Balances: t.final(c.Account).Balances()}, nil
@@ -216,6 +219,7 @@ var reversePayment = &spec[ReverseRequest, ReverseResult]{
 			res.Reversals = append(res.Reversals, rev)
 		}
 		res.Removed = pay.Open
+		before := pay.OpenValue()
 		if err := t.take(pay.ID, pay.Open, invoice.Reversed); err != nil {
 			return ReverseResult{}, err
 		}
@@ -226,7 +230,9 @@ var reversePayment = &spec[ReverseRequest, ReverseResult]{
 				}
 			}
 		}
-		if err := t.record(pay.Account, note{Kind: t.op, Document: pay.ID, Amount: res.Removed, Reference: req.Reference, Comment: req.Comment}); err != nil {
+		n := note{Kind: t.op, Document: pay.ID, Reference: req.Reference, Comment: req.Comment}
+		inFunctional(&n, pay, res.Removed, before)
+		if err := t.record(pay.Account, n); err != nil {
 			return ReverseResult{}, err
 		}
 		res.Document = t.finalDoc(pay.ID)

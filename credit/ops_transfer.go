@@ -75,6 +75,9 @@ var transfer = &spec[TransferRequest, TransferResult]{
 		if err != nil {
 			return TransferResult{}, err
 		}
+		if err := refuseForeign(c, "a transfer"); err != nil {
+			return TransferResult{}, err
+		}
 		to := t.accounts[req.To]
 		if to.ID == c.Account {
 			return TransferResult{}, fail(ErrInvalidRequest, "credit %q is already on account %q", c.ID, to.ID)

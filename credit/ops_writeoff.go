@@ -122,11 +122,7 @@ func (t *txn) writableDebit(d *invoice.Document) error {
 	if d.Status != invoice.Open {
 		return docErr(d.ID, fail(ErrBadState, "%q is %s with nothing owed", d.ID, d.Status))
 	}
-	if a := t.accounts[d.Account]; a.Currency != d.Open.Currency() {
-		return docErr(d.ID, fail(ErrBadState, "the account changed its currency from %s to %s after %q was issued",
-			d.Open.Currency(), a.Currency, d.ID))
-	}
-	return nil
+	return t.inAccountCurrency(d)
 }
 
 // writeOff closes amt of debit d with a new write-off document applied to

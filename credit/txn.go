@@ -44,6 +44,7 @@ type txn struct {
 	recorded      map[string]Account // the account as of its last entry in this txn
 	pending       map[string]*refs   // per account: what changed since its last entry
 	closed        map[string]bool    // accounts that were closed when read
+	fx            []fxNote           // exchange differences to record (see noteDifference)
 }
 
 // refs are the documents and applications of one account that changed
@@ -247,7 +248,7 @@ func (t *txn) issue(d invoice.Document) (*invoice.Document, error) {
 	}
 	t.addDoc(&d)
 	t.touchDoc(d.ID)
-	return &d, t.shift(&d, d.Open)
+	return &d, t.shift(&d, d.OpenValue())
 }
 
 // take takes amount off a document's open balance: settled by an
@@ -266,24 +267,35 @@ func (t *txn) take(id string, amount money.Money, end invoice.Status) error {
 	if err != nil {
 		return t.stale(id, err)
 	}
+	value, err := d.OpenValue().Sub(nd.OpenValue())
+	if err != nil {
+		return docErr(id, err)
+	}
 	*d = nd
 	t.touchDoc(id)
-	return t.shift(d, amount.Neg())
+	return t.shift(d, value.Neg())
 }
 
-// restore gives amount back to a document's open balance.
-func (t *txn) restore(id string, amount money.Money) error {
+// restore gives amount back to a document's open balance, and value (the
+// share of a foreign document's functional balance it gave up) back to its
+// functional open balance; value is ignored for a document in its
+// account's currency.
+func (t *txn) restore(id string, amount, value money.Money) error {
 	d, err := t.doc(id)
 	if err != nil {
 		return err
 	}
-	nd, err := d.Restore(amount)
+	nd, err := d.RestoreValue(amount, value)
 	if err != nil {
 		return t.stale(id, err)
 	}
+	delta, err := nd.OpenValue().Sub(d.OpenValue())
+	if err != nil {
+		return docErr(id, err)
+	}
 	*d = nd
 	t.touchDoc(id)
-	return t.shift(d, amount)
+	return t.shift(d, delta)
 }
 
 func (t *txn) stale(id string, err error) error {
@@ -293,8 +305,21 @@ func (t *txn) stale(id string, err error) error {
 	return docErr(id, err)
 }
 
-// link applies amount of credit c to debit d and records the application.
+// link applies amount of credit c to debit d and records the application,
+// with its realized exchange difference when the documents are foreign.
 func (t *txn) link(c, d string, amount money.Money, policy string) (Application, error) {
+	cd, err := t.doc(c)
+	if err != nil {
+		return Application{}, err
+	}
+	dd, err := t.doc(d)
+	if err != nil {
+		return Application{}, err
+	}
+	cv, dv, err := t.shares(cd, dd, amount)
+	if err != nil {
+		return Application{}, err
+	}
 	if err := t.take(c, amount, 0); err != nil {
 		return Application{}, err
 	}
@@ -304,18 +329,25 @@ func (t *txn) link(c, d string, amount money.Money, policy string) (Application,
 	app := Application{ID: t.l.newID(), Credit: c, Debit: d, CreditAccount: t.docs[c].Account,
 		DebitAccount: t.docs[d].Account, Amount: amount, Policy: policy, Operation: t.opID,
 		By: t.p.ID, At: t.now}
+	if cd.IsForeign() || dd.IsForeign() {
+		app.DebitValue = dv
+		if app.Difference, err = cv.Sub(dv); err != nil {
+			return Application{}, docErr(d, err)
+		}
+	}
 	t.addApp(app)
 	t.newApps = append(t.newApps, app)
 	t.referApp(app)
+	t.noteDifference(app)
 	return app, nil
 }
 
 // unlink reverses an application: both documents get its amount back.
 func (t *txn) unlink(app Application) (Application, error) {
-	if err := t.restore(app.Credit, app.Amount); err != nil {
+	if err := t.restore(app.Credit, app.Amount, app.CreditValue()); err != nil {
 		return Application{}, err
 	}
-	if err := t.restore(app.Debit, app.Amount); err != nil {
+	if err := t.restore(app.Debit, app.Amount, app.DebitValue); err != nil {
 		return Application{}, err
 	}
 	rev := app
@@ -323,6 +355,7 @@ func (t *txn) unlink(app Application) (Application, error) {
 	t.addApp(rev)
 	t.newApps = append(t.newApps, rev)
 	t.referApp(rev)
+	t.noteDifference(rev)
 	return rev, nil
 }
 
@@ -416,6 +449,9 @@ func (t *txn) record(account string, n note) error {
 	t.entries = append(t.entries, e)
 	t.recorded[account] = *a
 	t.touchAccount(account)
+	if !isDifference(n.Kind) {
+		return t.flushDifferences(account)
+	}
 	return nil
 }
 

@@ -119,4 +119,37 @@ type Application struct {
 	Operation string    `json:"operation"`
 	By        string    `json:"by"`
 	At        time.Time `json:"at"`
+	// DebitValue and Difference are set when the documents are foreign
+	// (held in another currency than their account's; Amount is in theirs):
+	// DebitValue is the part of the debit's functional balance the
+	// application settled, and Difference the realized exchange gain
+	// (positive) or loss (negative) in the account's currency: the
+	// functional value the credit gave up minus the debit's. Both are the
+	// zero Money for documents in their account's currency. A reversal
+	// carries the figures of the application it undoes.
+	DebitValue money.Money `json:"debit_value"`
+	Difference money.Money `json:"difference"`
+}
+
+// CreditValue is the part of the credit's balance in its account's
+// currency that the application used: DebitValue + Difference for foreign
+// documents, else Amount.
+func (a Application) CreditValue() money.Money {
+	if !a.DebitValue.IsValid() {
+		return a.Amount
+	}
+	v, err := a.DebitValue.Add(a.Difference)
+	if err != nil {
+		return money.Money{}
+	}
+	return v
+}
+
+// Value is the part of the debit's balance in its account's currency that
+// the application settled: DebitValue for foreign documents, else Amount.
+func (a Application) Value() money.Money {
+	if a.DebitValue.IsValid() {
+		return a.DebitValue
+	}
+	return a.Amount
 }

@@ -101,11 +101,44 @@ type Document struct {
 	Reference string      `json:"reference,omitempty"` // the customer's or caller's reference number
 	Original  string      `json:"original,omitempty"`  // the document this one amends (an edit of a reimbursement)
 	Version   int64       `json:"version"`
+	// Rate is set on a foreign document, one held in another currency than
+	// its account's functional currency: the rate it was booked at, from the
+	// document's currency (Amount's) to the account's. Functional and
+	// FunctionalOpen are then Amount and Open in the account's currency:
+	// Functional is Amount converted at Rate when issued, and FunctionalOpen
+	// the part of it still open. A document in its account's currency has
+	// the zero Rate and the zero Money in both (see Value and OpenValue).
+	Rate           money.Rate  `json:"rate,omitzero"`
+	Functional     money.Money `json:"functional"`
+	FunctionalOpen money.Money `json:"functional_open"`
 	// Labels are the caller's own key–values (a priority, a product, a
 	// fee type), set when the document is issued and kept as they are:
 	// policies read them to scope and rank credits. At most MaxLabels of
 	// them (see ValidateLabels); nil when there are none.
 	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// IsForeign reports whether d is held in another currency than its
+// account's (Rate is set).
+func (d Document) IsForeign() bool { return d.Rate.IsValid() }
+
+// Value is d's amount in its account's currency: Functional for a foreign
+// document, else Amount.
+func (d Document) Value() money.Money {
+	if d.IsForeign() {
+		return d.Functional
+	}
+	return d.Amount
+}
+
+// OpenValue is d's open balance in its account's currency: FunctionalOpen
+// for a foreign document, else Open. An account's balances are sums of
+// OpenValue.
+func (d Document) OpenValue() money.Money {
+	if d.IsForeign() {
+		return d.FunctionalOpen
+	}
+	return d.Open
 }
 
 // IsDebit reports whether d is owed by the customer.

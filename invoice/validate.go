@@ -67,6 +67,37 @@ func (d Document) Validate() error {
 	if err := ValidateLabels(d.Labels); err != nil {
 		return fmt.Errorf("%w %q: %s", ErrInvalid, clip(d.ID), strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
 	}
+	return d.validateForeign(fail)
+}
+
+// validateForeign checks the functional figures: none on a document in its
+// account's currency; on a foreign one, a rate from the document's currency,
+// a positive Functional in the rate's target currency, and
+// 0 ≤ FunctionalOpen ≤ Functional, with nothing left in the account's
+// currency once nothing is left in the document's.
+func (d Document) validateForeign(fail func(string, ...any) error) error {
+	if !d.IsForeign() {
+		if d.Functional.IsValid() || d.FunctionalOpen.IsValid() {
+			return fail("functional figures without a rate")
+		}
+		return nil
+	}
+	to := d.Rate.To()
+	switch {
+	case d.Rate.From() != d.Amount.Currency():
+		return fmt.Errorf("%w: %w: rate %s for a %s document", fail("rate"), money.ErrCurrencyMismatch, d.Rate, d.Amount.Currency())
+	case d.Functional.Currency() != to || d.FunctionalOpen.Currency() != to:
+		return fmt.Errorf("%w: %w: functional figures not in %s", fail("currency"), money.ErrCurrencyMismatch, to)
+	case !d.Functional.IsPositive():
+		return fail("functional amount %s is not positive", d.Functional)
+	case d.FunctionalOpen.IsNegative():
+		return fail("functional open balance %s is negative", d.FunctionalOpen)
+	case d.Open.IsZero() && !d.FunctionalOpen.IsZero():
+		return fail("functional open balance %s left on a settled document", d.FunctionalOpen)
+	}
+	if c, _ := d.FunctionalOpen.Cmp(d.Functional); c > 0 {
+		return fail("functional open balance %s above functional amount %s", d.FunctionalOpen, d.Functional)
+	}
 	return nil
 }
 

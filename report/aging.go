@@ -408,7 +408,7 @@ func ageOnce(ctx context.Context, r Reader, p credit.Principal, a credit.Account
 				return AccountAging{}, nil, false, err
 			}
 			if forward {
-				zero := money.Zero(d.Amount.Currency())
+				zero := money.Zero(d.Value().Currency())
 				pending = append(pending, &replay{d: d, apps: apps, open: zero},
 					&replay{d: d, apps: apps, open: zero, copy: true})
 				continue
@@ -493,7 +493,7 @@ func (tl *tally) count(d invoice.Document, open money.Money) error {
 		return fmt.Errorf("%w: document %q rebuilt with open balance %s", ErrNotReconciled, d.ID, open)
 	}
 	l := AgingLine{Account: tl.ag.Account, Document: d.ID, Side: Debit, Kind: d.Kind.String(), Issued: d.Issued,
-		Due: d.Due, Amount: d.Amount, Open: open}
+		Due: d.Due, Amount: d.Value(), Open: open}
 	from := d.Due
 	if !d.IsDebit() {
 		l.Side, from = Credit, d.Issued
@@ -542,15 +542,15 @@ func openAt(ctx context.Context, r Reader, p credit.Principal, d invoice.Documen
 		if d.Status != invoice.Open {
 			return money.Money{}, nil, false, nil
 		}
-		return d.Open, nil, false, nil
+		return d.OpenValue(), nil, false, nil
 	}
-	if t.issued[d.ID] || d.Amount.Currency() != cur {
+	if t.issued[d.ID] || d.Value().Currency() != cur {
 		return money.Money{}, nil, false, nil
 	}
 	removed, named := t.removed[d.ID]
 	if d.Version == 1 && !named {
 		// Unchanged since the transaction that issued it, before asOf.
-		return d.Open, nil, false, nil
+		return d.OpenValue(), nil, false, nil
 	}
 	if d.IsCredit() && !d.Expires.IsZero() {
 		for _, e := range t.expiries {
@@ -576,12 +576,12 @@ func openAt(ctx context.Context, r Reader, p credit.Principal, d invoice.Documen
 	// Backward: an application after asOf had taken its amount off, so it is
 	// added back; a reversal after asOf gave its amount back, so it is taken
 	// off; what entries after asOf removed is added back.
-	open = d.Open
+	open = d.OpenValue()
 	for _, a := range apps {
 		if !a.At.After(asOf) {
 			continue
 		}
-		m := a.Amount
+		m := valueFor(a, d.ID)
 		if a.Reverses != "" {
 			m = m.Neg()
 		}
@@ -624,9 +624,9 @@ func (rp *replay) until(t time.Time, inclusive bool) error {
 		}
 		var err error
 		if a.Reverses != "" {
-			rp.open, err = rp.open.Add(a.Amount)
+			rp.open, err = rp.open.Add(valueFor(a, rp.d.ID))
 		} else {
-			rp.open, err = rp.open.Sub(a.Amount)
+			rp.open, err = rp.open.Sub(valueFor(a, rp.d.ID))
 		}
 		if err != nil {
 			return err
@@ -645,11 +645,11 @@ func (rp *replay) entry(e credit.Entry) error {
 	switch {
 	case issuing[e.Kind] && e.Document == rp.d.ID && !rp.copy:
 		rp.issued = true
-		rp.open, err = rp.open.Add(rp.d.Amount)
+		rp.open, err = rp.open.Add(rp.d.Value())
 	case removing[e.Kind] && e.Document == rp.d.ID:
 		rp.open, err = rp.open.Sub(e.Amount)
 	case e.Kind == credit.CreditExpired && rp.issued && rp.d.IsCredit() && !rp.d.Expires.IsZero() && !e.At.Before(rp.d.Expires):
-		rp.open = money.Zero(rp.d.Amount.Currency())
+		rp.open = money.Zero(rp.d.Value().Currency())
 	case e.Kind == credit.CurrencyConverted && e.Original.IsValid():
 		switch {
 		case rp.issued && e.Original.Currency() == rp.d.Amount.Currency():
@@ -660,6 +660,16 @@ func (rp *replay) entry(e credit.Entry) error {
 		}
 	}
 	return err
+}
+
+// valueFor is what application a moved on document doc in its account's
+// currency: the debit's or the credit's share for documents in a foreign
+// currency, its Amount otherwise.
+func valueFor(a credit.Application, doc string) money.Money {
+	if doc == a.Debit {
+		return a.Value()
+	}
+	return a.CreditValue()
 }
 
 // WriteAging prints the aging as text: one table of open debits and one of

@@ -204,6 +204,10 @@ var operations = map[credit.EntryKind]string{
 	credit.CreditHeld:           "Credit held",
 	credit.HoldReleased:         "Hold released",
 	credit.AccountClosed:        "Account closed",
+
+	// The realized exchange differences of foreign documents.
+	credit.ExchangeDifferenceRealized: "Exchange difference realized",
+	credit.ExchangeDifferenceReversed: "Exchange difference reversed",
 }
 
 // OperationName returns the grid's name for op ("Purchased"); an operation

@@ -190,7 +190,14 @@ func checkState(st state) problems {
 		if net := applied[id]; net < 0 || open+net > amount {
 			p.add("document %s: amount %d, open %d, applied net %d", id, amount, open, net)
 		}
-		if st.Accounts[d.Account].Currency != d.Amount.Currency() {
+		cur := d.Amount.Currency()
+		if d.IsForeign() {
+			// Held in a foreign currency: the account counts its open
+			// value, in the account's currency.
+			p = append(p, checkForeignDoc(d)...)
+			cur, open = d.Rate.To(), minor(d.FunctionalOpen)
+		}
+		if st.Accounts[d.Account].Currency != cur {
 			continue
 		}
 		if d.Status == invoice.Open {
@@ -201,6 +208,7 @@ func checkState(st state) problems {
 			}
 		}
 	}
+	p = append(p, checkForeignApps(apps, st.Documents)...)
 	for id, a := range st.Accounts {
 		b := a.Balances()
 		// Balances are the sums of the documents.

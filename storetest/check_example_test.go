@@ -41,5 +41,5 @@ func ExampleCheck() {
 	}
 	// Output:
 	// memory store: <nil>
-	// lossy store breaks: [Store/RoundTrip Ledger/Verify Ledger/LongHistory Ledger/HostileInputs Ledger/Regressions Ledger/WriteOffsAndChargeBacks Ledger/FuzzSeeds]
+	// lossy store breaks: [Store/RoundTrip Ledger/Verify Ledger/LongHistory Ledger/HostileInputs Ledger/Regressions Ledger/WriteOffsAndChargeBacks Ledger/FuzzSeeds ForeignDocuments]
 }

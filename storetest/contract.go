@@ -778,9 +778,17 @@ func roundTripRecords(tag string) (credit.Account, []invoice.Document, []credit.
 	second.Amount, second.CreditChange = mustNew(bhd, "10.500"), mustNew(bhd, "-10.500")
 	second.Prev, second.Hash = first.Hash, strings.Repeat("ab", 32)
 	second.Documents, second.Applications = nil, nil
+	// A document held in a foreign currency, and an application of one:
+	// their rate and functional figures read back whole.
+	fxd := invoice.Document{ID: tag + "facture-jpy", Account: acct.ID, Kind: invoice.Invoice, Amount: mustNew(jpy, "1000000"),
+		Open: mustNew(jpy, "1"), Issued: at, Status: invoice.Open, Rate: rate, Functional: mustNew(bhd, "2512.346"),
+		FunctionalOpen: mustNew(bhd, "0.003"), Version: 1}
+	fxa := app
+	fxa.ID, fxa.Debit, fxa.Amount, fxa.Reverses = tag+"application-jpy", fxd.ID, mustNew(jpy, "999999"), ""
+	fxa.DebitValue, fxa.Difference = mustNew(bhd, "2512.343"), mustNew(bhd, "-0.001")
 	idem := &credit.Idempotency{Key: fill(tag+"clé-", credit.MaxKeyLen), Kind: credit.ChargedToCreditLine, Fingerprint: strings.Repeat("f", 64),
 		Result: []byte(`{"document":{"id":"facture-é","amount":"BHD 999999999999999999999.999"},"note":"` + long("ä") + `"}`), At: at.Add(2 * time.Microsecond)}
-	return acct, []invoice.Document{inv, pay}, []credit.Application{app}, []credit.Entry{first, second}, idem
+	return acct, []invoice.Document{inv, pay, fxd}, []credit.Application{app, fxa}, []credit.Entry{first, second}, idem
 }
 
 func contractRoundTrip(t tb, e *env) {
@@ -851,10 +859,14 @@ func roundTrip(t tb, r *rawStore, tag string) {
 	upAcct := acct
 	upAcct.Party, upAcct.AllowExceed, upAcct.Head, upAcct.Version = invoice.Party{}, false, "", 2
 	upAcct.Hold, upAcct.Closed = "", time.Time{}
-	r.mustCommit("update", &credit.Batch{Accounts: []credit.Account{upAcct}, Documents: []invoice.Document{upd}})
-	snap = r.load(credit.Query{Accounts: []string{acct.ID}, Documents: []string{upd.ID}})
+	// A foreign document's functional open balance changes with its open one.
+	updFX := docs[2]
+	updFX.Open, updFX.FunctionalOpen, updFX.Status, updFX.Version = money.MustParse("JPY 0"), money.MustParse("BHD 0.000"), invoice.Paid, 2
+	r.mustCommit("update", &credit.Batch{Accounts: []credit.Account{upAcct}, Documents: []invoice.Document{upd, updFX}})
+	snap = r.load(credit.Query{Accounts: []string{acct.ID}, Documents: []string{upd.ID, updFX.ID}})
 	same("updated account "+acct.ID, upAcct, snap.Accounts[acct.ID])
 	same("updated document "+upd.ID, upd, snap.Documents[upd.ID])
+	same("updated document "+updFX.ID, updFX, snap.Documents[updFX.ID])
 }
 
 func contractContext(t tb, e *env) {

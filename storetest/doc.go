@@ -148,6 +148,14 @@
 //     against a model of plain maps in cents; after every step the
 //     invariants of the design (1–6) hold and a refused operation changes
 //     nothing.
+//   - ForeignDocuments: a state machine of documents held in a foreign
+//     currency on USD, JPY and KWD accounts, at random rates (absurd ones
+//     included), with applications, unapplications, refunds, voids and
+//     payment reversals of random amounts: after every step each
+//     document's balances in both currencies are the model's, the realized
+//     differences of each pair sum to the functional value settled from the
+//     credit less the one settled from the debit, a settled document keeps
+//     nothing in either currency, and checkState's invariants hold.
 //
 // The Ledger's own checks of its input, authorization and planning never
 // reach a store; credit's tests prove them once, on the memory store.

@@ -209,6 +209,9 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 	case 2:
 		req := credit.DebitRequest{Account: w.account(), Kind: invoice.Kind(w.in.n(8)), ID: w.pick([]string{"", "", "x1", "i1"}),
 			Amount: w.amount(), Issued: w.date(), Due: w.date(), Recurring: w.in.chance(4)}
+		if w.in.chance(3) {
+			req.Rate = w.rate() // a document held in a foreign currency, or a rate that does not fit
+		}
 		return "issue debit", false, func(key string) error {
 			r, err := l.IssueDebit(w.f.ctx, p, key, req)
 			w.remember([]string{r.Document.ID}, r.Applications)
@@ -229,6 +232,9 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 		}
 		if w.in.chance(3) {
 			req.Labels = map[string]string{w.in.raw(8): w.in.raw(8)}
+		}
+		if w.in.chance(4) {
+			req.Rate = w.rate()
 		}
 		return "issue credit", false, func(key string) error {
 			r, err := l.IssueCredit(w.f.ctx, p, key, req)
@@ -569,7 +575,7 @@ func fits(st state) bool {
 		}
 	}
 	for _, d := range st.Documents {
-		if !ok(d.Amount, d.Open) {
+		if !ok(d.Amount, d.Open, d.Functional, d.FunctionalOpen) {
 			return false
 		}
 	}

@@ -83,6 +83,7 @@ func scenarios() []scenario {
 	all = append(all, ledgerScenarios()...)
 	all = append(all, concurrencyScenarios()...)
 	all = append(all, scenario{"StateMachine", "random operations keep every invariant of the Ledger", runMachine})
+	all = append(all, scenario{"ForeignDocuments", "foreign documents keep both currencies and their realized differences in step", runFXMachine})
 	return all
 }
 

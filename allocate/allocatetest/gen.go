@@ -30,8 +30,11 @@ var (
 // debits; credits with an expiry, some expired at AsOf; a few companies and
 // persons, on credits with a company and without; no cap, a cap below the
 // open total or one at or above it; Partial and BillTo on and off; now and
-// then a document of the wrong kind on a side, and now and then a pair the
-// request skips (Request.Skip).
+// then a document of the wrong kind on a side, now and then a pair the
+// request skips (Request.Skip), and documents held in a foreign currency
+// (invoice.Document.IsForeign), whose functional figures, at rates that
+// differ from one document to the next, a policy must not plan with: a
+// plan moves amounts in the documents' own currency.
 //
 // Two documents in three carry labels: PriorityLabel, an integer of a few
 // values or now and then text that is not one, and sometimes "product".
@@ -75,6 +78,13 @@ func drawRequest(t *rapid.T) allocate.Request {
 		doc := &(*d)[k]
 		doc.Amount = convert(doc.Amount, other)
 		doc.Open = convert(doc.Open, other)
+	}
+	for _, docs := range [][]invoice.Document{req.Debits, req.Credits} {
+		for i := range docs {
+			if rapid.IntRange(0, 2).Draw(t, docs[i].ID+" foreign") == 2 {
+				book(t, &docs[i])
+			}
+		}
 	}
 
 	var total int64
@@ -164,6 +174,29 @@ func drawDocument(t *rapid.T, id string, debit bool, cur money.Currency) invoice
 		d.Expires = d.Issued.AddDate(0, 0, rapid.IntRange(1, 10).Draw(t, id+" expires (days after issue)"))
 	}
 	return d
+}
+
+// functional is the currency foreign documents are booked in; rates are
+// the rates they are booked at, far apart so that the order of documents
+// by functional value is not their order by open balance.
+var (
+	functional = money.MustCurrency("EUR")
+	rates      = []string{"0.01", "0.5", "1.37", "3", "250"}
+)
+
+// book makes d a document held in its currency on an account kept in
+// functional, booked at a drawn rate.
+func book(t *rapid.T, d *invoice.Document) {
+	r, err := money.NewRate(d.Amount.Currency(), functional, rapid.SampledFrom(rates).Draw(t, d.ID+" rate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	amount, err1 := r.Convert(d.Amount)
+	open, err2 := r.Convert(d.Open)
+	if err1 != nil || err2 != nil || !amount.To.IsPositive() {
+		return
+	}
+	d.Rate, d.Functional, d.FunctionalOpen = r, amount.To, open.To
 }
 
 // convert gives m's minor units in cur (a different currency, same count).

@@ -79,6 +79,8 @@ type documentRows struct {
 	status, company, person, reason, reference, original []string
 	version                                              []int64
 	labels                                               []string // JSON objects
+	rate, functionalCurrency                             []string
+	functional, functionalOpen                           []*string
 }
 
 func (r *documentRows) add(d invoice.Document) error {
@@ -115,6 +117,16 @@ func (r *documentRows) add(d invoice.Document) error {
 	r.reference = append(r.reference, d.Reference)
 	r.original = append(r.original, d.Original)
 	r.version = append(r.version, d.Version)
+	fcur := currencyOf(d.Functional, d.FunctionalOpen)
+	functional, err1 := amountText("functional amount", d.Functional, fcur)
+	functionalOpen, err2 := amountText("functional open balance", d.FunctionalOpen, fcur)
+	if err := firstErr(err1, err2); err != nil {
+		return fmt.Errorf("document %q: %w", d.ID, err)
+	}
+	r.rate = append(r.rate, d.Rate.String())
+	r.functionalCurrency = append(r.functionalCurrency, fcur.Code())
+	r.functional = append(r.functional, functional)
+	r.functionalOpen = append(r.functionalOpen, functionalOpen)
 	return nil
 }
 
@@ -124,12 +136,21 @@ func (r *documentRows) args() []any {
 		r.recurring, r.status, r.company, r.person, r.reason, r.reference, r.original, r.version}
 }
 
+// foreignArgs are the columns of the foreign figures, written after every
+// other argument of the statement (so that the arguments before keep their
+// numbers).
+func (r *documentRows) foreignArgs() []any {
+	return []any{r.rate, r.functionalCurrency, r.functional, r.functionalOpen}
+}
+
 // applicationRows are the columns of the applications a batch inserts.
 type applicationRows struct {
 	id, credit, debit, creditAccount, debitAccount, currency []string
 	amount                                                   []*string
 	reverses, policy, operation, principal                   []string
 	at                                                       []pgtype.Timestamptz
+	valueCurrency                                            []string
+	debitValue, difference                                   []*string
 }
 
 func (r *applicationRows) add(a credit.Application) {
@@ -147,11 +168,23 @@ func (r *applicationRows) add(a credit.Application) {
 	r.operation = append(r.operation, a.Operation)
 	r.principal = append(r.principal, a.By)
 	r.at = append(r.at, tstz(a.At))
+	vcur := currencyOf(a.DebitValue, a.Difference)
+	dv, _ := amountText("debit value", a.DebitValue, vcur)
+	diff, _ := amountText("difference", a.Difference, vcur)
+	r.valueCurrency = append(r.valueCurrency, vcur.Code())
+	r.debitValue = append(r.debitValue, dv)
+	r.difference = append(r.difference, diff)
 }
 
 func (r *applicationRows) args() []any {
 	return []any{r.id, r.credit, r.debit, r.creditAccount, r.debitAccount, r.currency, r.amount,
 		r.reverses, r.policy, r.operation, r.principal, r.at}
+}
+
+// foreignArgs are the columns of the foreign figures (see
+// documentRows.foreignArgs).
+func (r *applicationRows) foreignArgs() []any {
+	return []any{r.valueCurrency, r.debitValue, r.difference}
 }
 
 // entryRows are the columns of the history entries a batch appends.

@@ -234,7 +234,7 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	batch.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
 	what = append(what, "begin")
 	if rows > 0 {
-		args := make([]any, 0, 82)
+		args := make([]any, 0, 89)
 		args = append(args, ns)
 		args = append(args, accounts.args()...)
 		args = append(args, documents.args()...)
@@ -245,6 +245,9 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		// Columns added after the first schema come last, numbered from $77.
 		args = append(args, documents.labels, accounts.hold, accounts.closed)
 		args = append(args, entries.lists()...)
+		// Then those of foreign documents and applications, from $82.
+		args = append(args, documents.foreignArgs()...)
+		args = append(args, applications.foreignArgs()...)
 		batch.Queue(s.sql.write, args...)
 		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
 			rows, records(accounts.id, documents.id), some(prevAccount)))

@@ -31,9 +31,9 @@ const (
 		credit::text, debit::text, seq, updated, head, created, version, hold, closed`
 	documentCols = `id, account, kind, currency, amount::text, open_amount::text, issued, due, expires,
 		recurring, status, bill_to_company, bill_to_person, reason, reference, original, version,
-		labels::text`
+		labels::text, rate, functional_currency, functional::text, functional_open::text`
 	applicationCols = `id, credit, debit, credit_account, debit_account, currency, amount::text,
-		reverses, policy, operation, principal, at`
+		reverses, policy, operation, principal, at, value_currency, debit_value::text, difference::text`
 	entryCols = entryColsBeforeLists + `, documents::text, applications::text`
 	// entryColsBeforeLists are the columns an entry had before migration
 	// 0005 added its lists of documents and applications.
@@ -154,17 +154,19 @@ func newStatements(table func(string) string) statements {
 				WHERE t.version = excluded.version - 1 RETURNING 1),
 			wd AS (INSERT INTO {documents} AS t (ns, id, account, kind, currency, amount,
 				open_amount, issued, due, expires, recurring, status, bill_to_company, bill_to_person,
-				reason, reference, original, version, labels)
+				reason, reference, original, version, labels, rate, functional_currency, functional,
+				functional_open)
 				SELECT $1, id, account, kind, currency, amount::numeric, open_amount::numeric, issued,
 				due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
-				original, version, labels::jsonb
+				original, version, labels::jsonb, rate, functional_currency, functional::numeric,
+				functional_open::numeric
 				FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
 				$21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $25::bool[],
 				$26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
-				$32::int8[], $77::text[])
+				$32::int8[], $77::text[], $82::text[], $83::text[], $84::text[], $85::text[])
 				AS v(id, account, kind, currency, amount, open_amount, issued, due, expires,
 				recurring, status, bill_to_company, bill_to_person, reason, reference, original,
-				version, labels)
+				version, labels, rate, functional_currency, functional, functional_open)
 				WHERE (SELECT ok FROM chk) = 1
 				ON CONFLICT (ns, id) DO UPDATE SET account = excluded.account,
 				kind = excluded.kind, currency = excluded.currency, amount = excluded.amount,
@@ -172,17 +174,21 @@ func newStatements(table func(string) string) statements {
 				expires = excluded.expires, recurring = excluded.recurring, status = excluded.status,
 				bill_to_company = excluded.bill_to_company, bill_to_person = excluded.bill_to_person,
 				reason = excluded.reason, reference = excluded.reference, original = excluded.original,
-				version = excluded.version, labels = excluded.labels
+				version = excluded.version, labels = excluded.labels, rate = excluded.rate,
+				functional_currency = excluded.functional_currency, functional = excluded.functional,
+				functional_open = excluded.functional_open
 				WHERE t.version = excluded.version - 1 RETURNING 1),
 			wp AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account,
-				debit_account, currency, amount, reverses, policy, operation, principal, at)
+				debit_account, currency, amount, reverses, policy, operation, principal, at,
+				value_currency, debit_value, difference)
 				SELECT $1, id, credit, debit, credit_account, debit_account, currency,
-				amount::numeric, reverses, policy, operation, principal, at
+				amount::numeric, reverses, policy, operation, principal, at, value_currency,
+				debit_value::numeric, difference::numeric
 				FROM unnest($33::text[], $34::text[], $35::text[], $36::text[], $37::text[],
 				$38::text[], $39::text[], $40::text[], $41::text[], $42::text[], $43::text[],
-				$44::timestamptz[])
+				$44::timestamptz[], $86::text[], $87::text[], $88::text[])
 				AS v(id, credit, debit, credit_account, debit_account, currency, amount, reverses,
-				policy, operation, principal, at)
+				policy, operation, principal, at, value_currency, debit_value, difference)
 				WHERE (SELECT ok FROM chk) = 1 RETURNING 1),
 			we AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency,
 				amount, original_currency, original, rate, credit_change, debit_change, after_credit,
@@ -400,22 +406,33 @@ func scanDocument(row pgx.Row) (invoice.Document, error) {
 	var kind, code, status string
 	var amt, open *string
 	var issued, due, expires pgtype.Timestamptz
-	var labels string
+	var labels, rate, fcode string
+	var functional, functionalOpen *string
 	if err := row.Scan(&d.ID, &d.Account, &kind, &code, &amt, &open, &issued, &due, &expires,
 		&d.Recurring, &status, &d.BillTo.Company, &d.BillTo.Person, &d.Reason, &d.Reference,
-		&d.Original, &d.Version, &labels); err != nil {
+		&d.Original, &d.Version, &labels, &rate, &fcode, &functional, &functionalOpen); err != nil {
 		return d, err
 	}
 	var err0 error
 	d.Labels, err0 = readLabels(labels)
 	cur, err1 := readCurrency(code)
-	var err2, err3, err4, err5 error
+	var err2, err3, err4, err5, err6, err7, err8 error
 	d.Kind, err2 = parseName("document kind", kind, docKinds)
 	d.Status, err3 = parseName("document status", status, statuses)
 	d.Amount, err4 = readMoney("amount", cur, amt)
 	d.Open, err5 = readMoney("open balance", cur, open)
 	d.Issued, d.Due, d.Expires = readTime(issued), readTime(due), readTime(expires)
-	return d, firstErr(err0, err1, err2, err3, err4, err5)
+	if rate != "" {
+		if d.Rate, err6 = money.ParseRate(rate); err6 != nil {
+			err6 = fmt.Errorf("postgres: stored rate: %w", err6)
+		}
+	}
+	fcur, err7 := readCurrency(fcode)
+	if err7 == nil {
+		d.Functional, err7 = readMoney("functional amount", fcur, functional)
+		d.FunctionalOpen, err8 = readMoney("functional open balance", fcur, functionalOpen)
+	}
+	return d, firstErr(err0, err1, err2, err3, err4, err5, err6, err7, err8)
 }
 
 // labelsText is the JSON object a document's labels are written as ("{}"
@@ -446,15 +463,22 @@ func scanApplication(row pgx.Row) (credit.Application, error) {
 	var code string
 	var amt *string
 	var at pgtype.Timestamptz
+	var vcode string
+	var debitValue, difference *string
 	if err := row.Scan(&a.ID, &a.Credit, &a.Debit, &a.CreditAccount, &a.DebitAccount, &code, &amt,
-		&a.Reverses, &a.Policy, &a.Operation, &a.By, &at); err != nil {
+		&a.Reverses, &a.Policy, &a.Operation, &a.By, &at, &vcode, &debitValue, &difference); err != nil {
 		return a, err
 	}
 	cur, err1 := readCurrency(code)
-	var err2 error
+	var err2, err4, err5 error
 	a.Amount, err2 = readMoney("amount", cur, amt)
 	a.At = readTime(at)
-	return a, firstErr(err1, err2)
+	vcur, err3 := readCurrency(vcode)
+	if err3 == nil {
+		a.DebitValue, err4 = readMoney("debit value", vcur, debitValue)
+		a.Difference, err5 = readMoney("difference", vcur, difference)
+	}
+	return a, firstErr(err1, err2, err3, err4, err5)
 }
 
 func scanEntry(row pgx.Row) (credit.Entry, error) {
