@@ -77,10 +77,12 @@ func newStatements(table func(string) string) statements {
 			LATERAL (SELECT account FROM {documents} WHERE ns = $1 AND id = k.key OFFSET 0) AS d,
 			LATERAL (SELECT ` + accountCols + ` FROM {accounts} WHERE ns = $1 AND id = d.account OFFSET 0) AS r`),
 		loadOpenDocuments: q(byKeys(documentCols, "{documents}", "account", "AND status = 'open'")),
-		// By credit, then by debit when the credit is not also named, so
-		// that no row comes twice.
+		// By credit, then by debit. An application whose credit and
+		// debit are both named comes twice, and Load keeps it once: a
+		// condition leaving it out of the second branch (NOT credit =
+		// ANY($2)) compared each row with every key, O(n²) for n keys.
 		loadApplicationsOf: q(byKeys(applicationCols, "{applications}", "credit", "") + `
-			UNION ALL ` + byKeys(applicationCols, "{applications}", "debit", "AND NOT credit = ANY($2)")),
+			UNION ALL ` + byKeys(applicationCols, "{applications}", "debit", "")),
 		loadApplications: q(byKeys(applicationCols, "{applications}", "id", "")),
 		// By operation: a one-element array, so that the estimate of the
 		// rows of one operation is the same in every plan.
