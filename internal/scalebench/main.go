@@ -1,23 +1,29 @@
-// Command scalebench measures how the cost of the stores' reads grows with
-// the data: the store-level rows of "cost that does not grow with the
-// data", on the memory store and on PostgreSQL, in one run.
+// Command scalebench measures how the cost of the stores' reads and of the
+// Ledger's operations grows with the data: the rows of "cost that does not
+// grow with the data", on the memory store and on PostgreSQL, in one run.
 //
-// Two data sets are built for each size, each in a store of its own (a
-// fresh Memory, or a fresh schema analyzed once seeded):
+// Each data set is built for each size in a store of its own (a fresh
+// Memory, or a fresh schema analyzed after its first batch and once
+// seeded):
 //
 //   - documents: one account holding N open invoices and one open payment,
 //     beside 2,000 other accounts of 5 documents each, for N = 100 and
 //     N = 100,000 (-n);
 //   - accounts: a namespace of A accounts, for A = 1,000 and 100,000
-//     (-accounts), inserted in no particular order.
+//     (-accounts), inserted in no particular order;
+//   - ledger, lines, consolidate: the Ledger's operations (see ledger.go).
 //
 // Each read is called a few times to warm up (prepared statements, plan
-// caches, and at least 50 ms), then -runs times; the table gives the median wall-clock time of
-// a call at the smallest and at the largest size, and their ratio. A read
-// whose cost does not grow with the data has a ratio near 1.
+// caches, and at least 50 ms), then -runs times (the lines data set: once,
+// then -lineruns times); a call that writes is undone after it, untimed.
+// The table gives the median wall-clock time of a call (per line or per
+// account where the name says so) at each size, and the ratio of the
+// largest size over the smallest. A read whose cost does not grow with the
+// data has a ratio near 1.
 //
 //	scripts/with-postgres.sh go run ./internal/scalebench     # make bench-scale
 //	go run ./internal/scalebench -stores memory               # no database
+//	go run ./internal/scalebench -stores memory -sets ledger  # some data sets
 package main
 
 import (
@@ -131,7 +137,9 @@ func postgresBackend(pool *pgxpool.Pool) backend {
 			for _, t := range []string{"accounts", "documents", "applications", "entries", "idempotency"} {
 				tables = append(tables, pgx.Identifier{schema, t}.Sanitize())
 			}
-			_, err := pool.Exec(ctx, "ANALYZE "+strings.Join(tables, ", "))
+			// VACUUM too, so that autovacuum does not run on the tables
+			// just filled while they are measured.
+			_, err := pool.Exec(ctx, "VACUUM ANALYZE "+strings.Join(tables, ", "))
 			return err
 		}
 		return s, analyze, drop, nil
