@@ -43,7 +43,7 @@ bench-pg:
 # The stores' reads and the Ledger's operations with a small and a large
 # account, a small and a large namespace, one Apply and one Commit of 1k to 100k
 # lines, and Consolidate of 10 and 1,000 accounts: medians and their ratios
-# (README: Cost at scale). About a quarter of an hour.
+# (README: Cost at scale). About ten minutes.
 bench-scale:
 	scripts/with-postgres.sh go run ./internal/scalebench
 
