@@ -40,8 +40,10 @@ bench-go:
 bench-pg:
 	scripts/with-postgres.sh scripts/bench.sh
 
-# The stores' reads with a small and a large account, and a small and a large
-# namespace: medians and their ratios (README: Cost at scale). A few minutes.
+# The stores' reads and the Ledger's operations with a small and a large
+# account, a small and a large namespace, one Apply and one Commit of 1k to 100k
+# lines, and Consolidate of 10 and 1,000 accounts: medians and their ratios
+# (README: Cost at scale). About ten minutes.
 bench-scale:
 	scripts/with-postgres.sh go run ./internal/scalebench
 

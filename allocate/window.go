@@ -8,6 +8,17 @@ import "github.com/arcredit/arcredit/invoice"
 // one page after another instead of every open debit at once, and its plan
 // is the same. Then the cost of "use my credit" follows the invoices the
 // credit pays, not the invoices the account has.
+//
+// SystemDiscretion is not such a policy and stays planned over every open
+// debit at once: it walks the overdue debits first (by a due date compared
+// with the request's AsOf), each group by smallest open balance. That is no
+// order a store can page by: which debits are overdue changes with AsOf, so
+// no index holds them in that order, and an index by open balance must
+// move a debit at every part payment and would still read, for the
+// overdue ones, every debit not yet due that it passes. Fed in issue order
+// it would pay the wrong debits (TestSystemDiscretionNeedsTheWholeRequest).
+// Its cost is that of reading and sorting every open debit of the account:
+// O(N log N) in the account's N open debits.
 
 // IssueOrdered is implemented by policies that walk the debits oldest first
 // by (Issued, ID), each paid from what the earlier ones left of the credits

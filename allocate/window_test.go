@@ -77,3 +77,41 @@ func oneCurrency(req allocate.Request) bool {
 	}
 	return len(docs) == 0 || !req.Cap.IsValid() || req.Cap.Currency() == docs[0].Open.Currency()
 }
+
+// TestSystemDiscretionNeedsTheWholeRequest: SystemDiscretion pays the
+// overdue debits first, the smallest first, which is no order a store
+// lists debits in: fed a window at a time in (Issued, ID) order, it would
+// spend the credit on the oldest debit before it sees the overdue one. So
+// it is not IssueOrdered, and the Ledger plans it over every open debit at
+// once (README: Cost at scale).
+func TestSystemDiscretionNeedsTheWholeRequest(t *testing.T) {
+	notDue := debit("OLD-NOT-DUE", "USD 10.00", 1)
+	notDue.Due = on(40)
+	overdue := debit("NEW-OVERDUE", "USD 10.00", 5)
+	overdue.Due = on(6)
+	req := allocate.Request{Debits: []invoice.Document{notDue, overdue},
+		Credits: []invoice.Document{credit("CM", "USD 10.00", 0)}, AsOf: on(20)}
+	p := allocate.SystemDiscretion()
+	whole := short(mustPlan(t, p, req))
+	if want := []string{"CM→NEW-OVERDUE 10.00"}; !slices.Equal(whole, want) {
+		t.Fatalf("whole request: %v, want %v", whole, want)
+	}
+	rest := []invoice.Document{notDue, overdue} // (Issued, ID) order
+	windowed, err := allocate.PlanWindows(p, req, func() ([]invoice.Document, error) {
+		if len(rest) == 0 {
+			return nil, nil
+		}
+		w := rest[:1]
+		rest = rest[1:]
+		return w, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := short(windowed); slices.Equal(got, whole) {
+		t.Fatalf("in windows of issue order SystemDiscretion plans %v, as the whole request: the windows cannot tell", got)
+	}
+	if allocate.WalksInIssueOrder(p) {
+		t.Fatal("SystemDiscretion says it walks in issue order")
+	}
+}

@@ -358,8 +358,13 @@ func inWindows(req ApplyRequest) bool {
 // debitKinds are the kinds of document a credit pays.
 var debitKinds = []invoice.Kind{invoice.Invoice, invoice.DebitMemo}
 
-// windowSize is how many open debits applyInWindows reads at a time.
-const windowSize = 256
+// applyInWindows reads firstWindow open debits, then twice as many as the
+// window before, up to maxWindow: a credit that pays a few invoices reads a
+// few, and one that pays thousands reads them in few round trips.
+const (
+	firstWindow = 16
+	maxWindow   = 1024
+)
 
 // applyInWindows plans req from the account's open credits and its open
 // debits read a page at a time, oldest first (allocate.PlanWindows), so
@@ -379,14 +384,14 @@ func (t *txn) applyInWindows(req ApplyRequest, commit bool) (ApplyResult, bool, 
 			ar.Credits = append(ar.Credits, *d)
 		}
 	}
-	f := DocumentFilter{Account: req.Account, OpenOnly: true, Kinds: debitKinds, Limit: windowSize}
+	f := DocumentFilter{Account: req.Account, OpenOnly: true, Kinds: debitKinds, Limit: firstWindow}
 	ar.Credits = ownLabels(ar.Credits)
 	plan, err := allocate.PlanWindows(req.Policy, ar, func() ([]invoice.Document, error) {
 		page, err := t.l.store.Documents(t.ctx, t.ns, f)
 		if err != nil || len(page) == 0 {
 			return nil, err
 		}
-		f.After = page[len(page)-1].ID
+		f.After, f.Limit = page[len(page)-1].ID, min(2*f.Limit, maxWindow)
 		for i := range page {
 			if _, ok := t.docs[page[i].ID]; !ok {
 				t.addDoc(&page[i])

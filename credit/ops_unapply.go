@@ -107,7 +107,7 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 			if a.Policy == WriteOffPolicy {
 				return UnapplyResult{}, fail(ErrBadState, "application %q is a write-off: reverse it with ReverseWriteOff", a.ID)
 			}
-			if !slices.ContainsFunc(t.active(a.Credit), func(x Application) bool { return x.ID == a.ID }) {
+			if cur := t.apps[a.ID]; cur.Reverses != "" || t.reversed[a.ID] {
 				continue // already reversed: reversing again changes nothing
 			}
 			if req.Credit != "" && a.Credit != req.Credit {

@@ -1,23 +1,29 @@
-// Command scalebench measures how the cost of the stores' reads grows with
-// the data: the store-level rows of "cost that does not grow with the
-// data", on the memory store and on PostgreSQL, in one run.
+// Command scalebench measures how the cost of the stores' reads and of the
+// Ledger's operations grows with the data: the rows of "cost that does not
+// grow with the data", on the memory store and on PostgreSQL, in one run.
 //
-// Two data sets are built for each size, each in a store of its own (a
-// fresh Memory, or a fresh schema analyzed once seeded):
+// Each data set is built for each size in a store of its own (a fresh
+// Memory, or a fresh schema analyzed after its first batch and once
+// seeded):
 //
 //   - documents: one account holding N open invoices and one open payment,
 //     beside 2,000 other accounts of 5 documents each, for N = 100 and
 //     N = 100,000 (-n);
 //   - accounts: a namespace of A accounts, for A = 1,000 and 100,000
-//     (-accounts), inserted in no particular order.
+//     (-accounts), inserted in no particular order;
+//   - ledger, lines, consolidate: the Ledger's operations (see ledger.go).
 //
 // Each read is called a few times to warm up (prepared statements, plan
-// caches, and at least 50 ms), then -runs times; the table gives the median wall-clock time of
-// a call at the smallest and at the largest size, and their ratio. A read
-// whose cost does not grow with the data has a ratio near 1.
+// caches, and at least 50 ms), then -runs times (the lines data set: once,
+// then -lineruns times); a call that writes is undone after it, untimed.
+// The table gives the median wall-clock time of a call (per line or per
+// account where the name says so) at each size, and the ratio of the
+// largest size over the smallest. A read whose cost does not grow with the
+// data has a ratio near 1.
 //
 //	scripts/with-postgres.sh go run ./internal/scalebench     # make bench-scale
 //	go run ./internal/scalebench -stores memory               # no database
+//	go run ./internal/scalebench -stores memory -sets ledger  # some data sets
 package main
 
 import (
@@ -30,6 +36,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,15 +54,20 @@ import (
 )
 
 var (
-	flagStores   = flag.String("stores", "memory,postgres", "stores to measure: memory, postgres")
-	flagN        = flag.String("n", "100,100000", "open invoices of the large account, comma-separated")
-	flagAccounts = flag.String("accounts", "1000,100000", "accounts of the listed namespace, comma-separated")
-	flagOthers   = flag.Int("others", 2000, "other accounts beside the large one")
-	flagRuns     = flag.Int("runs", 15, "measured calls of each read (the median is reported)")
-	flagWarm     = flag.Int("warm", 12, "calls of each read before it is measured")
-	flagURL      = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "PostgreSQL URL (default $ARCREDIT_POSTGRES_URL)")
-	flagPage     = flag.Int("page", 50, "page size of the listings")
-	flagKeep     = flag.Bool("keep", false, "keep the PostgreSQL schemas, to look at them (their names go to stderr)")
+	flagStores      = flag.String("stores", "memory,postgres", "stores to measure: memory, postgres")
+	flagN           = flag.String("n", "100,100000", "open invoices of the large account, comma-separated")
+	flagAccounts    = flag.String("accounts", "1000,100000", "accounts of the listed namespace, comma-separated")
+	flagOthers      = flag.Int("others", 2000, "other accounts beside the large one")
+	flagRuns        = flag.Int("runs", 15, "measured calls of each read (the median is reported)")
+	flagWarm        = flag.Int("warm", 12, "calls of each read before it is measured")
+	flagURL         = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "PostgreSQL URL (default $ARCREDIT_POSTGRES_URL)")
+	flagPage        = flag.Int("page", 50, "page size of the listings")
+	flagKeep        = flag.Bool("keep", false, "keep the PostgreSQL schemas, to look at them (their names go to stderr)")
+	flagProfile     = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flagSets        = flag.String("sets", "documents,accounts,ledger,lines,consolidate", "data sets to measure, comma-separated")
+	flagLines       = flag.String("lines", "1000,10000,100000", "lines of the one Apply and the one Commit, comma-separated")
+	flagLineRuns    = flag.Int("lineruns", 3, "measured calls of each read of the lines data set")
+	flagConsolidate = flag.String("consolidate", "10,1000", "accounts of one Consolidate, comma-separated")
 )
 
 var (
@@ -67,7 +79,19 @@ const ns = "scale"
 
 func main() {
 	flag.Parse()
+	if *flagProfile != "" {
+		f, err := os.Create(*flagProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "scalebench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(context.Background()); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "scalebench:", err)
 		os.Exit(1)
 	}
@@ -113,7 +137,9 @@ func postgresBackend(pool *pgxpool.Pool) backend {
 			for _, t := range []string{"accounts", "documents", "applications", "entries", "idempotency"} {
 				tables = append(tables, pgx.Identifier{schema, t}.Sanitize())
 			}
-			_, err := pool.Exec(ctx, "ANALYZE "+strings.Join(tables, ", "))
+			// VACUUM too, so that autovacuum does not run on the tables
+			// just filled while they are measured.
+			_, err := pool.Exec(ctx, "VACUUM ANALYZE "+strings.Join(tables, ", "))
 			return err
 		}
 		return s, analyze, drop, nil
@@ -124,11 +150,28 @@ func postgresBackend(pool *pgxpool.Pool) backend {
 type read struct {
 	name string
 	call func(ctx context.Context) error
+	// undo, when set, runs after each call, untimed: it puts back what
+	// the call wrote, so that every call meets the same data.
+	undo func(ctx context.Context) error
+	// per, when above 1, divides the time: the cost per line or account.
+	per int
+}
+
+// set is a data set measured at several sizes.
+type set struct {
+	unit  string // the letter the table names the size by
+	sizes []int
+	seed  func(context.Context, credit.Store, int) error
+	reads func(credit.Store, int) []read
+	// warm and runs, when set, replace -warm and -runs (the sets whose
+	// every call writes thousands of records).
+	warm, runs int
 }
 
 // row is one line of the table: a read's medians by size.
 type row struct {
 	store, name string
+	set         *set
 	medians     map[int]time.Duration
 }
 
@@ -165,70 +208,103 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("-stores: unknown store %q", name)
 		}
 	}
+	ls, err := ints(*flagLines)
+	if err != nil {
+		return fmt.Errorf("-lines: %w", err)
+	}
+	cs, err := ints(*flagConsolidate)
+	if err != nil {
+		return fmt.Errorf("-consolidate: %w", err)
+	}
+	sets := map[string]*set{
+		"documents":   {unit: "N", sizes: ns, seed: seedDocuments, reads: documentReads},
+		"accounts":    {unit: "A", sizes: as, seed: seedAccounts, reads: accountReads},
+		"ledger":      {unit: "N", sizes: ns, seed: seedLedger, reads: ledgerReads},
+		"lines":       {unit: "L", sizes: ls, seed: seedLines, reads: lineReads, warm: 1, runs: *flagLineRuns},
+		"consolidate": {unit: "C", sizes: cs, seed: seedConsolidate, reads: consolidateReads},
+	}
 	var rows []*row
-	record := func(store string, size int, r read, d time.Duration) {
+	record := func(store string, st *set, size int, r read, d time.Duration) {
 		for _, x := range rows {
 			if x.store == store && x.name == r.name {
 				x.medians[size] = d
 				return
 			}
 		}
-		rows = append(rows, &row{store: store, name: r.name, medians: map[int]time.Duration{size: d}})
+		rows = append(rows, &row{store: store, name: r.name, set: st, medians: map[int]time.Duration{size: d}})
 	}
 	for _, b := range backends {
-		for _, n := range ns {
-			if err := measure(ctx, b, n, seedDocuments, documentReads, record); err != nil {
-				return fmt.Errorf("%s, documents, N=%d: %w", b.name, n, err)
+		for _, name := range strings.Split(*flagSets, ",") {
+			st, ok := sets[strings.TrimSpace(name)]
+			if !ok {
+				return fmt.Errorf("-sets: unknown data set %q", name)
 			}
-		}
-		for _, a := range as {
-			if err := measure(ctx, b, a, seedAccounts, accountReads, record); err != nil {
-				return fmt.Errorf("%s, accounts, A=%d: %w", b.name, a, err)
+			for _, n := range st.sizes {
+				if err := measure(ctx, b, st, n, record); err != nil {
+					return fmt.Errorf("%s, %s, %s=%d: %w", b.name, name, st.unit, n, err)
+				}
 			}
 		}
 	}
-	print(rows, ns, as)
+	print(rows)
 	return nil
 }
 
-// measure seeds a fresh store of b at size n and records the median of
-// every read of reads.
-func measure(ctx context.Context, b backend, n int,
-	seed func(context.Context, credit.Store, int) error,
-	reads func(credit.Store, int) []read,
-	record func(string, int, read, time.Duration)) error {
+// measure seeds a fresh store of b with the data set st at size n and
+// records the median of every read of st.
+func measure(ctx context.Context, b backend, st *set, n int,
+	record func(string, *set, int, read, time.Duration)) error {
 	s, ready, drop, err := b.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer drop()
 	start := time.Now()
-	if err := seed(ctx, s, n); err != nil {
+	analyze = ready
+	if err := st.seed(ctx, s, n); err != nil {
 		return err
 	}
 	if err := ready(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "scalebench: %s seeded (size %d) in %v\n", b.name, n, time.Since(start).Round(time.Millisecond))
-	for _, r := range reads(s, n) {
+	fmt.Fprintf(os.Stderr, "scalebench: %s seeded (%s=%d) in %v\n", b.name, st.unit, n, time.Since(start).Round(time.Millisecond))
+	warm, runs := *flagWarm, *flagRuns
+	if st.runs > 0 {
+		warm, runs = st.warm, st.runs
+	}
+	for _, r := range st.reads(s, n) {
+		call := func() (time.Duration, error) {
+			start := time.Now()
+			err := r.call(ctx)
+			d := time.Since(start)
+			if err == nil && r.undo != nil {
+				err = r.undo(ctx)
+			}
+			if err != nil {
+				err = fmt.Errorf("%s: %w", r.name, err)
+			}
+			return d, err
+		}
 		// Warm up for a number of calls and at least 50 ms: the first
 		// reads of a process run slower, whatever the size.
-		for i, warm := 0, time.Now(); i < *flagWarm || time.Since(warm) < 50*time.Millisecond; i++ {
-			if err := r.call(ctx); err != nil {
-				return fmt.Errorf("%s: %w", r.name, err)
+		for i, start := 0, time.Now(); i < warm || st.runs == 0 && time.Since(start) < 50*time.Millisecond; i++ {
+			if _, err := call(); err != nil {
+				return err
 			}
 		}
 		runtime.GC() // a collection started by the warm-up would slow the measured calls
-		times := make([]time.Duration, *flagRuns)
+		times := make([]time.Duration, runs)
 		for i := range times {
-			start := time.Now()
-			if err := r.call(ctx); err != nil {
-				return fmt.Errorf("%s: %w", r.name, err)
+			if times[i], err = call(); err != nil {
+				return err
 			}
-			times[i] = time.Since(start)
 		}
 		slices.Sort(times)
-		record(b.name, n, r, times[len(times)/2])
+		med := times[len(times)/2]
+		if r.per > 1 {
+			med /= time.Duration(r.per)
+		}
+		record(b.name, st, n, r, med)
 	}
 	return nil
 }
@@ -254,13 +330,14 @@ func document(id, acct string, kind invoice.Kind, issued time.Time) invoice.Docu
 
 // committer gathers records and commits them in batches of a bounded size.
 type committer struct {
-	ctx context.Context
-	s   credit.Store
-	b   credit.Batch
-	err error
+	ctx      context.Context
+	s        credit.Store
+	b        credit.Batch
+	err      error
+	analyzed bool
 }
 
-const batchSize = 1000 // the write of a Commit grows faster than its batch
+const batchSize = 10000
 
 func (c *committer) account(a credit.Account) {
 	c.b.Accounts = append(c.b.Accounts, a)
@@ -272,19 +349,34 @@ func (c *committer) document(d invoice.Document) {
 	c.maybeFlush()
 }
 
+func (c *committer) application(a credit.Application) {
+	c.b.Applications = append(c.b.Applications, a)
+	c.maybeFlush()
+}
+
 func (c *committer) maybeFlush() {
-	if len(c.b.Accounts)+len(c.b.Documents) >= batchSize {
+	if len(c.b.Accounts)+len(c.b.Documents)+len(c.b.Applications) >= batchSize {
 		c.flush()
 	}
 }
 
 func (c *committer) flush() {
-	if c.err == nil && len(c.b.Accounts)+len(c.b.Documents) > 0 {
+	if c.err == nil && len(c.b.Accounts)+len(c.b.Documents)+len(c.b.Applications) > 0 {
 		c.b.Namespace = ns
 		c.err = c.s.Commit(c.ctx, &c.b)
+		if c.err == nil && !c.analyzed && analyze != nil {
+			// Statistics from the first batch on: the plans of a table
+			// never analyzed cannot tell a lookup by key from a scan
+			// of the namespace (README: Cost at scale).
+			c.analyzed = true
+			c.err = analyze(c.ctx)
+		}
 	}
 	c.b = credit.Batch{}
 }
+
+// analyze, when set, makes the statistics of the store being seeded.
+var analyze func(context.Context) error
 
 // seedDocuments writes the large account with n open invoices (two at each
 // issue time, so that ids break ties) and one open payment, and the other
@@ -339,14 +431,14 @@ func documentReads(s credit.Store, n int) []read {
 	}
 	credits := []invoice.Kind{invoice.CreditMemo, invoice.Payment, invoice.Prepayment, invoice.CreditGrant}
 	return []read{
-		{"Documents, first page of " + strconv.Itoa(page), docs(credit.DocumentFilter{Account: big, Limit: page}, page)},
-		{"Documents, page after a cursor half-way", docs(credit.DocumentFilter{Account: big, After: half, Limit: page}, rest)},
-		{"Documents, open invoices after a cursor half-way", docs(credit.DocumentFilter{Account: big, OpenOnly: true,
+		{name: "Documents, first page of " + strconv.Itoa(page), call: docs(credit.DocumentFilter{Account: big, Limit: page}, page)},
+		{name: "Documents, page after a cursor half-way", call: docs(credit.DocumentFilter{Account: big, After: half, Limit: page}, rest)},
+		{name: "Documents, open invoices after a cursor half-way", call: docs(credit.DocumentFilter{Account: big, OpenOnly: true,
 			Kinds: []invoice.Kind{invoice.Invoice}, After: half, Limit: page}, rest)},
-		{"Documents, the open credits", docs(credit.DocumentFilter{Account: big, OpenOnly: true, Kinds: credits}, 1)},
-		{"Load, one account", load(credit.Query{Accounts: []string{other}}, 1)},
-		{"Load, one document", load(credit.Query{Documents: []string{other + "-d1"}}, 1)},
-		{"Load, open documents of a small account", load(credit.Query{OpenOf: []string{other}}, 5)},
+		{name: "Documents, the open credits", call: docs(credit.DocumentFilter{Account: big, OpenOnly: true, Kinds: credits}, 1)},
+		{name: "Load, one account", call: load(credit.Query{Accounts: []string{other}}, 1)},
+		{name: "Load, one document", call: load(credit.Query{Documents: []string{other + "-d1"}}, 1)},
+		{name: "Load, open documents of a small account", call: load(credit.Query{OpenOf: []string{other}}, 5)},
 	}
 }
 
@@ -377,25 +469,24 @@ func accountReads(s credit.Store, a int) []read {
 		}
 	}
 	return []read{
-		{"AccountIDs, first page of " + strconv.Itoa(page), list("", min(page, a))},
-		{"AccountIDs, page after a cursor half-way", list(fmt.Sprintf("c%07d", a/2), min(page, a-a/2-1))},
+		{name: "AccountIDs, first page of " + strconv.Itoa(page), call: list("", min(page, a))},
+		{name: "AccountIDs, page after a cursor half-way", call: list(fmt.Sprintf("c%07d", a/2), min(page, a-a/2-1))},
 	}
 }
 
-// print writes the table: each read's median at the smallest and the
-// largest size of its data set, and their ratio.
-func print(rows []*row, ns, as []int) {
+// print writes the table: each read's median at every size of its data
+// set, and the ratio of the largest over the smallest.
+func print(rows []*row) {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "store\tread\tsmall\tlarge\tratio\n")
+	fmt.Fprintf(w, "store\tread\tmedians\tratio\n")
 	for _, r := range rows {
-		sizes := ns
-		unit := "N"
-		if strings.HasPrefix(r.name, "AccountIDs") {
-			sizes, unit = as, "A"
+		sizes := r.set.sizes
+		var ms []string
+		for _, n := range sizes {
+			ms = append(ms, fmt.Sprintf("%s=%d: %s", r.set.unit, n, dur(r.medians[n])))
 		}
 		lo, hi := slices.Min(sizes), slices.Max(sizes)
-		fmt.Fprintf(w, "%s\t%s\t%s=%d: %s\t%s=%d: %s\t%s\n", r.store, r.name,
-			unit, lo, dur(r.medians[lo]), unit, hi, dur(r.medians[hi]), ratio(r.medians[hi], r.medians[lo]))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.store, r.name, strings.Join(ms, "; "), ratio(r.medians[hi], r.medians[lo]))
 	}
 	_ = w.Flush()
 }

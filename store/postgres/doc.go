@@ -35,8 +35,9 @@
 // one per column, so a batch of any size costs the same three prepared
 // statements). Every statement is written so that the server keeps one
 // generic plan of it per connection instead of planning each call: keys are
-// walked with generate_subscripts (sized alike in every plan) and looked up
-// one by one. Commit checks the version of every account and document it
+// walked with unnest of a scalar subquery (sized alike in every plan, and
+// read once: subscripts of a text[] would walk it from its start) and looked
+// up one by one. Commit checks the version of every account and document it
 // writes and reports a stale one, an existing key, a serialization failure
 // or a deadlock as credit.ErrConflict, on which the Ledger reloads and
 // retries with backoff; reads retry serialization failures themselves.
