@@ -97,6 +97,9 @@ type result struct {
 	retries  int64 // Commit calls that returned ErrConflict
 	p50, p99 time.Duration
 	errs     map[string]int64 // errors returned to the caller, by sentinel
+	// short is set when the phase ran out of seeded records before its
+	// time was up: it ends there, and its rates are over the time it ran.
+	short bool
 }
 
 // The figures are integers: rates per second, ratios in percent or tenths,
@@ -529,7 +532,11 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 	var ops, apps atomic.Int64
 	var mu sync.Mutex
 	errs := map[string]int64{}
-	var fatal error
+	// A fast machine may use up the seeded records before the time is up:
+	// the phase then ends for every client, and is measured up to there, so
+	// that the run goes on with the next phase.
+	var exhausted atomic.Bool
+	var ranOut time.Time
 	lat := make([][]time.Duration, n)
 	deadline := time.Now().Add(d)
 	start := time.Now()
@@ -537,19 +544,22 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 	for c := range n {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(c), uint64(time.Now().UnixNano())))
-			for time.Now().Before(deadline) {
+			for time.Now().Before(deadline) && !exhausted.Load() {
 				t := time.Now()
 				k, err := do(ctx, l, r)
+				if errors.Is(err, errExhausted) {
+					mu.Lock()
+					if !exhausted.Load() {
+						ranOut = time.Now()
+						exhausted.Store(true)
+					}
+					mu.Unlock()
+					return
+				}
 				if err != nil {
 					mu.Lock()
 					errs[errName(err)]++
-					if errors.Is(err, errExhausted) {
-						fatal = err
-					}
 					mu.Unlock()
-					if errors.Is(err, errExhausted) {
-						return
-					}
 					continue
 				}
 				lat[c] = append(lat[c], time.Since(t))
@@ -559,8 +569,11 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 		})
 	}
 	wg.Wait()
-	if fatal != nil {
-		return result{}, fmt.Errorf("%s at %d clients: %w", scenario, n, fatal)
+	end := time.Now()
+	if exhausted.Load() {
+		end = ranOut
+		fmt.Fprintf(os.Stderr, "benchdriver: %s at %d clients ran out of seeded records after %s; its rates are over that time (raise -max-rate for a full phase)\n",
+			scenario, n, end.Sub(start).Round(time.Millisecond))
 	}
 	all := slices.Concat(lat...)
 	slices.Sort(all)
@@ -570,7 +583,7 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 		}
 		return all[min(len(all)-1, permille*len(all)/1000)]
 	}
-	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), elapsed: time.Since(start),
+	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), elapsed: end.Sub(start), short: exhausted.Load(),
 		retries: cs.conflicts.Load() + transferRetries.Load() - before, p50: pct(500), p99: pct(990), errs: errs}, nil
 }
 
