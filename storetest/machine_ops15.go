@@ -185,17 +185,25 @@ func (mc *machine) reverseWriteOff(t *rapid.T) {
 	mc.m.total -= total
 }
 
-func (mc *machine) chargeBack(t *rapid.T) {
-	c := mc.pick(t, "payment", anyCredit)
-	all := rapid.Bool().Draw(t, "all")
-	counts := mc.m.countsFor(c)
-	amt := counts
+// takeBackAmount draws what a charge back or a refund that takes back asks
+// of credit c: all it counts for, or an amount (often within it); counts is
+// what c counts for (its open balance and what its applications applied).
+func (mc *machine) takeBackAmount(t *rapid.T, c *mDoc) (all bool, amt, counts int64) {
+	all = rapid.Bool().Draw(t, "all")
+	counts = mc.m.countsFor(c)
+	amt = counts
 	if !all {
 		amt = mc.amount(t, "amount")
 		if counts > 0 && rapid.Bool().Draw(t, "within") {
 			amt = rapid.Int64Range(1, counts).Draw(t, "amount within")
 		}
 	}
+	return all, amt, counts
+}
+
+func (mc *machine) chargeBack(t *rapid.T) {
+	c := mc.pick(t, "payment", anyCredit)
+	all, amt, counts := mc.takeBackAmount(t, c)
 	call := func(k string) (any, error) {
 		req := credit.ChargeBackRequest{Payment: c.id, All: all, Reference: "DSP"}
 		if !all {
@@ -289,15 +297,7 @@ func (mc *machine) undoChargeBack(t *rapid.T) {
 
 func (mc *machine) refundTakeBack(t *rapid.T) {
 	c := mc.pick(t, "credit", anyCredit)
-	all := rapid.Bool().Draw(t, "all")
-	counts := mc.m.countsFor(c)
-	amt := counts
-	if !all {
-		amt = mc.amount(t, "amount")
-		if counts > 0 && rapid.Bool().Draw(t, "within") {
-			amt = rapid.Int64Range(1, counts).Draw(t, "amount within")
-		}
-	}
+	all, amt, counts := mc.takeBackAmount(t, c)
 	call := func(k string) (any, error) {
 		req := credit.RefundRequest{Credit: c.id, All: all, TakeBack: true}
 		if !all {
