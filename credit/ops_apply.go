@@ -434,27 +434,10 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	if err != nil {
 		return ApplyResult{}, err
 	}
-	for _, id := range req.Debits {
-		// A recurring document named in the request (in the cart) stops
-		// the whole request, as a named pair does (iMIS: open credits
-		// cannot be applied if a recurring transaction is in the cart);
-		// only an unnamed one, found among the account's open debits, is
-		// skipped.
-		if t.docs[id].Recurring {
-			return ApplyResult{}, docErr(id, fail(ErrRecurring, "%q is recurring", id))
-		}
+	if err := t.refuseRecurring(req.Debits); err != nil {
+		return ApplyResult{}, err
 	}
-	// A credit the request names that is already applied to a debit of the
-	// request stays as it is (iMIS: selecting it again changes nothing).
-	applied := map[[2]string]bool{}
-	for _, c := range credits {
-		if !explicit && !slices.Contains(req.Credits, c.ID) {
-			continue
-		}
-		for _, a := range t.active(c.ID) {
-			applied[[2]string{a.Credit, a.Debit}] = true
-		}
-	}
+	applied := t.appliedPairs(req, credits, explicit)
 	res := ApplyResult{Operation: t.opID, Available: t.available(credits)}
 	ar := allocate.Request{Cap: req.Cap, Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
 	for _, d := range debits {
@@ -500,6 +483,35 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 		return ApplyResult{}, err
 	}
 	return res, nil
+}
+
+// refuseRecurring refuses a recurring document named in the request (in
+// the cart): it stops the whole request, as a named pair does (iMIS: open
+// credits cannot be applied if a recurring transaction is in the cart);
+// only an unnamed one, found among the account's open debits, is skipped.
+func (t *txn) refuseRecurring(debits []string) error {
+	for _, id := range debits {
+		if t.docs[id].Recurring {
+			return docErr(id, fail(ErrRecurring, "%q is recurring", id))
+		}
+	}
+	return nil
+}
+
+// appliedPairs are the (credit, debit) pairs already in force for the
+// credits the request names (all of them for explicit pairs): such a pair
+// stays as it is (iMIS: selecting it again changes nothing).
+func (t *txn) appliedPairs(req ApplyRequest, credits []*invoice.Document, explicit bool) map[[2]string]bool {
+	applied := map[[2]string]bool{}
+	for _, c := range credits {
+		if !explicit && !slices.Contains(req.Credits, c.ID) {
+			continue
+		}
+		for _, a := range t.active(c.ID) {
+			applied[[2]string{a.Credit, a.Debit}] = true
+		}
+	}
+	return applied
 }
 
 // pairPlan makes the plan of explicit pairs and validates it against ar. A
