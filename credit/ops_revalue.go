@@ -16,9 +16,11 @@ const MaxRevalueRates = 200
 // principal's namespace that the principal may read (Account empty).
 type RevalueRequest struct {
 	Account string `json:"account,omitempty"`
-	// AsOf is the date of the rates: documents issued after it are left
-	// out. Zero means now. The open balances are those of the moment of the
-	// read, not as they stood at AsOf.
+	// AsOf is the date of the rates and of the balances: each foreign
+	// document is revalued for its open balance as it stood at AsOf, in its
+	// currency and at the functional value booked then; documents issued
+	// after it are left out, and documents closed since but open then are
+	// counted. Zero means now.
 	AsOf time.Time `json:"as_of,omitzero"`
 	// Rates convert each document currency to a functional currency, at
 	// most one rate per pair. A foreign document whose pair has no rate is
@@ -65,7 +67,14 @@ type RevaluedAccount struct {
 
 // Revalue reports the unrealized exchange gain or loss of the open foreign
 // documents of an account, or of a namespace, at the rates given, as of a
-// date. It is a read: no history entry is written, no document changes.
+// date: the documents open then, for their balances then. It is a read: no
+// history entry is written, no document changes. As of a past date each
+// document's balances then are rebuilt from its current ones and what
+// happened after the date: for each account, Revalue reads its entries
+// after the date and the applications of each document they name, so that
+// a document costs its own applications, never the account's whole
+// history; only a credit that an expiry emptied after the date is rebuilt
+// from the account's history up to the date (read once for the account).
 // Documents are revalued in their own currency's minor units rounded
 // half-even, like every conversion.
 func (l *Ledger) Revalue(ctx context.Context, p Principal, req RevalueRequest) (Revaluation, error) {
@@ -117,8 +126,12 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 	},
 	compute: func(t *txn, req RevalueRequest) (Revaluation, error) {
 		res := Revaluation{AsOf: orNow(req.AsOf, t.now)}
+		each := t.revalueAccount
+		if res.AsOf.Before(t.now) {
+			each = t.revalueAccountAsOf
+		}
 		if req.Account != "" {
-			return res, t.revalueAccount(req.Account, req.Rates, &res)
+			return res, each(req.Account, req.Rates, &res)
 		}
 		lister := t.l.store.(AccountLister)
 		after := ""
@@ -131,7 +144,7 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 				if t.l.auth.Authorize(t.ctx, t.p, ActRead, id) != nil {
 					continue
 				}
-				if err := t.revalueAccount(id, req.Rates, &res); err != nil {
+				if err := each(id, req.Rates, &res); err != nil {
 					return Revaluation{}, err
 				}
 			}
