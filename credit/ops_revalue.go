@@ -87,22 +87,8 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 		if err := checkID("account", req.Account, false); err != nil {
 			return err
 		}
-		if err := checkTimes(req.AsOf); err != nil {
+		if err := checkRevaluation(req.AsOf, req.Rates); err != nil {
 			return err
-		}
-		if len(req.Rates) == 0 || len(req.Rates) > MaxRevalueRates {
-			return fail(ErrInvalidRequest, "give 1 to %d rates", MaxRevalueRates)
-		}
-		seen := map[[2]money.Currency]bool{}
-		for _, r := range req.Rates {
-			if !r.IsValid() {
-				return fail(ErrInvalidRequest, "a rate is missing")
-			}
-			pair := [2]money.Currency{r.From(), r.To()}
-			if seen[pair] {
-				return fail(ErrInvalidRequest, "two rates for %s/%s", r.From(), r.To())
-			}
-			seen[pair] = true
 		}
 		if req.Account == "" {
 			if _, ok := l.store.(AccountLister); !ok {
@@ -154,6 +140,29 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 			after = ids[len(ids)-1]
 		}
 	},
+}
+
+// checkRevaluation checks the date and the rates of a revaluation: 1 to
+// MaxRevalueRates rates, at most one per pair.
+func checkRevaluation(asOf time.Time, rates []money.Rate) error {
+	if err := checkTimes(asOf); err != nil {
+		return err
+	}
+	if len(rates) == 0 || len(rates) > MaxRevalueRates {
+		return fail(ErrInvalidRequest, "give 1 to %d rates", MaxRevalueRates)
+	}
+	seen := map[[2]money.Currency]bool{}
+	for _, r := range rates {
+		if !r.IsValid() {
+			return fail(ErrInvalidRequest, "a rate is missing")
+		}
+		pair := [2]money.Currency{r.From(), r.To()}
+		if seen[pair] {
+			return fail(ErrInvalidRequest, "two rates for %s/%s", r.From(), r.To())
+		}
+		seen[pair] = true
+	}
+	return nil
 }
 
 // revalueAccount adds the open foreign documents of account, issued at or
