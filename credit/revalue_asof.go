@@ -14,8 +14,11 @@ import (
 //
 // The account's entries after the moment (found with Store.EntryAt, read
 // with Store.History from there) name every document an operation changed
-// since (Entry.Documents). A document no entry names is as it stood then. A
-// named one is rebuilt backward: its applications written after the moment
+// since (Entry.Documents, which every entry that can touch a foreign
+// document has: foreign documents came after the field). A document no
+// entry names is as it stood then; one whose issuing entry is after the
+// moment is left out, whatever its issue date. A named one is rebuilt
+// backward: its applications written after the moment
 // had taken their amount off, so it is added back; reversals after it had
 // given theirs back, so it is taken off; what adjustments, voids, refunds
 // and reversals of a payment took off after it (the entry's Original, in
