@@ -14,9 +14,10 @@ import (
 //
 // The account's entries after the moment (found with Store.EntryAt, read
 // with Store.History from there) name every document an operation changed
-// since (Entry.Documents, which every entry that can touch a foreign
-// document has: foreign documents came after the field). A document no
-// entry names is as it stood then; one whose issuing entry is after the
+// since (Entry.Documents; an entry written before that field existed
+// names none, so a document changed after the moment only by such entries
+// would count as it stands now). A document no entry names is as it stood
+// then; one whose issuing entry is after the
 // moment is left out, whatever its issue date. A named one is rebuilt
 // backward: its applications written after the moment
 // had taken their amount off, so it is added back; reversals after it had
