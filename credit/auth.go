@@ -34,7 +34,7 @@ const (
 	ActApplyOtherCredit Action = "apply_other_credit" // apply another account's credit (iMIS Orders: 4)
 	ActLink             Action = "link"               // name explicit credit→debit pairs (Ingram provider link)
 	ActUnlink           Action = "unlink"             // unapply (Ingram provider unlink, support revert)
-	ActAdjust           Action = "adjust"             // adjust or void a debit
+	ActAdjust           Action = "adjust"             // adjust or void a debit; journal a revaluation
 	ActRefund           Action = "refund"             // pay open credit out to the customer
 	ActReverse          Action = "reverse"            // charge back or cancel a payment
 	ActTransfer         Action = "transfer"           // move credit to another account
@@ -82,8 +82,8 @@ type RoleBased struct {
 //
 //	admin     everything
 //	finance   read, manage accounts (and close them), issue, record payments, issue credit, apply,
-//	          link, unlink, adjust, refund, reverse, transfer, consolidate, hold, write off (Citrix: refunds,
-//	          charge backs and cancellations need the Finance permission)
+//	          link, unlink, adjust (and journal revaluations), refund, reverse, transfer, consolidate, hold,
+//	          write off (Citrix: refunds, charge backs and cancellations need the Finance permission)
 //	provider  read, issue, issue credit, apply, link, unlink, consolidate (Ingram: only the
 //	          provider links and unlinks AR documents)
 //	staff     read, issue, record payments, apply, apply another account's credit (iMIS Orders: 4)

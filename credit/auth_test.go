@@ -8,6 +8,7 @@ import (
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
 )
 
 // authFixture is the world every row of the authorization matrix acts on,
@@ -108,6 +109,10 @@ var authOps = []struct {
 	}},
 	{"Void", func(f *authFixture, p credit.Principal) error {
 		_, err := f.l.Void(ctx, p, f.key(), credit.VoidRequest{Debit: "IA", Reason: "cancelled"})
+		return err
+	}},
+	{"RecordUnrealized", func(f *authFixture, p credit.Principal) error {
+		_, err := f.l.RecordUnrealized(ctx, p, f.key(), credit.RecordUnrealizedRequest{Account: "A", Rates: []money.Rate{money.MustParseRate("EUR/USD 1.20")}})
 		return err
 	}},
 	{"Refund", func(f *authFixture, p credit.Principal) error {
@@ -230,6 +235,7 @@ var allowedRoles = func() map[string][]string {
 		"Adjust":            {rAdmin, rFinance},
 		"Void":              {rAdmin, rFinance},
 		"Refund":            {rAdmin, rFinance},
+		"RecordUnrealized":  {rAdmin, rFinance},
 		"ChargeBack":        {rAdmin, rFinance},
 		"CancelPayment":     {rAdmin, rFinance},
 		"Transfer":          {rAdmin, rFinance},

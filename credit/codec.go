@@ -101,6 +101,9 @@ const (
 	tagUndoChargeBack resultTag = 18
 )
 
+// Tag of the result of journalling a revaluation (RecordUnrealized).
+const tagRevaluation resultTag = 13
+
 // Tags of the results of moving balances, holds and closing accounts.
 const (
 	tagMoveBalance resultTag = 20
@@ -195,6 +198,9 @@ func encodeResult(r any) ([]byte, error) {
 		e.tag(tagExpire)
 		e.documents(v.Documents)
 		e.money(v.Removed)
+	case Revaluation:
+		e.tag(tagRevaluation)
+		e.revaluation(&v)
 	case MoveBalanceResult:
 		e.tag(tagMoveBalance)
 		e.documents(v.From)
@@ -345,6 +351,10 @@ func decodeFields(d *decoder, out any) error {
 		v.Documents = d.documents()
 		v.Removed = d.money()
 		return d.finish(func() { *p = v })
+	case *Revaluation:
+		var v Revaluation
+		d.revaluation(&v)
+		return d.finish(func() { *p = v })
 	case *MoveBalanceResult:
 		var v MoveBalanceResult
 		v.From = d.documents()
@@ -388,6 +398,8 @@ func tagOf(out any) (resultTag, bool) {
 		return tagConsolidate, true
 	case *ExpireResult:
 		return tagExpire, true
+	case *Revaluation:
+		return tagRevaluation, true
 	case *MoveBalanceResult:
 		return tagMoveBalance, true
 	}

@@ -163,6 +163,7 @@ func codecCases() []codecCase {
 		}, rapid.Custom(func(t *rapid.T) MoveBalanceResult {
 			return MoveBalanceResult{From: genList(t, "from", genDocument), To: genList(t, "to", genDocument), Moved: genMoney(t, "moved")}
 		})),
+		codecCaseOf("Revaluation", sampleRevaluation(), rapid.Custom(genRevaluation)),
 	}
 }
 
@@ -798,6 +799,9 @@ func TestCodecCoversEveryResultType(t *testing.T) {
 		reflect.TypeFor[WriteOffResult]():       "Debit WriteOff Applications Balances",
 		reflect.TypeFor[ChargeBackResult]():     "Payment ChargeBack Reversals Applications Balances",
 		reflect.TypeFor[UndoChargeBackResult](): "Payment ChargeBack Applications Balances",
+		reflect.TypeFor[Revaluation]():          "AsOf Documents Accounts Unrated",
+		reflect.TypeFor[RevaluedDocument]():     "Document Account Kind Open Booked Rate Revalued Difference",
+		reflect.TypeFor[RevaluedAccount]():      "Account Difference",
 	}
 	for typ, want := range fields {
 		var got []string
@@ -815,7 +819,7 @@ const codecFixtures = "testdata/results_v0"
 // afterVersion0 names the result types made after version 0, which has no
 // fixture of them.
 var afterVersion0 = map[string]bool{"RefundResult": true, "MoveBalanceResult": true, "WriteOffResult": true,
-	"ChargeBackResult": true, "UndoChargeBackResult": true}
+	"ChargeBackResult": true, "UndoChargeBackResult": true, "Revaluation": true}
 
 // TestCodecReadsVersion0: results stored as the encoding/json of the
 // result types (before version 1) decode to the values that were stored.

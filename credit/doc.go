@@ -82,7 +82,10 @@
 // rate). A transfer of a foreign credit, and a change of the account's
 // currency while a foreign document is open, are refused with
 // ErrCurrencyMismatch. Ledger.Revalue reports the unrealized difference
-// of open foreign documents at the rates given, without writing anything.
+// of open foreign documents at the rates given, as of a date (the
+// documents open then, for their balances then), without writing
+// anything; Ledger.RecordUnrealized journals it for one account
+// (ExchangeDifferenceUnrealized), changing no document and no balance.
 //
 // # The life of an operation
 //

@@ -14,7 +14,7 @@ import (
 // afterVersion1 names the result types made after format version 1, which
 // was never written with them.
 var afterVersion1 = map[string]bool{"WriteOffResult": true, "ChargeBackResult": true, "UndoChargeBackResult": true,
-	"MoveBalanceResult": true}
+	"MoveBalanceResult": true, "Revaluation": true}
 
 // TestCodecReadsVersion1: results stored in format version 1, before
 // documents and applications carried foreign figures, decode to the values

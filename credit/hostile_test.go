@@ -976,6 +976,32 @@ func hostileRows(w *hostileWorld) []hostileRow {
 		_, err := w.l.IssueCredit(hBG, p, key, credit.CreditRequest{Account: "usd", Amount: hm("USD 1"), Issued: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)})
 		return err
 	})
+	// Journalling a revaluation.
+	eurUSD := []money.Rate{money.MustParseRate("EUR/USD 1.2")}
+	for _, c := range []struct {
+		name string
+		want error
+		req  credit.RecordUnrealizedRequest
+	}{
+		{"journal a revaluation without rates", credit.ErrInvalidRequest, credit.RecordUnrealizedRequest{Account: "usd"}},
+		{"journal a revaluation with two rates for a pair", credit.ErrInvalidRequest,
+			credit.RecordUnrealizedRequest{Account: "usd", Rates: append(eurUSD, eurUSD...)}},
+		{"journal a revaluation with a zero rate", credit.ErrInvalidRequest,
+			credit.RecordUnrealizedRequest{Account: "usd", Rates: []money.Rate{{}}}},
+		{"journal a revaluation of no account", credit.ErrInvalidRequest, credit.RecordUnrealizedRequest{Rates: eurUSD}},
+		{"journal a revaluation of an unknown account", credit.ErrNotFound, credit.RecordUnrealizedRequest{Account: "nope", Rates: eurUSD}},
+		{"journal a revaluation as of a later date", credit.ErrInvalidRequest,
+			credit.RecordUnrealizedRequest{Account: "usd", Rates: eurUSD, AsOf: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		{"journal a revaluation in year 10000", credit.ErrInvalidRequest,
+			credit.RecordUnrealizedRequest{Account: "usd", Rates: eurUSD, AsOf: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		{"journal a revaluation with a comment of invalid UTF-8", credit.ErrInvalidRequest,
+			credit.RecordUnrealizedRequest{Account: "usd", Rates: eurUSD, Comment: "\xff"}},
+	} {
+		add(c.name, c.want, func(w *hostileWorld, key string) error {
+			_, err := w.l.RecordUnrealized(hBG, p, key, c.req)
+			return err
+		})
+	}
 	// Documents in the wrong state or role.
 	add("apply an expired credit by policy", credit.ErrInvalidPlan, func(w *hostileWorld, key string) error {
 		_, err := w.l.Apply(hBG, p, key, credit.ApplyRequest{Credits: []string{"cm-exp"}, Debits: []string{"inv2"}, Partial: true,

@@ -16,9 +16,11 @@ const MaxRevalueRates = 200
 // principal's namespace that the principal may read (Account empty).
 type RevalueRequest struct {
 	Account string `json:"account,omitempty"`
-	// AsOf is the date of the rates: documents issued after it are left
-	// out. Zero means now. The open balances are those of the moment of the
-	// read, not as they stood at AsOf.
+	// AsOf is the date of the rates and of the balances: each foreign
+	// document is revalued for its open balance as it stood at AsOf, in its
+	// currency and at the functional value booked then; documents issued
+	// after it are left out, and documents closed since but open then are
+	// counted. Zero means now.
 	AsOf time.Time `json:"as_of,omitzero"`
 	// Rates convert each document currency to a functional currency, at
 	// most one rate per pair. A foreign document whose pair has no rate is
@@ -65,7 +67,14 @@ type RevaluedAccount struct {
 
 // Revalue reports the unrealized exchange gain or loss of the open foreign
 // documents of an account, or of a namespace, at the rates given, as of a
-// date. It is a read: no history entry is written, no document changes.
+// date: the documents open then, for their balances then. It is a read: no
+// history entry is written, no document changes. As of a past date each
+// document's balances then are rebuilt from its current ones and what
+// happened after the date: for each account, Revalue reads its entries
+// after the date and the applications of each document they name, so that
+// a document costs its own applications, never the account's whole
+// history; only a credit that an expiry emptied after the date is rebuilt
+// from the account's history up to the date (read once for the account).
 // Documents are revalued in their own currency's minor units rounded
 // half-even, like every conversion.
 func (l *Ledger) Revalue(ctx context.Context, p Principal, req RevalueRequest) (Revaluation, error) {
@@ -78,22 +87,8 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 		if err := checkID("account", req.Account, false); err != nil {
 			return err
 		}
-		if err := checkTimes(req.AsOf); err != nil {
+		if err := checkRevaluation(req.AsOf, req.Rates); err != nil {
 			return err
-		}
-		if len(req.Rates) == 0 || len(req.Rates) > MaxRevalueRates {
-			return fail(ErrInvalidRequest, "give 1 to %d rates", MaxRevalueRates)
-		}
-		seen := map[[2]money.Currency]bool{}
-		for _, r := range req.Rates {
-			if !r.IsValid() {
-				return fail(ErrInvalidRequest, "a rate is missing")
-			}
-			pair := [2]money.Currency{r.From(), r.To()}
-			if seen[pair] {
-				return fail(ErrInvalidRequest, "two rates for %s/%s", r.From(), r.To())
-			}
-			seen[pair] = true
 		}
 		if req.Account == "" {
 			if _, ok := l.store.(AccountLister); !ok {
@@ -117,8 +112,12 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 	},
 	compute: func(t *txn, req RevalueRequest) (Revaluation, error) {
 		res := Revaluation{AsOf: orNow(req.AsOf, t.now)}
+		each := t.revalueAccount
+		if res.AsOf.Before(t.now) {
+			each = t.revalueAccountAsOf
+		}
 		if req.Account != "" {
-			return res, t.revalueAccount(req.Account, req.Rates, &res)
+			return res, each(req.Account, req.Rates, &res)
 		}
 		lister := t.l.store.(AccountLister)
 		after := ""
@@ -131,7 +130,7 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 				if t.l.auth.Authorize(t.ctx, t.p, ActRead, id) != nil {
 					continue
 				}
-				if err := t.revalueAccount(id, req.Rates, &res); err != nil {
+				if err := each(id, req.Rates, &res); err != nil {
 					return Revaluation{}, err
 				}
 			}
@@ -141,6 +140,29 @@ var revalue = &spec[RevalueRequest, Revaluation]{
 			after = ids[len(ids)-1]
 		}
 	},
+}
+
+// checkRevaluation checks the date and the rates of a revaluation: 1 to
+// MaxRevalueRates rates, at most one per pair.
+func checkRevaluation(asOf time.Time, rates []money.Rate) error {
+	if err := checkTimes(asOf); err != nil {
+		return err
+	}
+	if len(rates) == 0 || len(rates) > MaxRevalueRates {
+		return fail(ErrInvalidRequest, "give 1 to %d rates", MaxRevalueRates)
+	}
+	seen := map[[2]money.Currency]bool{}
+	for _, r := range rates {
+		if !r.IsValid() {
+			return fail(ErrInvalidRequest, "a rate is missing")
+		}
+		pair := [2]money.Currency{r.From(), r.To()}
+		if seen[pair] {
+			return fail(ErrInvalidRequest, "two rates for %s/%s", r.From(), r.To())
+		}
+		seen[pair] = true
+	}
+	return nil
 }
 
 // revalueAccount adds the open foreign documents of account, issued at or

@@ -206,8 +206,9 @@ var operations = map[credit.EntryKind]string{
 	credit.AccountClosed:        "Account closed",
 
 	// The realized exchange differences of foreign documents.
-	credit.ExchangeDifferenceRealized: "Exchange difference realized",
-	credit.ExchangeDifferenceReversed: "Exchange difference reversed",
+	credit.ExchangeDifferenceRealized:   "Exchange difference realized",
+	credit.ExchangeDifferenceReversed:   "Exchange difference reversed",
+	credit.ExchangeDifferenceUnrealized: "Exchange difference unrealized",
 }
 
 // OperationName returns the grid's name for op ("Purchased"); an operation

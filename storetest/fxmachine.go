@@ -55,6 +55,9 @@ type fxMachine struct {
 	apps     map[string]*fxApp
 	appIDs   []string
 	issued   int // documents asked for, for their ids
+	// revalued are revaluations of the namespace made at the moment of
+	// the read, asked again as of that moment later (fxrevalue.go).
+	revalued []credit.Revaluation
 }
 
 func runFXMachine(t tb, e *env) {
@@ -94,6 +97,7 @@ func runFXMachine(t tb, e *env) {
 			"Refund":    mc.refund,
 			"Void":      mc.void,
 			"Reverse":   mc.reverse,
+			"Revalue":   mc.revalue,
 		})
 	})
 }
