@@ -86,6 +86,19 @@ func (mc *machine) takeBack(t *rapid.T, name string, c *mDoc, need int64, revers
 	return reopened
 }
 
+// takesBackFromClosed reports whether taking need cents back from credit
+// c, its applications newest first, reopens a debit of a closed account.
+func (m *model) takesBackFromClosed(c *mDoc, need int64) bool {
+	active := m.active(c.id)
+	for i := len(active) - 1; i >= 0 && need > 0; i-- {
+		if m.touchesClosed(active[i]) {
+			return true
+		}
+		need -= active[i].amount
+	}
+	return false
+}
+
 // countsFor is what a credit still counts for: open and applied.
 func (m *model) countsFor(c *mDoc) int64 {
 	n := c.open
@@ -222,6 +235,10 @@ func (mc *machine) chargeBack(t *rapid.T) {
 		mc.fails(t, "ChargeBack of more than the payment counts for", credit.ErrInsufficientCredit, call)
 		return
 	}
+	if mc.m.takesBackFromClosed(c, amt-c.open) {
+		mc.fails(t, "ChargeBack reopening a debit of a closed account", credit.ErrAccountClosed, call)
+		return
+	}
 	r := mc.succeeds(t, "ChargeBack", call).(credit.ChargeBackResult)
 	reopened := mc.takeBack(t, "ChargeBack", c, amt-c.open, r.Reversals, r.Applications)
 	end := invoice.Reversed
@@ -318,6 +335,10 @@ func (mc *machine) refundTakeBack(t *rapid.T) {
 		return
 	case amt == 0 || amt > counts:
 		mc.fails(t, "Refund more than the credit counts for", credit.ErrInsufficientCredit, call)
+		return
+	}
+	if mc.m.takesBackFromClosed(c, amt-c.open) {
+		mc.fails(t, "Refund taking back from a debit of a closed account", credit.ErrAccountClosed, call)
 		return
 	}
 	r := mc.succeeds(t, "Refund taking back", call).(credit.RefundResult)
