@@ -458,6 +458,13 @@ func (t *txn) record(account string, n note) error {
 // batch gathers the txn's writes, each record at its next version.
 func (t *txn) batch() *Batch {
 	b := &Batch{Namespace: t.ns, Applications: t.newApps, Entries: t.entries}
+	// Room for every record at once (see linkPlan).
+	if len(t.dirtyAccounts) > 0 {
+		b.Accounts = make([]Account, 0, len(t.dirtyAccounts))
+	}
+	if len(t.dirtyDocs) > 0 {
+		b.Documents = make([]invoice.Document, 0, len(t.dirtyDocs))
+	}
 	for _, id := range t.dirtyAccounts {
 		a := *t.accounts[id]
 		a.Version++
