@@ -295,17 +295,25 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 		sets = ad.open
 	}
 	var cursors []cursor[docKey]
+	var most int // the page's length at most, to make room for it once
 	for kind, set := range sets {
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, kind) {
 			continue
 		}
+		most += set.Len()
 		if after != nil {
 			cursors = append(cursors, set.After(*after))
 		} else {
 			cursors = append(cursors, set.First())
 		}
 	}
+	if f.Limit > 0 {
+		most = min(most, f.Limit)
+	}
 	var out []invoice.Document
+	if most > 0 {
+		out = make([]invoice.Document, 0, most)
+	}
 	for f.Limit <= 0 || len(out) < f.Limit {
 		best := -1
 		var bestKey docKey
