@@ -1,6 +1,10 @@
 package allocate
 
-import "github.com/arcredit/arcredit/invoice"
+import (
+	"slices"
+
+	"github.com/arcredit/arcredit/invoice"
+)
 
 // Planning a window at a time. A store lists an account's open debits in
 // (Issued, ID) order, a page at a time; a policy that walks the debits in
@@ -93,6 +97,11 @@ func PlanWindows(p Policy, req Request, next func() ([]invoice.Document, error))
 					return Plan{}, err
 				}
 			}
+		}
+		if n := len(out.Lines) + len(plan.Lines); n > cap(out.Lines) {
+			// Double, rather than append's quarter for a long slice: a
+			// plan of 100,000 lines is then copied twice, not five times.
+			out.Lines = slices.Grow(out.Lines, max(n, 2*len(out.Lines))-len(out.Lines))
 		}
 		out.Lines = append(out.Lines, plan.Lines...)
 	}

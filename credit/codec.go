@@ -638,6 +638,7 @@ func (e *encoder) application(a *Application) {
 
 func (e *encoder) applications(as []Application) {
 	e.list(len(as), as == nil)
+	e.buf = slices.Grow(e.buf, 128*len(as)) // grown once for a long list, not copied again and again
 	for i := range as {
 		e.application(&as[i])
 	}
@@ -672,6 +673,7 @@ func (e *encoder) account(a *Account) {
 
 func (e *encoder) plan(p *allocate.Plan) {
 	e.list(len(p.Lines), p.Lines == nil)
+	e.buf = slices.Grow(e.buf, 48*len(p.Lines))
 	for _, l := range p.Lines {
 		e.str(l.Credit)
 		e.str(l.Debit)

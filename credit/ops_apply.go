@@ -715,6 +715,11 @@ func (t *txn) writePlan(plan allocate.Plan, policy string, op EntryKind, comment
 // linkPlan writes the plan's applications, made by policy.
 func (t *txn) linkPlan(plan allocate.Plan, policy string) ([]Application, error) {
 	apps := make([]Application, 0, len(plan.Lines))
+	// Room for every line at once: a slice grown by append copies itself
+	// again and again, and at 100,000 lines those copies are most of the
+	// cost (they no longer fit in a cache).
+	t.newApps = slices.Grow(t.newApps, len(plan.Lines))
+	t.appOrder = slices.Grow(t.appOrder, len(plan.Lines))
 	for _, ln := range plan.Lines {
 		app, err := t.link(ln.Credit, ln.Debit, ln.Amount, policy)
 		if err != nil {

@@ -38,7 +38,7 @@ type txn struct {
 
 	dirtyAccounts []string // in the order first changed
 	dirtyDocs     []string
-	dirty         map[string]bool // "a"+id or "d"+id: in dirtyAccounts or dirtyDocs
+	dirty         map[recKey]bool // in dirtyAccounts or dirtyDocs
 	newApps       []Application
 	entries       []Entry
 	recorded      map[string]Account // the account as of its last entry in this txn
@@ -51,7 +51,15 @@ type txn struct {
 // since its last entry in the txn; record names them in the next one.
 type refs struct {
 	docs, apps []string
-	seen       map[string]bool // "d"+id, "a"+id; made once the lists grow long
+	seen       map[recKey]bool // made once the lists grow long
+}
+
+// recKey names a record of one kind ('a' an account or an application, 'd'
+// a document) in a set: a key of its own, where "d"+id would allocate a
+// string for each of an Apply's many lines.
+type recKey struct {
+	kind byte
+	id   string
 }
 
 // refer adds id to the account's list (docs or apps) once. Short lists are
@@ -66,9 +74,9 @@ func (t *txn) refer(account, id string, app bool) {
 		t.pending[account] = r
 	}
 	list := &r.docs
-	key := "d" + id
+	key := recKey{'d', id}
 	if app {
-		list, key = &r.apps, "a"+id
+		list, key = &r.apps, recKey{'a', id}
 	}
 	switch {
 	case r.seen != nil:
@@ -81,12 +89,12 @@ func (t *txn) refer(account, id string, app bool) {
 			return
 		}
 	default:
-		r.seen = make(map[string]bool, 2*len(r.docs)+2*len(r.apps))
+		r.seen = make(map[recKey]bool, 2*len(r.docs)+2*len(r.apps))
 		for _, d := range r.docs {
-			r.seen["d"+d] = true
+			r.seen[recKey{'d', d}] = true
 		}
 		for _, a := range r.apps {
-			r.seen["a"+a] = true
+			r.seen[recKey{'a', a}] = true
 		}
 		if r.seen[key] {
 			return
@@ -100,7 +108,7 @@ func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op Entr
 	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, method: method, key: key,
 		now: l.clock().UTC().Truncate(time.Microsecond), opID: l.newID(), accounts: map[string]*Account{},
 		docs: map[string]*invoice.Document{}, apps: map[string]Application{}, recorded: map[string]Account{},
-		dirty: map[string]bool{}, appsOf: map[string][]string{}, reversed: map[string]bool{},
+		dirty: map[recKey]bool{}, appsOf: map[string][]string{}, reversed: map[string]bool{},
 		byAcct: map[string][]*invoice.Document{}}
 }
 
@@ -193,8 +201,8 @@ func notFoundAccount(id string) error { return acctErr(id, fail(ErrNotFound, "no
 func notFoundDoc(id string) error { return docErr(id, fail(ErrNotFound, "no document %q", id)) }
 
 func (t *txn) touchAccount(id string) {
-	if !t.dirty["a"+id] {
-		t.dirty["a"+id] = true
+	if k := (recKey{'a', id}); !t.dirty[k] {
+		t.dirty[k] = true
 		t.dirtyAccounts = append(t.dirtyAccounts, id)
 	}
 }
@@ -203,8 +211,8 @@ func (t *txn) touchDoc(id string) {
 	if d := t.docs[id]; d != nil {
 		t.refer(d.Account, id, false)
 	}
-	if !t.dirty["d"+id] {
-		t.dirty["d"+id] = true
+	if k := (recKey{'d', id}); !t.dirty[k] {
+		t.dirty[k] = true
 		t.dirtyDocs = append(t.dirtyDocs, id)
 	}
 }
@@ -458,6 +466,13 @@ func (t *txn) record(account string, n note) error {
 // batch gathers the txn's writes, each record at its next version.
 func (t *txn) batch() *Batch {
 	b := &Batch{Namespace: t.ns, Applications: t.newApps, Entries: t.entries}
+	// Room for every record at once (see linkPlan).
+	if len(t.dirtyAccounts) > 0 {
+		b.Accounts = make([]Account, 0, len(t.dirtyAccounts))
+	}
+	if len(t.dirtyDocs) > 0 {
+		b.Documents = make([]invoice.Document, 0, len(t.dirtyDocs))
+	}
 	for _, id := range t.dirtyAccounts {
 		a := *t.accounts[id]
 		a.Version++

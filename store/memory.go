@@ -295,17 +295,28 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 		sets = ad.open
 	}
 	var cursors []cursor[docKey]
+	// most is the page's length at most, to make room for it once: the
+	// sets' lengths, bounded by the limit (without one, a cursor would
+	// make it too large).
+	var most int
 	for kind, set := range sets {
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, kind) {
 			continue
 		}
+		most += set.Len()
 		if after != nil {
 			cursors = append(cursors, set.After(*after))
 		} else {
 			cursors = append(cursors, set.First())
 		}
 	}
+	if f.Limit > 0 {
+		most = min(most, f.Limit)
+	}
 	var out []invoice.Document
+	if most > 0 && (f.Limit > 0 || after == nil) {
+		out = make([]invoice.Document, 0, most)
+	}
 	for f.Limit <= 0 || len(out) < f.Limit {
 		best := -1
 		var bestKey docKey
@@ -319,6 +330,9 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 		}
 		cursors[best].Next()
 		out = append(out, docCopy(s.docs[bestKey.id]))
+	}
+	if len(out) == 0 {
+		return nil, nil // an empty page is nil, room made or not
 	}
 	return out, nil
 }
