@@ -183,19 +183,8 @@ func (t *txn) revalueAccount(account string, rates []money.Rate, res *Revaluatio
 			if !d.IsForeign() || d.Issued.After(res.AsOf) {
 				continue
 			}
-			rd, ok, err := revalueDoc(d, rates)
-			if err != nil {
-				return docErr(d.ID, err)
-			}
-			if !ok {
-				res.Unrated = append(res.Unrated, d.ID)
-				continue
-			}
-			res.Documents = append(res.Documents, rd)
-			if !total.IsValid() {
-				total = rd.Difference
-			} else if total, err = total.Add(rd.Difference); err != nil {
-				return acctErr(account, err)
+			if err := res.add(d, rates, account, &total); err != nil {
+				return err
 			}
 		}
 		if len(page) < f.Limit {
@@ -205,6 +194,27 @@ func (t *txn) revalueAccount(account string, rates []money.Rate, res *Revaluatio
 	}
 	if total.IsValid() {
 		res.Accounts = append(res.Accounts, RevaluedAccount{Account: account, Difference: total})
+	}
+	return nil
+}
+
+// add revalues d at rates into res: among the documents, or among the
+// unrated ones when no rate is given for its currency; total sums the
+// account's differences.
+func (res *Revaluation) add(d *invoice.Document, rates []money.Rate, account string, total *money.Money) error {
+	rd, ok, err := revalueDoc(d, rates)
+	if err != nil {
+		return docErr(d.ID, err)
+	}
+	if !ok {
+		res.Unrated = append(res.Unrated, d.ID)
+		return nil
+	}
+	res.Documents = append(res.Documents, rd)
+	if !total.IsValid() {
+		*total = rd.Difference
+	} else if *total, err = total.Add(rd.Difference); err != nil {
+		return acctErr(account, err)
 	}
 	return nil
 }

@@ -238,19 +238,8 @@ func (t *txn) revalueAccountAsOf(account string, rates []money.Rate, res *Revalu
 			then.Open, then.FunctionalOpen = p.own, p.functional
 			d = &then
 		}
-		rd, ok, err := revalueDoc(d, rates)
-		if err != nil {
-			return docErr(d.ID, err)
-		}
-		if !ok {
-			res.Unrated = append(res.Unrated, d.ID)
-			continue
-		}
-		res.Documents = append(res.Documents, rd)
-		if !total.IsValid() {
-			total = rd.Difference
-		} else if total, err = total.Add(rd.Difference); err != nil {
-			return acctErr(account, err)
+		if err := res.add(d, rates, account, &total); err != nil {
+			return err
 		}
 	}
 	if total.IsValid() {
