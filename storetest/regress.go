@@ -189,7 +189,12 @@ func regressConcurrentApplications(t tb, f *fixture) {
 		res(f.l.IssueDebit(f.ctx, p, f.key(), credit.DebitRequest{Account: "c", ID: fmt.Sprintf("inv%d", i), Amount: mon("USD 30")})).must(t)
 	}
 	// Ledgers racing each other lose a commit now and then: they try more.
-	race := f.ledger(credit.AllowAll, concurrentAttempts)
+	// Each client has a Ledger of its own, as separate processes would:
+	// one Ledger's latches would keep them apart before the store could.
+	races := make([]*credit.Ledger, n)
+	for i := range races {
+		races[i] = f.ledger(credit.AllowAll, concurrentAttempts)
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := 0; i < n; i++ {
@@ -199,7 +204,7 @@ func regressConcurrentApplications(t tb, f *fixture) {
 			// A client whose request ran out of retries on conflicts sends
 			// it again with the same key, as a real one would.
 			for attempt := 0; attempt < 10; attempt++ {
-				_, errs[i] = race.Apply(f.ctx, p, fmt.Sprintf("apply-%d", i), credit.ApplyRequest{
+				_, errs[i] = races[i].Apply(f.ctx, p, fmt.Sprintf("apply-%d", i), credit.ApplyRequest{
 					Pairs: []credit.Pair{{Credit: "note", Debit: fmt.Sprintf("inv%d", i)}}, Partial: true})
 				if !errors.Is(errs[i], credit.ErrConflict) {
 					return
@@ -252,13 +257,18 @@ func regressConcurrentPolicyApplications(t tb, f *fixture) {
 		res(f.l.IssueDebit(f.ctx, p, f.key(), credit.DebitRequest{Account: "c", ID: fmt.Sprintf("inv%d", i), Amount: mon("USD 20")})).must(t)
 	}
 	// Ledgers racing each other lose a commit now and then: they try more.
-	race := f.ledger(credit.AllowAll, concurrentAttempts)
+	// Each client has a Ledger of its own, as separate processes would:
+	// one Ledger's latches would keep them apart before the store could.
+	races := make([]*credit.Ledger, n)
+	for i := range races {
+		races[i] = f.ledger(credit.AllowAll, concurrentAttempts)
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := race.Apply(f.ctx, p, fmt.Sprintf("apply-%d", i), credit.ApplyRequest{Account: "c",
+			_, err := races[i].Apply(f.ctx, p, fmt.Sprintf("apply-%d", i), credit.ApplyRequest{Account: "c",
 				Debits: []string{fmt.Sprintf("inv%d", i)}, Partial: true})
 			if err != nil {
 				if msg := typed(err); msg != "" {
@@ -347,13 +357,18 @@ func regressTopUpConcurrent(t tb, f *fixture) {
 	const n = 10
 	ids := make([]string, n)
 	// Ledgers racing each other lose a commit now and then: they try more.
-	race := f.ledger(credit.AllowAll, concurrentAttempts)
+	// Each client has a Ledger of its own, as separate processes would:
+	// one Ledger's latches would keep them apart before the store could.
+	races := make([]*credit.Ledger, n)
+	for i := range races {
+		races[i] = f.ledger(credit.AllowAll, concurrentAttempts)
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			cr, err := race.IssueCredit(f.ctx, p, "top-up", req)
+			cr, err := races[i].IssueCredit(f.ctx, p, "top-up", req)
 			if err != nil {
 				// A loser may run out of retries; it must say so, typed.
 				if msg := typed(err); msg != "" || !errors.Is(err, credit.ErrConflict) {
