@@ -122,8 +122,9 @@ func (r *RoleBased) Authorize(_ context.Context, p Principal, a Action, account 
 // allow asks the Authorizer whether the principal may do a on account,
 // whose existence the operation has established. A principal who may not
 // even read the account learns nothing about it: it is told what it would
-// be told of an account that does not exist (hidden).
-func (t *txn) allow(a Action, account string, hidden error) error {
+// be told of an account that does not exist (hidden, made only then: the
+// path of an allowed operation builds no error).
+func (t *txn) allow(a Action, account string, hidden func() error) error {
 	err := t.l.auth.Authorize(t.ctx, t.p, a, account)
 	if err == nil {
 		return nil
@@ -134,7 +135,7 @@ func (t *txn) allow(a Action, account string, hidden error) error {
 		}
 		return acctErr(account, err)
 	}
-	return hidden
+	return hidden()
 }
 
 // seeAccount resolves an account id the caller named, for action a: the
@@ -146,7 +147,7 @@ func (t *txn) seeAccount(a Action, id string) (*Account, error) {
 	if !ok {
 		return nil, notFoundAccount(id)
 	}
-	if err := t.allow(a, id, notFoundAccount(id)); err != nil {
+	if err := t.allow(a, id, func() error { return notFoundAccount(id) }); err != nil {
 		return acct, err
 	}
 	return acct, t.writable(id)
@@ -163,7 +164,7 @@ func (t *txn) seeDoc(a Action, id string) (*invoice.Document, error) {
 	if !ok {
 		return nil, notFoundDoc(id)
 	}
-	if err := t.allow(a, d.Account, notFoundDoc(id)); err != nil {
+	if err := t.allow(a, d.Account, func() error { return notFoundDoc(id) }); err != nil {
 		return nil, err
 	}
 	if _, ok := t.accounts[d.Account]; !ok {

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/arcredit/arcredit/allocate"
@@ -479,13 +480,27 @@ func errStoredResult(why string) error {
 // encoding ever changed, it changes too, and no old fingerprint can match
 // a new one by accident.
 func encodeFingerprint(method string, write func(e *encoder)) string {
-	e := encoder{buf: make([]byte, 0, 256)}
+	e, _ := fingerprints.Get().(*encoder)
+	if e == nil {
+		e = &encoder{buf: make([]byte, 0, 256)}
+	}
 	e.str("arcredit fingerprint 1")
 	e.str(method)
-	write(&e)
+	write(e)
 	sum := sha256.Sum256(e.buf)
-	return hex.EncodeToString(sum[:])
+	if cap(e.buf) <= 4096 {
+		e.buf = e.buf[:0]
+		fingerprints.Put(e)
+	}
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], sum[:])
+	return string(text[:])
 }
+
+// fingerprints keeps encoders whose buffers the next fingerprint reuses:
+// the encoding is hashed and dropped, so only the hash needs memory of its
+// own.
+var fingerprints sync.Pool
 
 // encoder appends values to buf in the format described at the top of this
 // file. It never fails: every value of the types it takes has an encoding.

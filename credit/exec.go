@@ -65,6 +65,7 @@ func run[Req, Res any](l *Ledger, ctx context.Context, p Principal, key string, 
 	if !writing {
 		t := l.newTxn(ctx, p, s.method, "", "")
 		r, err := s.attempt(t, req)
+		t.free()
 		if err != nil {
 			return failed(err)
 		}
@@ -122,12 +123,17 @@ func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key
 	// The latches of the accounts read, held from before the Commit to
 	// the end (see latches).
 	var held []string
-	defer func() { l.latches.release(held) }()
+	var t *txn // the attempt's, freed when the next one starts or on return
+	defer func() {
+		l.latches.release(held)
+		t.free()
+	}()
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return zero, err
 		}
-		t := l.newTxn(ctx, p, s.method, op, key)
+		t.free()
+		t = l.newTxn(ctx, p, s.method, op, key)
 		r, err := s.attempt(t, req)
 		if errors.Is(err, errReplay) {
 			return replay[Res](t.idem, op, fp)

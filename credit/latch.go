@@ -60,7 +60,10 @@ func (ls *latches) take(ctx context.Context, key string, wait bool) bool {
 	ls.mu.Lock()
 	l := ls.m[key]
 	if l == nil {
-		l = &latch{ch: make(chan struct{}, 1)}
+		l, _ = freeLatches.Get().(*latch)
+		if l == nil {
+			l = &latch{ch: make(chan struct{}, 1)}
+		}
 		ls.m[key] = l
 	}
 	l.refs++
@@ -82,11 +85,18 @@ func (ls *latches) take(ctx context.Context, key string, wait bool) bool {
 	return false
 }
 
+// freeLatches keeps latches no account has any more, so that taking a
+// latch does not make a channel each time.
+var freeLatches sync.Pool
+
 // drop forgets one holder or taker of the latch l of key.
 func (ls *latches) drop(key string, l *latch) {
 	ls.mu.Lock()
 	if l.refs--; l.refs == 0 {
+		// Nobody holds l or waits for it, so its slot is empty and no
+		// one else has it: the next account's latch may be this one.
 		delete(ls.m, key)
+		freeLatches.Put(l)
 	}
 	ls.mu.Unlock()
 }

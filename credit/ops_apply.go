@@ -292,7 +292,7 @@ func authorizeApply(t *txn, req ApplyRequest) error {
 	}
 	for _, d := range debits {
 		if slices.ContainsFunc(credits, func(c *invoice.Document) bool { return c.Account != d.Account }) {
-			if err := t.allow(ActApplyOtherCredit, d.Account, notFoundDoc(d.ID)); err != nil {
+			if err := t.allow(ActApplyOtherCredit, d.Account, func() error { return notFoundDoc(d.ID) }); err != nil {
 				return err
 			}
 		}

@@ -84,14 +84,16 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 	},
 	authorize: func(t *txn, req UnapplyRequest) error {
 		targets := t.unapplyTargets(req)
-		missing := fail(ErrNotFound, "no applications to reverse (application %q, operation %q)", req.Application, req.Operation)
+		missing := func() error {
+			return fail(ErrNotFound, "no applications to reverse (application %q, operation %q)", req.Application, req.Operation)
+		}
 		if len(targets) == 0 {
-			return missing
+			return missing()
 		}
 		for _, id := range appDocs(targets) {
 			d, ok := t.docs[id]
 			if !ok {
-				return missing
+				return missing()
 			}
 			if err := t.allow(ActUnlink, d.Account, missing); err != nil {
 				return err

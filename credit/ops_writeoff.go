@@ -305,7 +305,7 @@ func authorizeWriteOffBelow(t *txn, req ApplyRequest) error {
 	}
 	slices.Sort(accts)
 	for _, a := range slices.Compact(accts) {
-		if err := t.allow(ActWriteOff, a, notFoundAccount(a)); err != nil {
+		if err := t.allow(ActWriteOff, a, func() error { return notFoundAccount(a) }); err != nil {
 			return err
 		}
 	}

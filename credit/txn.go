@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/arcredit/arcredit/invoice"
@@ -52,6 +53,26 @@ type txn struct {
 type refs struct {
 	docs, apps []string
 	seen       map[recKey]bool // made once the lists grow long
+	room       [4]string       // where short lists start
+}
+
+// lists returns copies of r's lists in one array of their own, for an
+// entry to keep (r's may live in r itself).
+func (r *refs) lists() (docs, apps []string) {
+	if len(r.docs)+len(r.apps) == 0 {
+		return nil, nil
+	}
+	all := make([]string, 0, len(r.docs)+len(r.apps))
+	all = append(all, r.docs...)
+	all = append(all, r.apps...)
+	docs, apps = all[:len(r.docs):len(r.docs)], all[len(r.docs):]
+	if len(docs) == 0 {
+		docs = nil
+	}
+	if len(apps) == 0 {
+		apps = nil
+	}
+	return docs, apps
 }
 
 // recKey names a record of one kind ('a' an account or an application, 'd'
@@ -71,6 +92,7 @@ func (t *txn) refer(account, id string, app bool) {
 			t.pending = make(map[string]*refs, 2)
 		}
 		r = &refs{}
+		r.docs, r.apps = r.room[:0:2], r.room[2:2:4]
 		t.pending[account] = r
 	}
 	list := &r.docs
@@ -105,11 +127,58 @@ func (t *txn) refer(account, id string, app bool) {
 }
 
 func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op EntryKind, key string) *txn {
-	return &txn{l: l, ctx: ctx, p: p, ns: p.Namespace, op: op, method: method, key: key,
-		now: l.clock().UTC().Truncate(time.Microsecond), opID: l.newID(), accounts: map[string]*Account{},
-		docs: map[string]*invoice.Document{}, apps: map[string]Application{}, recorded: map[string]Account{},
-		dirty: map[recKey]bool{}, appsOf: map[string][]string{}, reversed: map[string]bool{},
-		byAcct: map[string][]*invoice.Document{}}
+	t, _ := txns.Get().(*txn)
+	if t == nil {
+		t = &txn{accounts: map[string]*Account{}, docs: map[string]*invoice.Document{}, apps: map[string]Application{},
+			recorded: map[string]Account{}, dirty: map[recKey]bool{}, appsOf: map[string][]string{},
+			reversed: map[string]bool{}, byAcct: map[string][]*invoice.Document{}}
+	}
+	t.l, t.ctx, t.p, t.ns, t.op, t.method, t.key = l, ctx, p, p.Namespace, op, method, key
+	t.now = l.clock().UTC().Truncate(time.Microsecond)
+	t.opID = l.newID()
+	return t
+}
+
+// txns keeps the txns of finished operations, so that an operation's
+// working sets reuse the memory of an earlier one's (see free).
+var txns sync.Pool
+
+// pooledMax bounds the records a txn may have held to go back to the pool:
+// a map keeps the room it grew to, and an operation that read many records
+// would keep that room (and make its successors clear it) for nothing.
+const pooledMax = 64
+
+// free ends t: it keeps t's working sets, emptied, for a later operation
+// when they stayed small. Nothing of t may be used after: every record,
+// slice and map handed out of an operation (a Batch, a result, an error)
+// is its own, never one of these sets.
+func (t *txn) free() {
+	if t == nil {
+		return
+	}
+	if len(t.docs) > pooledMax || len(t.apps) > pooledMax || len(t.accounts) > pooledMax || len(t.appOrder) > pooledMax ||
+		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax {
+		return
+	}
+	clear(t.accounts)
+	clear(t.docs)
+	clear(t.apps)
+	clear(t.recorded)
+	clear(t.dirty)
+	clear(t.appsOf)
+	clear(t.reversed)
+	clear(t.byAcct)
+	clear(t.pending)
+	*t = txn{pending: t.pending, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
+		reversed: t.reversed, byAcct: t.byAcct,
+		appOrder: clearSlice(t.appOrder), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs)}
+	txns.Put(t)
+}
+
+// clearSlice empties s, keeping its room and dropping what it referred to.
+func clearSlice(s []string) []string {
+	clear(s)
+	return s[:0]
 }
 
 // load reads q (in the txn's namespace) and merges what it found. Records
@@ -132,10 +201,13 @@ func (t *txn) load(q Query) error {
 		t.idem = s.Idempotency
 		return errReplay
 	}
+	// The working copies of one load share an array each: one allocation
+	// for all the accounts, one for all the documents.
+	accounts := make([]Account, 0, len(s.Accounts))
 	for id, a := range s.Accounts {
 		if _, ok := t.accounts[id]; !ok {
-			a := a
-			t.accounts[id] = &a
+			accounts = append(accounts, a)
+			t.accounts[id] = &accounts[len(accounts)-1]
 			t.recorded[id] = a
 			if !a.Closed.IsZero() {
 				if t.closed == nil {
@@ -145,10 +217,11 @@ func (t *txn) load(q Query) error {
 			}
 		}
 	}
+	docs := make([]invoice.Document, 0, len(s.Documents))
 	for id, d := range s.Documents {
 		if _, ok := t.docs[id]; !ok {
-			d := d
-			t.addDoc(&d)
+			docs = append(docs, d)
+			t.addDoc(&docs[len(docs)-1])
 		}
 	}
 	for _, a := range s.Applications {
@@ -449,7 +522,7 @@ func (t *txn) record(account string, n note) error {
 		Original: n.Original, Rate: n.Rate, Residual: n.Residual, CreditChange: cc, DebitChange: dc, After: a.Balances(),
 		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID, Prev: a.Head}
 	if r := t.pending[account]; r != nil {
-		e.Documents, e.Applications = r.docs, r.apps
+		e.Documents, e.Applications = r.lists()
 		delete(t.pending, account)
 	}
 	e.Hash = EntryHash(e)
