@@ -59,8 +59,8 @@ func Validate(req Request, plan Plan) error {
 		debits[id] = i
 	}
 
-	used := make([]money.Money, len(req.Credits)) // zero Money: not used yet
-	paid := make([]money.Money, len(req.Debits))
+	sums := make([]money.Money, len(req.Credits)+len(req.Debits)) // zero Money: nothing yet
+	used, paid := sums[:len(req.Credits):len(req.Credits)], sums[len(req.Credits):]
 	overC := make([]bool, len(req.Credits)) // already reported as overspent
 	overD := make([]bool, len(req.Debits))
 	var touched []int // debits in the order the plan first pays them

@@ -198,7 +198,9 @@ func EntryHash(e Entry) string {
 		}
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], sum[:])
+	return string(text[:])
 }
 
 // VerifyError names the first entry of an account's history that does not

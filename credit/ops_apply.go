@@ -316,6 +316,13 @@ func (t *txn) applyDocs(req ApplyRequest) (debits, credits []*invoice.Document, 
 		}
 		return append(list, d), nil
 	}
+	// The documents named fit in one array, the debits then the credits;
+	// the account's open ones, when added, grow a side of its own.
+	nd, nc := len(req.Pairs)+len(req.Debits), len(req.Pairs)+len(req.Credits)
+	if nd+nc > 0 {
+		room := make([]*invoice.Document, 0, nd+nc)
+		debits, credits = room[:0:nd], room[nd:nd]
+	}
 	for _, pr := range req.Pairs {
 		if credits, err = add(credits, pr.Credit, false); err != nil {
 			return nil, nil, err
@@ -440,11 +447,13 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	applied := t.appliedPairs(req, credits, explicit)
 	res := ApplyResult{Operation: t.opID, Available: t.available(credits)}
 	ar := allocate.Request{Cap: req.Cap, Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
+	// The policy's copies of the debits and the credits share one array.
+	docs := make([]invoice.Document, 0, len(debits)+len(credits))
 	for _, d := range debits {
-		ar.Debits = append(ar.Debits, *d)
+		docs = append(docs, *d)
 	}
 	for _, c := range credits {
-		ar.Credits = append(ar.Credits, *c)
+		docs = append(docs, *c)
 		for _, d := range debits {
 			// The pair stays as it is; the credit may still pay the
 			// request's other debits.
@@ -453,6 +462,12 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 				ar.Skip = append(ar.Skip, allocate.SkipPair{Credit: c.ID, Debit: d.ID})
 			}
 		}
+	}
+	if len(debits) > 0 {
+		ar.Debits = docs[:len(debits):len(debits)]
+	}
+	if len(credits) > 0 {
+		ar.Credits = docs[len(debits):]
 	}
 	if err := checkCap(req.Cap, ar.Debits); err != nil {
 		return ApplyResult{}, err
@@ -502,12 +517,15 @@ func (t *txn) refuseRecurring(debits []string) error {
 // credits the request names (all of them for explicit pairs): such a pair
 // stays as it is (iMIS: selecting it again changes nothing).
 func (t *txn) appliedPairs(req ApplyRequest, credits []*invoice.Document, explicit bool) map[[2]string]bool {
-	applied := map[[2]string]bool{}
+	var applied map[[2]string]bool // made at the first pair: most requests have none
 	for _, c := range credits {
 		if !explicit && !slices.Contains(req.Credits, c.ID) {
 			continue
 		}
 		for _, a := range t.active(c.ID) {
+			if applied == nil {
+				applied = map[[2]string]bool{}
+			}
 			applied[[2]string{a.Credit, a.Debit}] = true
 		}
 	}
@@ -672,13 +690,13 @@ func planned(err error, explicit bool) error {
 // their account's currency (a foreign credit at its functional open
 // balance).
 func (t *txn) available(all []*invoice.Document) money.Money {
-	var open []money.Money
+	var open money.Money
 	for _, c := range all {
 		if c.IsCredit() && c.Status == invoice.Open {
-			open = append(open, c.OpenValue())
+			open = sum(open, c.OpenValue())
 		}
 	}
-	return sum(open...)
+	return open
 }
 
 // checkCap refuses a cap in another currency than the debits'.

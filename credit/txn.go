@@ -31,11 +31,12 @@ type txn struct {
 
 	accounts map[string]*Account
 	docs     map[string]*invoice.Document
-	apps     map[string]Application // loaded and new, by id
-	appOrder []string               // loaded then new, in the order seen
-	appsOf   map[string][]string    // document → ids of its applications and reversals, in order seen
-	reversed map[string]bool        // ids of applications a reversal undoes
-	byAcct   map[string][]*invoice.Document
+	apps     map[string]Application         // loaded and new, by id
+	appOrder []string                       // loaded then new, in the order seen
+	appsOf   map[string][]string            // document → ids of its applications and reversals, in order seen
+	reversed map[string]bool                // ids of applications a reversal undoes
+	byAcct   map[string][]*invoice.Document // made by openDocs at its first call, then kept up to date
+	indexed  bool                           // byAcct is made
 
 	dirtyAccounts []string // in the order first changed
 	dirtyDocs     []string
@@ -235,7 +236,9 @@ func (t *txn) load(q Query) error {
 // addDoc puts a document in the txn and in its account's index.
 func (t *txn) addDoc(d *invoice.Document) {
 	t.docs[d.ID] = d
-	t.byAcct[d.Account] = append(t.byAcct[d.Account], d)
+	if t.indexed {
+		t.byAcct[d.Account] = append(t.byAcct[d.Account], d)
+	}
 }
 
 // addApp puts an application or reversal in the txn and in the indexes
@@ -593,6 +596,14 @@ func (t *txn) loadDocs(q Query) error {
 
 // openDocs returns the loaded open documents of an account, by (Issued, ID).
 func (t *txn) openDocs(account string) []*invoice.Document {
+	if !t.indexed {
+		// Most operations name their documents and never ask: the index
+		// is made for those that do.
+		for _, d := range t.docs {
+			t.byAcct[d.Account] = append(t.byAcct[d.Account], d)
+		}
+		t.indexed = true
+	}
 	var out []*invoice.Document
 	for _, d := range t.byAcct[account] {
 		if d.Status == invoice.Open {
