@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/arcredit/arcredit/allocate"
+	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
 )
 
@@ -107,7 +108,24 @@ func (t *txn) consolidateOne(id string, req ConsolidateRequest) (apps []Applicat
 		return nil, money.Money{}, err, nil
 	}
 	ar := allocate.Request{Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
-	for _, d := range t.openDocs(id) {
+	open := t.openDocs(id)
+	nd := 0
+	for _, d := range open {
+		if d.IsDebit() {
+			nd++
+		}
+	}
+	// The policy's copies share one array, the debits then the credits.
+	if len(open) > 0 {
+		docs := make([]invoice.Document, len(open))
+		if nd > 0 {
+			ar.Debits = docs[:0:nd]
+		}
+		if len(open) > nd {
+			ar.Credits = docs[nd:nd]
+		}
+	}
+	for _, d := range open {
 		if d.IsDebit() {
 			ar.Debits = append(ar.Debits, *d)
 		} else {

@@ -597,21 +597,46 @@ func (t *txn) loadDocs(q Query) error {
 // openDocs returns the loaded open documents of an account, by (Issued, ID).
 func (t *txn) openDocs(account string) []*invoice.Document {
 	if !t.indexed {
-		// Most operations name their documents and never ask: the index
-		// is made for those that do.
-		for _, d := range t.docs {
-			t.byAcct[d.Account] = append(t.byAcct[d.Account], d)
-		}
-		t.indexed = true
+		t.index()
 	}
-	var out []*invoice.Document
-	for _, d := range t.byAcct[account] {
+	docs := t.byAcct[account]
+	n := 0
+	for _, d := range docs {
+		if d.Status == invoice.Open {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]*invoice.Document, 0, n)
+	for _, d := range docs {
 		if d.Status == invoice.Open {
 			out = append(out, d)
 		}
 	}
 	sortDocs(out)
 	return out
+}
+
+// index makes byAcct, which most operations never need (they name their
+// documents): the loaded documents ordered by account in one array, each
+// account's a part of it.
+func (t *txn) index() {
+	all := make([]*invoice.Document, 0, len(t.docs))
+	for _, d := range t.docs {
+		all = append(all, d)
+	}
+	slices.SortFunc(all, func(a, b *invoice.Document) int { return cmpStr(a.Account, b.Account) })
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j].Account == all[i].Account {
+			j++
+		}
+		t.byAcct[all[i].Account] = all[i:j:j]
+		i = j
+	}
+	t.indexed = true
 }
 
 // finalDoc returns the document as it will be stored.
