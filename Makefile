@@ -2,7 +2,7 @@
 
 FUZZTIME ?= 30s
 
-.PHONY: test test-all test-faults test-short bench bench-go bench-pg bench-scale fuzz tour
+.PHONY: test test-all test-allocs test-faults test-short bench bench-go bench-pg bench-scale fuzz tour
 
 # go.mod and go.sum tidy, formatting, vet, staticcheck (a tool dependency in
 # go.mod), then every test, against a throwaway PostgreSQL.
@@ -12,7 +12,13 @@ test:
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need formatting:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go tool staticcheck ./...
+	$(MAKE) test-allocs
 	$(MAKE) -j2 --output-sync=target test-all test-faults
+
+# The allocation bounds, which hold only without the race detector (it
+# allocates, and empties sync.Pools at random): a few seconds.
+test-allocs:
+	go test -count=1 -run 'Allocations' ./...
 
 # Every test under the race detector, against a throwaway PostgreSQL. make test
 # runs it beside test-faults: the crash test mostly waits for its own server to
