@@ -16,7 +16,10 @@ import (
 // BEGIN ISOLATION LEVEL SERIALIZABLE, one statement of every check, INSERT
 // and UPDATE of the batch, and COMMIT go to the server as one pipeline. The
 // middle statement takes the batch as one array per column, so its text is
-// the same for every batch and it is prepared once per connection. Its
+// the same for every batch and it is prepared once per connection; a small
+// batch (at most two records of each kind, as an Apply writes) goes as the
+// same statement with a row of scalar parameters per record instead of
+// arrays, whose text depends only on those counts (shaped.go). Its
 // checks come before any row is built: every account and document is at
 // the version one less than the one it will have (or absent for Version
 // 1), and the entry before the first one appended to an account exists. A
@@ -248,7 +251,13 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		// Then those of foreign documents and applications, from $82.
 		args = append(args, documents.foreignArgs()...)
 		args = append(args, applications.foreignArgs()...)
-		batch.Queue(s.sql.write, args...)
+		sql := s.sql.write
+		if s.writes != nil {
+			if text, shaped, ok := s.writes.statement(args); ok {
+				sql, args = text, shaped
+			}
+		}
+		batch.Queue(sql, args...)
 		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
 			rows, records(accounts.id, documents.id), some(prevAccount)))
 	}

@@ -35,6 +35,7 @@ type Store struct {
 	schema   string
 	attempts int
 	sql      statements
+	writes   *shapes // the write statement by shape (see shaped.go); nil: arrays only
 }
 
 var (
@@ -61,6 +62,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 		s.attempts = 5
 	}
 	s.sql = newStatements(s.table)
+	s.writes = &shapes{sql: s.sql.write}
 	return s
 }
 

@@ -24,8 +24,12 @@
 //	go run ./store/postgres/internal/benchdriver -pgbench /usr/lib/postgresql/15/bin/pgbench
 //
 // It also reports the Ledger's retries (Commit calls that returned
-// ErrConflict) per committed operation, latency percentiles, and every
-// error that reached the caller. scripts/bench.sh runs it against a
+// ErrConflict) per committed operation, latency percentiles (the Apply's
+// p50 at each client count beside the transfer's), the CPU time per
+// committed operation of the server's backends that serve the driver's
+// pool (read from /proc, so only for a server on this machine; see
+// backends) and of the driver's own process, and every error that reached
+// the caller. scripts/bench.sh runs it against a
 // throwaway server (make bench-pg).
 package main
 
@@ -38,6 +42,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -72,6 +77,9 @@ var (
 	flagWarmup    = flag.Duration("warmup", 3*time.Second, "uniform Apply run before the measurements, so that the tables have a history when analyzed")
 )
 
+// servers are the backends of the driver's pool.
+var servers backends
+
 var (
 	usd  = money.MustCurrency("USD")
 	ten  = money.MustParse("USD 10.00")
@@ -97,6 +105,11 @@ type result struct {
 	retries  int64 // Commit calls that returned ErrConflict
 	p50, p99 time.Duration
 	errs     map[string]int64 // errors returned to the caller, by sentinel
+	// server is the CPU time of the pool's backends during the
+	// measurement (serverOK false when it could not be read), client
+	// that of this process.
+	server, client time.Duration
+	serverOK       bool
 	// short is set when the phase ran out of seeded records before its
 	// time was up: it ends there, and its rates are over the time it ran.
 	short bool
@@ -114,6 +127,11 @@ func (r result) retriesPerOp() int64 {
 	}
 	return 1000 * r.retries / r.ops
 }
+
+// serverPerOp and clientPerOp return the CPU time per committed
+// operation.
+func (r result) serverPerOp() time.Duration { return r.server / time.Duration(max(r.ops, 1)) }
+func (r result) clientPerOp() time.Duration { return r.client / time.Duration(max(r.ops, 1)) }
 
 func perSec(n int64, d time.Duration) int64 {
 	if d <= 0 {
@@ -169,6 +187,7 @@ func run() error {
 		return err
 	}
 	cfg.MaxConns = int32(maxClients) + 1
+	cfg.AfterConnect = servers.afterConnect
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return err
@@ -222,6 +241,11 @@ func run() error {
 	fmt.Fprintf(os.Stderr, "benchdriver: seeded and warmed up in %s: %d uniform accounts × %d pairs, 10 hot accounts × %d pairs, %d consolidation groups of %d accounts × %d pairs\n",
 		time.Since(start).Round(time.Millisecond), *flagAccounts, perAccount, hotPer, len(ds.groups), groupSize, groupPairs)
 
+	// Seeding built large batches that are garbage now: return their
+	// memory to the system before measuring, or the runtime's scavenger
+	// does it during the first measurements and its CPU time counts as
+	// the client's (8% of it at 1 client).
+	debug.FreeOSMemory()
 	pgbenchTPS := map[int]int64{}
 	if *flagPgbench != "" {
 		if err := pgbenchInit(ctx); err != nil {
@@ -242,8 +266,9 @@ func run() error {
 	var results []result
 	report := func(r result) {
 		results = append(results, r)
-		fmt.Fprintf(os.Stderr, "benchdriver: %-11s clients=%d ops=%d %d ops/s %d apps/s retries/op=%s p50=%s p99=%s errors=%v\n",
-			r.scenario, r.clients, r.ops, r.opsPerSec(), r.appsPerSec(), thousandths(r.retriesPerOp()), r.p50, r.p99, r.errs)
+		fmt.Fprintf(os.Stderr, "benchdriver: %-11s clients=%d ops=%d %d ops/s %d apps/s retries/op=%s p50=%s p99=%s server CPU/op=%s client CPU/op=%s errors=%v\n",
+			r.scenario, r.clients, r.ops, r.opsPerSec(), r.appsPerSec(), thousandths(r.retriesPerOp()), r.p50, r.p99,
+			cpuCell(r.serverOK, r.serverPerOp()), r.clientPerOp().Round(time.Microsecond), r.errs)
 	}
 	for _, n := range clients {
 		if *flagPgbench != "" {
@@ -538,6 +563,7 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 	var exhausted atomic.Bool
 	var ranOut time.Time
 	lat := make([][]time.Duration, n)
+	serverBefore, clientBefore := servers.cpu(), selfCPU()
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -570,6 +596,8 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 	}
 	wg.Wait()
 	end := time.Now()
+	server, serverOK := servers.cpuSince(serverBefore)
+	client := selfCPU() - clientBefore
 	if exhausted.Load() {
 		end = ranOut
 		fmt.Fprintf(os.Stderr, "benchdriver: %s at %d clients ran out of seeded records after %s; its rates are over that time (raise -max-rate for a full phase)\n",
@@ -584,7 +612,8 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 		return all[min(len(all)-1, permille*len(all)/1000)]
 	}
 	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), elapsed: end.Sub(start), short: exhausted.Load(),
-		retries: cs.conflicts.Load() + transferRetries.Load() - before, p50: pct(500), p99: pct(990), errs: errs}, nil
+		retries: cs.conflicts.Load() + transferRetries.Load() - before, p50: pct(500), p99: pct(990), errs: errs,
+		server: server, serverOK: serverOK, client: client}, nil
 }
 
 // errName names an error by the sentinel it wraps.
@@ -625,13 +654,28 @@ func pgbench(ctx context.Context, n int) (int64, error) {
 	return strconv.ParseInt(string(m[1]), 10, 64)
 }
 
+// ms2 prints a duration in milliseconds with two decimals ("0.29ms").
+func ms2(d time.Duration) string {
+	us := d.Microseconds()
+	return fmt.Sprintf("%d.%02dms", us/1000, us%1000/10)
+}
+
+// cpuCell prints a CPU time per operation, or "-" when it could not be
+// read.
+func cpuCell(ok bool, d time.Duration) string {
+	if !ok {
+		return "-"
+	}
+	return ms2(d)
+}
+
 func printTable(w *os.File, clients []int, tps map[int]int64, results []result) {
 	byKey := map[string]result{}
 	for _, r := range results {
 		byKey[fmt.Sprintf("%s/%d", r.scenario, r.clients)] = r
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "clients\tpgbench TPS\tpgx transfer TPS\tarcredit apply ops/s\tratio\tapply/transfer\thot ops/s\thot/uniform\thot retries/op\thot p50\thot p99\tconsolidate apps/s\tconsolidate/apply\t")
+	fmt.Fprintln(tw, "clients\tpgbench TPS\tpgx transfer TPS\tarcredit apply ops/s\tratio\tapply/transfer\ttransfer p50\tapply p50\tp50 apply/transfer\ttransfer server CPU/op\tapply server CPU/op\tapply client CPU/op\thot ops/s\thot/uniform\thot retries/op\thot p50\thot p99\tconsolidate apps/s\tconsolidate/apply\tconsolidate server CPU/app\t")
 	cell := func(ok bool, format string, v ...any) string {
 		if !ok {
 			return "-"
@@ -644,19 +688,26 @@ func printTable(w *os.File, clients []int, tps map[int]int64, results []result) 
 		c, cok := byKey[fmt.Sprintf("consolidate/%d", n)]
 		p, pok := tps[n]
 		g, gok := byKey[fmt.Sprintf("transfer/%d", n)]
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
 			cell(pok, "%d", p),
 			cell(gok, "%d", g.opsPerSec()),
 			cell(uok, "%d", u.opsPerSec()),
 			cell(uok && pok && p > 0, "%d%%", 100*u.opsPerSec()/max(p, 1)),
 			cell(uok && gok && g.opsPerSec() > 0, "%d%%", 100*u.opsPerSec()/max(g.opsPerSec(), 1)),
+			cell(gok, "%s", ms2(g.p50)),
+			cell(uok, "%s", ms2(u.p50)),
+			cell(uok && gok && g.p50 > 0, "%s×", tenths(10*int64(u.p50)/max(int64(g.p50), 1))),
+			cell(gok, "%s", cpuCell(g.serverOK, g.serverPerOp())),
+			cell(uok, "%s", cpuCell(u.serverOK, u.serverPerOp())),
+			cell(uok, "%s", ms2(u.clientPerOp())),
 			cell(hok, "%d", h.opsPerSec()),
 			cell(hok && uok && u.opsPerSec() > 0, "%d%%", 100*h.opsPerSec()/max(u.opsPerSec(), 1)),
 			cell(hok, "%s", thousandths(h.retriesPerOp())),
 			cell(hok, "%s", ms(h.p50)),
 			cell(hok, "%s", ms(h.p99)),
 			cell(cok, "%d", c.appsPerSec()),
-			cell(cok && uok && u.opsPerSec() > 0, "%s×", tenths(10*c.appsPerSec()/max(u.opsPerSec(), 1))))
+			cell(cok && uok && u.opsPerSec() > 0, "%s×", tenths(10*c.appsPerSec()/max(u.opsPerSec(), 1))),
+			cell(cok, "%s", cpuCell(c.serverOK, c.server/time.Duration(max(c.apps, 1)))))
 	}
 	tw.Flush()
 	var errLines []string
