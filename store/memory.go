@@ -288,23 +288,24 @@ func (s *space) apply(b *credit.Batch) {
 		}
 		s.accounts[a.ID] = a
 	}
-	for n, d := range b.Documents {
-		d = docCopy(d)
+	for n := range b.Documents {
+		d := &b.Documents[n] // not copied: a document is 400 bytes
 		i := s.places[n]
 		if i < 0 {
 			// New when checked; an earlier document of the batch may
 			// have had the same id.
 			var ok bool
 			if i, ok = s.docAt[d.ID]; !ok {
-				i = s.docs.add(d)
+				i = s.docs.add(docCopy(*d))
 				s.docAt[d.ID] = i
-				s.reindex(nil, i, &d)
+				s.reindex(nil, i, d)
 				continue
 			}
 		}
 		old := s.docs.at(i)
-		s.reindex(old, i, &d)
-		*old = d
+		s.reindex(old, i, d)
+		*old = *d
+		old.Labels = invoice.CloneLabels(d.Labels)
 	}
 	for _, a := range b.Applications {
 		i := s.apps.add(appRecord{Application: a, nextOfCredit: -1, nextOfDebit: -1, nextOfOp: -1})
