@@ -551,21 +551,23 @@ func (s *space) reindex(old *invoice.Document, at int32, d *invoice.Document) {
 			ad.open[old.Kind].Delete(keyOf(old, at))
 		}
 	}
-	ad := s.byAcct[d.Account]
-	if ad == nil {
-		ad = &accountDocs{all: map[invoice.Kind]*sortedSet[docKey]{}, open: map[invoice.Kind]*sortedSet[docKey]{}}
-		s.byAcct[d.Account] = ad
-	}
-	switch {
-	case moved:
-		set(ad.all, d.Kind).Insert(keyOf(d, at))
-		if isOpen {
-			set(ad.open, d.Kind).Insert(keyOf(d, at))
+	if moved || isOpen != wasOpen { // else its place is where it was
+		ad := s.byAcct[d.Account]
+		if ad == nil {
+			ad = &accountDocs{all: map[invoice.Kind]*sortedSet[docKey]{}, open: map[invoice.Kind]*sortedSet[docKey]{}}
+			s.byAcct[d.Account] = ad
 		}
-	case isOpen && !wasOpen:
-		set(ad.open, d.Kind).Insert(keyOf(d, at))
-	case wasOpen && !isOpen:
-		ad.open[d.Kind].Delete(keyOf(d, at))
+		switch {
+		case moved:
+			set(ad.all, d.Kind).Insert(keyOf(d, at))
+			if isOpen {
+				set(ad.open, d.Kind).Insert(keyOf(d, at))
+			}
+		case isOpen:
+			set(ad.open, d.Kind).Insert(keyOf(d, at))
+		default:
+			ad.open[d.Kind].Delete(keyOf(d, at))
+		}
 	}
 	if existed && old.Original != d.Original && old.Original != "" {
 		delete(s.amends[old.Original], d.ID)
