@@ -296,7 +296,10 @@ func (s *space) apply(b *credit.Batch) {
 			// have had the same id.
 			var ok bool
 			if i, ok = s.docAt[d.ID]; !ok {
-				i = s.docs.add(docCopy(*d))
+				var rec *invoice.Document
+				i, rec = s.docs.add()
+				*rec = *d
+				rec.Labels = invoice.CloneLabels(d.Labels)
 				s.docAt[d.ID] = i
 				s.reindex(nil, i, d)
 				continue
@@ -307,8 +310,10 @@ func (s *space) apply(b *credit.Batch) {
 		*old = *d
 		old.Labels = invoice.CloneLabels(d.Labels)
 	}
-	for _, a := range b.Applications {
-		i := s.apps.add(appRecord{Application: a, nextOfCredit: -1, nextOfDebit: -1, nextOfOp: -1})
+	for n := range b.Applications {
+		a := &b.Applications[n]
+		i, rec := s.apps.add()
+		*rec = appRecord{Application: *a, nextOfCredit: -1, nextOfDebit: -1, nextOfOp: -1}
 		s.appAt[a.ID] = i
 		s.link(s.appsOf, a.Credit, i, nextOfCredit)
 		if a.Debit != a.Credit {
@@ -321,7 +326,9 @@ func (s *space) apply(b *credit.Batch) {
 		if h == nil {
 			h = s.ints.cut(4) // most accounts have a few entries: no allocation of their own
 		}
-		s.history[e.Account] = append(h, s.entries.add(e))
+		i, rec := s.entries.add()
+		*rec = e
+		s.history[e.Account] = append(h, i)
 	}
 	if b.Idempotency != nil {
 		rec := *b.Idempotency

@@ -2,49 +2,68 @@ package store
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
-// records keeps values of T in chunks of chunkLen, each allocated once
-// (the first grows by append until it is full), so that a store of n
-// records is n/chunkLen objects for the collector rather than n, adding a
-// record allocates nothing most of the time, and a record keeps its place,
-// an int32, for good: maps and lists refer to records by place. Records
-// are never removed. Not safe for concurrent use: Memory guards it with
-// its lock.
+// records keeps values of T in chunks, each allocated once at its full
+// size and never moved: 16 records, then 16, 32, … 512 (so that a small
+// store stays small), then chunkLen each. A store of n records is then
+// about n/chunkLen objects for the collector rather than n, adding a record
+// allocates nothing most of the time, and a record keeps its place, an
+// int32, for good: maps and lists refer to records by place. Records are
+// never removed. Not safe for concurrent use: Memory guards it with its
+// lock.
 type records[T any] struct {
 	chunks [][]T
 	n      int32
 }
 
-// chunkBits sets the records of a chunk: 1,024.
+// chunkBits sets the records of a full chunk: 1,024. The chunks before the
+// first full one hold 16, 16, 32, … chunkLen/2: chunk c ≥ 1 starts at
+// place 8<<c.
 const (
-	chunkBits = 10
-	chunkLen  = 1 << chunkBits
+	chunkBits  = 10
+	chunkLen   = 1 << chunkBits
+	smallChunk = 16
+	// smallChunks is how many chunks come before the first full one.
+	smallChunks = chunkBits - 3
 )
 
-// add keeps v and returns its place.
-func (r *records[T]) add(v T) int32 {
+// chunkOf returns the chunk of place i and i's index in it.
+func chunkOf(i int32) (c, j int) {
+	if i >= chunkLen {
+		return smallChunks + int(i>>chunkBits) - 1, int(i & (chunkLen - 1))
+	}
+	if i < smallChunk {
+		return 0, int(i)
+	}
+	c = bits.Len32(uint32(i)) - 4 // 16…31 → 1, 32…63 → 2, …
+	return c, int(i) - 8<<c
+}
+
+// add makes room for a record and returns its place, and the zero record
+// there to be filled in.
+func (r *records[T]) add() (int32, *T) {
 	if r.n == math.MaxInt32 {
 		panic("store: more than 2³¹ records of one kind in a namespace")
 	}
-	c := int(r.n >> chunkBits)
+	c, j := chunkOf(r.n)
 	if c == len(r.chunks) {
-		var ch []T // the first chunk grows by append: small stores stay small
-		if c > 0 {
-			ch = make([]T, 0, chunkLen)
+		size := chunkLen
+		if c < smallChunks {
+			size = max(smallChunk, 8<<c)
 		}
-		r.chunks = append(r.chunks, ch)
+		r.chunks = append(r.chunks, make([]T, size))
 	}
-	r.chunks[c] = append(r.chunks[c], v)
 	r.n++
-	return r.n - 1
+	return r.n - 1, &r.chunks[c][j]
 }
 
-// at returns the record at place i. The pointer is good until the next
-// add (which may move the first chunk).
+// at returns the record at place i.
 func (r *records[T]) at(i int32) *T {
-	return &r.chunks[i>>chunkBits][i&(chunkLen-1)]
+	c, j := chunkOf(i)
+	return &r.chunks[c][j]
 }
 
 // block hands out small slices cut from larger shared arrays, so that the

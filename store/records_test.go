@@ -14,18 +14,28 @@ func TestRecords(t *testing.T) {
 		var r records[int]
 		n := rapid.IntRange(0, 3*chunkLen+7).Draw(t, "records")
 		for i := range n {
-			if got := r.add(i * 7); got != int32(i) {
-				t.Fatalf("add #%d returned place %d", i, got)
+			got, rec := r.add()
+			if got != int32(i) || *rec != 0 {
+				t.Fatalf("add #%d returned place %d holding %d", i, got, *rec)
 			}
+			*rec = i * 7
 		}
 		for i := range n {
 			if got := *r.at(int32(i)); got != i*7 {
 				t.Fatalf("at(%d) = %d, want %d", i, got, i*7)
 			}
 		}
-		for i, ch := range r.chunks[:max(len(r.chunks)-1, 0)] {
-			if len(ch) != chunkLen {
-				t.Fatalf("chunk %d holds %d records before the last", i, len(ch))
+		// The chunks hold 16, 16, 32, … 512, then 1,024 records each.
+		want := 0
+		for c, ch := range r.chunks {
+			switch {
+			case c < 2:
+				want = smallChunk
+			case want < chunkLen:
+				want *= 2
+			}
+			if len(ch) != want {
+				t.Fatalf("chunk %d holds %d records, want %d", c, len(ch), want)
 			}
 		}
 	})
