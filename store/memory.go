@@ -14,10 +14,11 @@ import (
 	"github.com/arcredit/arcredit/invoice"
 )
 
-// Memory is a credit.Store that keeps everything in maps under one lock.
-// Commit checks every version and key before it changes anything, so a
-// failed commit leaves no trace. Records are values: what Load returns is a
-// copy the caller may change freely. Commit also keeps the orders that pages
+// Memory is a credit.Store that keeps everything in memory under one lock:
+// records in chunks of arrays, found through maps by id. Commit checks
+// every version and key before it changes anything, so a failed commit
+// leaves no trace. Records are values: what Load returns is a copy the
+// caller may change freely. Commit also keeps the orders that pages
 // are read in (account ids, each account's documents), so that a page of
 // Documents or AccountIDs costs the same however many records there are.
 type Memory struct {
