@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -13,10 +14,11 @@ import (
 	"github.com/arcredit/arcredit/invoice"
 )
 
-// Memory is a credit.Store that keeps everything in maps under one lock.
-// Commit checks every version and key before it changes anything, so a
-// failed commit leaves no trace. Records are values: what Load returns is a
-// copy the caller may change freely. Commit also keeps the orders that pages
+// Memory is a credit.Store that keeps everything in memory under one lock:
+// records in chunks of arrays, found through maps by id. Commit checks
+// every version and key before it changes anything, so a failed commit
+// leaves no trace. Records are values: what Load returns is a copy the
+// caller may change freely. Commit also keeps the orders that pages
 // are read in (account ids, each account's documents), so that a page of
 // Documents or AccountIDs costs the same however many records there are.
 type Memory struct {
@@ -28,18 +30,44 @@ type Memory struct {
 // the account ids in byte order, and each account's documents by kind in
 // (Issued, ID) order, all of them and the open ones, so that a page costs
 // O(log n + page) whatever the size of the namespace or the account.
+//
+// Documents, applications and entries are kept in records (chunks that do
+// not move), and every index refers to them by place: a map from id to
+// place, the lists of applications of a document or an operation as links
+// between the applications, an account's history as places. A large store
+// is then a few large objects and maps of small values rather than a
+// separate object per record, which is what the collector's marking and
+// the caches pay for.
 type space struct {
 	accounts map[string]credit.Account
 	ids      *sortedSet[string] // every account id
-	docs     map[string]invoice.Document
+	docAt    map[string]int32   // document id → place in docs
+	docs     records[invoice.Document]
 	byAcct   map[string]*accountDocs
 	amends   map[string]map[string]struct{} // document → ids of the documents that amend it
-	apps     map[string]credit.Application
-	appsOf   map[string][]string // document → ids of applications touching it
-	appsByOp map[string][]string // operation → ids of its applications
-	history  map[string][]credit.Entry
+	appAt    map[string]int32               // application id → place in apps
+	apps     records[appRecord]
+	appsOf   map[string]appList // document → the applications touching it
+	appsByOp map[string]appList // operation → its applications
+	entries  records[credit.Entry]
+	history  map[string][]int32 // account → places of its entries, in Seq order
 	idem     map[string]credit.Idempotency
+	places   []int32 // Commit's: the place of each document of the batch, -1 when new
+	ints     block[int32]
+	bytes    block[byte]
 }
+
+// appRecord is a stored application with its links: the next application
+// on the list of its credit, of its debit (when another document) and of
+// its operation, -1 at the end of a list.
+type appRecord struct {
+	credit.Application
+	nextOfCredit, nextOfDebit, nextOfOp int32
+}
+
+// appList is a list of applications in the order they were committed: the
+// places of the first and the last.
+type appList struct{ first, last int32 }
 
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory {
@@ -50,35 +78,92 @@ func (m *Memory) space(ns string, create bool) *space {
 	s := m.spaces[ns]
 	if s == nil && create {
 		s = &space{accounts: map[string]credit.Account{}, ids: newSortedSet(strings.Compare),
-			docs: map[string]invoice.Document{}, byAcct: map[string]*accountDocs{},
-			amends: map[string]map[string]struct{}{}, apps: map[string]credit.Application{}, appsOf: map[string][]string{},
-			appsByOp: map[string][]string{}, history: map[string][]credit.Entry{},
+			docAt: map[string]int32{}, byAcct: map[string]*accountDocs{},
+			amends: map[string]map[string]struct{}{}, appAt: map[string]int32{}, appsOf: map[string]appList{},
+			appsByOp: map[string]appList{}, history: map[string][]int32{},
 			idem: map[string]credit.Idempotency{}}
 		m.spaces[ns] = s
 	}
 	return s
 }
 
+// appsOfDoc calls yield with the place of each application touching
+// document doc, in the order they were committed.
+func (s *space) appsOfDoc(doc string, yield func(int32)) {
+	l, ok := s.appsOf[doc]
+	if !ok {
+		return
+	}
+	for i := l.first; i >= 0; {
+		yield(i)
+		if r := s.apps.at(i); r.Credit == doc {
+			i = r.nextOfCredit
+		} else {
+			i = r.nextOfDebit
+		}
+	}
+}
+
+// appsOfOp calls yield with the place of each application of operation op,
+// in the order they were committed.
+func (s *space) appsOfOp(op string, yield func(int32)) {
+	l, ok := s.appsByOp[op]
+	if !ok {
+		return
+	}
+	for i := l.first; i >= 0; i = s.apps.at(i).nextOfOp {
+		yield(i)
+	}
+}
+
+// link appends the application at place i to the list of key in lists;
+// next says where an application keeps its link on that list.
+func (s *space) link(lists map[string]appList, key string, i int32, next func(*appRecord) *int32) {
+	if l, ok := lists[key]; ok {
+		*next(s.apps.at(l.last)) = i
+		lists[key] = appList{first: l.first, last: i}
+	} else {
+		lists[key] = appList{first: i, last: i}
+	}
+}
+
+func nextOfCredit(r *appRecord) *int32 { return &r.nextOfCredit }
+func nextOfDebit(r *appRecord) *int32  { return &r.nextOfDebit }
+func nextOfOp(r *appRecord) *int32     { return &r.nextOfOp }
+
 // Load implements credit.Store.
 func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	snap := &credit.Snapshot{Accounts: map[string]credit.Account{}, Documents: map[string]invoice.Document{}}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	s := m.space(q.Namespace, false)
 	if s == nil {
-		return snap, nil
+		return &credit.Snapshot{Accounts: map[string]credit.Account{}, Documents: map[string]invoice.Document{}}, nil
 	}
+	// The maps are made with room for what they will hold, at most.
+	nAccts, nDocs := len(q.Accounts), len(q.Documents)
+	if q.DocumentAccounts {
+		nAccts += len(q.Documents)
+	}
+	for _, acct := range q.OpenOf {
+		if ad := s.byAcct[acct]; ad != nil {
+			for _, set := range ad.open {
+				nDocs += set.Len()
+			}
+		}
+	}
+	snap := &credit.Snapshot{Accounts: make(map[string]credit.Account, nAccts), Documents: make(map[string]invoice.Document, nDocs)}
 	for _, id := range q.Accounts {
 		if a, ok := s.accounts[id]; ok {
 			snap.Accounts[id] = a
 		}
 	}
 	for _, id := range q.Documents {
-		if d, ok := s.docs[id]; ok {
-			snap.Documents[id] = docCopy(d)
+		if i, ok := s.docAt[id]; ok {
+			d := s.docs.at(i)
+			snap.Documents[id] = docCopy(*d)
 			if q.DocumentAccounts {
 				snap.Accounts[d.Account] = s.accounts[d.Account]
 			}
@@ -88,36 +173,33 @@ func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, er
 		if ad := s.byAcct[acct]; ad != nil {
 			for _, set := range ad.open {
 				set.All(func(k docKey) bool {
-					snap.Documents[k.id] = docCopy(s.docs[k.id])
+					snap.Documents[k.id] = docCopy(*s.docs.at(k.at))
 					return true
 				})
 			}
 		}
 	}
-	seen := map[string]bool{}
-	addApp := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			snap.Applications = append(snap.Applications, s.apps[id])
+	seen := map[int32]bool{}
+	addApp := func(i int32) {
+		if !seen[i] {
+			seen[i] = true
+			snap.Applications = append(snap.Applications, s.apps.at(i).Application)
 		}
 	}
 	for _, doc := range q.ApplicationsOf {
-		for _, id := range s.appsOf[doc] {
-			addApp(id)
-		}
+		s.appsOfDoc(doc, addApp)
 	}
 	for _, id := range q.Applications {
-		if _, ok := s.apps[id]; ok {
-			addApp(id)
+		if i, ok := s.appAt[id]; ok {
+			addApp(i)
 		}
 	}
 	if q.Operation != "" {
-		for _, id := range s.appsByOp[q.Operation] {
-			addApp(id)
-		}
+		s.appsOfOp(q.Operation, addApp)
 	}
 	if q.Idempotency != "" {
-		if rec, ok := s.idem[q.Idempotency]; ok {
+		if stored, ok := s.idem[q.Idempotency]; ok {
+			rec := stored // a variable of its own: only a record found is allocated
 			rec.Result = slices.Clone(rec.Result)
 			snap.Idempotency = &rec
 		}
@@ -152,20 +234,31 @@ func conflict(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", credit.ErrConflict, fmt.Sprintf(format, a...))
 }
 
-// check verifies every precondition of b without changing anything.
+// check verifies every precondition of b without changing anything. It
+// leaves the place of each of b's documents in s.places (-1 for a new one)
+// for apply, which then need not look them up again.
 func (s *space) check(b *credit.Batch) error {
 	for _, a := range b.Accounts {
 		if got := s.accounts[a.ID].Version; got != a.Version-1 {
 			return conflict("account %q is at version %d, not %d", a.ID, got, a.Version-1)
 		}
 	}
+	s.places = s.places[:0]
 	for _, d := range b.Documents {
-		if got := s.docs[d.ID].Version; got != d.Version-1 {
+		i, ok := s.docAt[d.ID]
+		var got int64
+		if ok {
+			got = s.docs.at(i).Version
+		} else {
+			i = -1
+		}
+		if got != d.Version-1 {
 			return conflict("document %q is at version %d, not %d", d.ID, got, d.Version-1)
 		}
+		s.places = append(s.places, i)
 	}
 	for _, a := range b.Applications {
-		if _, ok := s.apps[a.ID]; ok {
+		if _, ok := s.appAt[a.ID]; ok {
 			return conflict("application %q exists", a.ID)
 		}
 	}
@@ -188,6 +281,7 @@ func (s *space) check(b *credit.Batch) error {
 	return nil
 }
 
+// apply writes b, which check has passed.
 func (s *space) apply(b *credit.Batch) {
 	for _, a := range b.Accounts {
 		if _, ok := s.accounts[a.ID]; !ok {
@@ -195,26 +289,51 @@ func (s *space) apply(b *credit.Batch) {
 		}
 		s.accounts[a.ID] = a
 	}
-	for _, d := range b.Documents {
-		old, ok := s.docs[d.ID]
-		d = docCopy(d)
-		s.docs[d.ID] = d
-		s.reindex(old, ok, d)
-	}
-	for _, a := range b.Applications {
-		s.apps[a.ID] = a
-		s.appsOf[a.Credit] = append(s.appsOf[a.Credit], a.ID)
-		if a.Debit != a.Credit {
-			s.appsOf[a.Debit] = append(s.appsOf[a.Debit], a.ID)
+	for n := range b.Documents {
+		d := &b.Documents[n] // not copied: a document is 400 bytes
+		i := s.places[n]
+		if i < 0 {
+			// New when checked; an earlier document of the batch may
+			// have had the same id.
+			var ok bool
+			if i, ok = s.docAt[d.ID]; !ok {
+				var rec *invoice.Document
+				i, rec = s.docs.add()
+				*rec = *d
+				rec.Labels = invoice.CloneLabels(d.Labels)
+				s.docAt[d.ID] = i
+				s.reindex(nil, i, d)
+				continue
+			}
 		}
-		s.appsByOp[a.Operation] = append(s.appsByOp[a.Operation], a.ID)
+		old := s.docs.at(i)
+		s.reindex(old, i, d)
+		*old = *d
+		old.Labels = invoice.CloneLabels(d.Labels)
+	}
+	for n := range b.Applications {
+		a := &b.Applications[n]
+		i, rec := s.apps.add()
+		*rec = appRecord{Application: *a, nextOfCredit: -1, nextOfDebit: -1, nextOfOp: -1}
+		s.appAt[a.ID] = i
+		s.link(s.appsOf, a.Credit, i, nextOfCredit)
+		if a.Debit != a.Credit {
+			s.link(s.appsOf, a.Debit, i, nextOfDebit)
+		}
+		s.link(s.appsByOp, a.Operation, i, nextOfOp)
 	}
 	for _, e := range b.Entries {
-		s.history[e.Account] = append(s.history[e.Account], e)
+		h := s.history[e.Account]
+		if h == nil {
+			h = s.ints.cut(4) // most accounts have a few entries: no allocation of their own
+		}
+		i, rec := s.entries.add()
+		*rec = e
+		s.history[e.Account] = append(h, i)
 	}
 	if b.Idempotency != nil {
 		rec := *b.Idempotency
-		rec.Result = slices.Clone(rec.Result)
+		rec.Result = s.bytes.clone(rec.Result)
 		s.idem[rec.Key] = rec
 	}
 }
@@ -241,7 +360,11 @@ func (m *Memory) History(ctx context.Context, ns, account string, afterSeq int64
 	if limit > 0 && len(page) > limit {
 		page = page[:limit]
 	}
-	return slices.Clone(page), nil
+	out := make([]credit.Entry, len(page))
+	for n, i := range page {
+		out[n] = *s.entries.at(i)
+	}
+	return out, nil
 }
 
 // EntryAt implements credit.Store by binary search: entries of an account are
@@ -257,11 +380,11 @@ func (m *Memory) EntryAt(ctx context.Context, ns, account string, t time.Time) (
 		return credit.Entry{}, false, nil
 	}
 	h := s.history[account]
-	i := sort.Search(len(h), func(i int) bool { return h[i].At.After(t) })
+	i := sort.Search(len(h), func(i int) bool { return s.entries.at(h[i]).At.After(t) })
 	if i == 0 {
 		return credit.Entry{}, false, nil
 	}
-	return h[i-1], true, nil
+	return *s.entries.at(h[i-1]), true, nil
 }
 
 // Documents implements credit.Store. Without f.Original, it walks the
@@ -279,8 +402,8 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 		return nil, nil
 	}
 	var after *docKey
-	if cur, ok := s.docs[f.After]; ok && f.After != "" {
-		k := keyOf(cur)
+	if i, ok := s.docAt[f.After]; ok && f.After != "" {
+		k := keyOf(s.docs.at(i), i)
 		after = &k
 	}
 	if f.Original != "" {
@@ -329,7 +452,7 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 			break
 		}
 		cursors[best].Next()
-		out = append(out, docCopy(s.docs[bestKey.id]))
+		out = append(out, docCopy(*s.docs.at(bestKey.at)))
 	}
 	if len(out) == 0 {
 		return nil, nil // an empty page is nil, room made or not
@@ -342,14 +465,15 @@ func (m *Memory) Documents(ctx context.Context, ns string, f credit.DocumentFilt
 func (s *space) amendments(f credit.DocumentFilter, after *docKey) []invoice.Document {
 	var out []invoice.Document
 	for id := range s.amends[f.Original] {
-		d := s.docs[id]
+		i := s.docAt[id]
+		d := s.docs.at(i)
 		if d.Account == f.Account && (!f.OpenOnly || d.Status == invoice.Open) &&
 			(len(f.Kinds) == 0 || slices.Contains(f.Kinds, d.Kind)) &&
-			(after == nil || compareKeys(keyOf(d), *after) > 0) {
-			out = append(out, docCopy(d))
+			(after == nil || compareKeys(keyOf(d, i), *after) > 0) {
+			out = append(out, docCopy(*d))
 		}
 	}
-	slices.SortFunc(out, func(x, y invoice.Document) int { return compareKeys(keyOf(x), keyOf(y)) })
+	slices.SortFunc(out, func(x, y invoice.Document) int { return compareKeys(keyOf(&x, 0), keyOf(&y, 0)) })
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[:f.Limit]
 	}
@@ -379,17 +503,27 @@ func (m *Memory) AccountIDs(ctx context.Context, ns, after string, limit int) ([
 	return ids, nil
 }
 
-// docKey is where a document sits in its account's order.
+// docKey is where a document sits in its account's order, (Issued, ID),
+// and its place in the records. Issued is kept as seconds and nanoseconds
+// (the instant, which is what time.Time.Compare compares), so that a key
+// holds one pointer, its id.
 type docKey struct {
-	issued time.Time
-	id     string
+	sec  int64
+	nsec int32
+	at   int32 // the document's place in space.docs; not part of the order
+	id   string
 }
 
-func keyOf(d invoice.Document) docKey { return docKey{issued: d.Issued, id: d.ID} }
+func keyOf(d *invoice.Document, at int32) docKey {
+	return docKey{sec: d.Issued.Unix(), nsec: int32(d.Issued.Nanosecond()), at: at, id: d.ID}
+}
 
 // compareKeys orders documents by (Issued, ID), ids byte by byte.
 func compareKeys(x, y docKey) int {
-	if c := x.issued.Compare(y.issued); c != 0 {
+	if c := cmp.Compare(x.sec, y.sec); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.nsec, y.nsec); c != 0 {
 		return c
 	}
 	return strings.Compare(x.id, y.id)
@@ -411,33 +545,37 @@ func set(sets map[invoice.Kind]*sortedSet[docKey], kind invoice.Kind) *sortedSet
 	return s
 }
 
-// reindex moves document d, which replaces old (when existed), to its
-// place in its account's sets and in the index of amendments.
-func (s *space) reindex(old invoice.Document, existed bool, d invoice.Document) {
+// reindex moves document d, at place at, which replaces old (nil when d
+// is new), to its place in its account's sets and in the index of
+// amendments.
+func (s *space) reindex(old *invoice.Document, at int32, d *invoice.Document) {
+	existed := old != nil
 	moved := !existed || old.Account != d.Account || old.Kind != d.Kind || !old.Issued.Equal(d.Issued)
 	wasOpen, isOpen := existed && old.Status == invoice.Open, d.Status == invoice.Open
 	if existed && moved {
 		ad := s.byAcct[old.Account]
-		ad.all[old.Kind].Delete(keyOf(old))
+		ad.all[old.Kind].Delete(keyOf(old, at))
 		if wasOpen {
-			ad.open[old.Kind].Delete(keyOf(old))
+			ad.open[old.Kind].Delete(keyOf(old, at))
 		}
 	}
-	ad := s.byAcct[d.Account]
-	if ad == nil {
-		ad = &accountDocs{all: map[invoice.Kind]*sortedSet[docKey]{}, open: map[invoice.Kind]*sortedSet[docKey]{}}
-		s.byAcct[d.Account] = ad
-	}
-	switch {
-	case moved:
-		set(ad.all, d.Kind).Insert(keyOf(d))
-		if isOpen {
-			set(ad.open, d.Kind).Insert(keyOf(d))
+	if moved || isOpen != wasOpen { // else its place is where it was
+		ad := s.byAcct[d.Account]
+		if ad == nil {
+			ad = &accountDocs{all: map[invoice.Kind]*sortedSet[docKey]{}, open: map[invoice.Kind]*sortedSet[docKey]{}}
+			s.byAcct[d.Account] = ad
 		}
-	case isOpen && !wasOpen:
-		set(ad.open, d.Kind).Insert(keyOf(d))
-	case wasOpen && !isOpen:
-		ad.open[d.Kind].Delete(keyOf(d))
+		switch {
+		case moved:
+			set(ad.all, d.Kind).Insert(keyOf(d, at))
+			if isOpen {
+				set(ad.open, d.Kind).Insert(keyOf(d, at))
+			}
+		case isOpen:
+			set(ad.open, d.Kind).Insert(keyOf(d, at))
+		default:
+			ad.open[d.Kind].Delete(keyOf(d, at))
+		}
 	}
 	if existed && old.Original != d.Original && old.Original != "" {
 		delete(s.amends[old.Original], d.ID)

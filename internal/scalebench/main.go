@@ -491,9 +491,12 @@ func print(rows []*row) {
 	_ = w.Flush()
 }
 
-// dur prints a duration in µs or ms with one decimal (integers only, as
-// the other figures of the repository).
+// dur prints a duration under 1 µs in ns, else in µs or ms with one
+// decimal (integers only, as the other figures of the repository).
 func dur(d time.Duration) string {
+	if d < time.Microsecond {
+		return fmt.Sprintf("%d ns", d.Nanoseconds())
+	}
 	tenthsOfUs := d.Nanoseconds() / 100
 	if tenthsOfUs < 10000 {
 		return fmt.Sprintf("%d.%d µs", tenthsOfUs/10, tenthsOfUs%10)
