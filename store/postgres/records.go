@@ -147,7 +147,7 @@ func newStatements(table func(string) string) statements {
 				version, hold, closed)
 				SELECT $1, id, currency, kind, party_company, party_person, limit_amount::numeric,
 				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created,
-				CASE WHEN version = 1 THEN 1 ELSE version + `+unseen+` END, hold, closed
+				CASE WHEN version = 1 THEN 1 ELSE version + ` + unseen + ` END, hold, closed
 				FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 				$7::text[], $8::bool[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[],
 				$13::text[], $14::timestamptz[], $15::int8[], $78::text[], $79::timestamptz[])
@@ -159,16 +159,16 @@ func newStatements(table func(string) string) statements {
 				party_person = excluded.party_person, limit_amount = excluded.limit_amount,
 				allow_exceed = excluded.allow_exceed, credit = excluded.credit, debit = excluded.debit,
 				seq = excluded.seq, updated = excluded.updated, head = excluded.head,
-				created = excluded.created, version = excluded.version - `+unseen+`,
+				created = excluded.created, version = excluded.version - ` + unseen + `,
 				hold = excluded.hold, closed = excluded.closed
-				WHERE t.version = excluded.version - `+unseen+` - 1 RETURNING t.version),
+				WHERE t.version = excluded.version - ` + unseen + ` - 1 RETURNING t.version),
 			wd AS (INSERT INTO {documents} AS t (ns, id, account, kind, currency, amount,
 				open_amount, issued, due, expires, recurring, status, bill_to_company, bill_to_person,
 				reason, reference, original, version, labels, rate, functional_currency, functional,
 				functional_open)
 				SELECT $1, id, account, kind, currency, amount::numeric, open_amount::numeric, issued,
 				due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
-				original, CASE WHEN version = 1 THEN 1 ELSE version + `+unseen+` END, labels::jsonb,
+				original, CASE WHEN version = 1 THEN 1 ELSE version + ` + unseen + ` END, labels::jsonb,
 				rate, functional_currency, functional::numeric, functional_open::numeric
 				FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
 				$21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $25::bool[],
@@ -184,10 +184,10 @@ func newStatements(table func(string) string) statements {
 				expires = excluded.expires, recurring = excluded.recurring, status = excluded.status,
 				bill_to_company = excluded.bill_to_company, bill_to_person = excluded.bill_to_person,
 				reason = excluded.reason, reference = excluded.reference, original = excluded.original,
-				version = excluded.version - `+unseen+`, labels = excluded.labels, rate = excluded.rate,
+				version = excluded.version - ` + unseen + `, labels = excluded.labels, rate = excluded.rate,
 				functional_currency = excluded.functional_currency, functional = excluded.functional,
 				functional_open = excluded.functional_open
-				WHERE t.version = excluded.version - `+unseen+` - 1 RETURNING t.version),
+				WHERE t.version = excluded.version - ` + unseen + ` - 1 RETURNING t.version),
 			wp AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account,
 				debit_account, currency, amount, reverses, policy, operation, principal, at,
 				value_currency, debit_value, difference)
@@ -226,8 +226,8 @@ func newStatements(table func(string) string) statements {
 				$73::timestamptz[])
 				AS v(idem_key, op, fingerprint, result, at)
 				WHERE (SELECT ok FROM chk) = 1 RETURNING 1)
-			SELECT (SELECT ok FROM chk) / CASE WHEN (SELECT count(*) FROM wa WHERE version < `+unseen+`)
-				+ (SELECT count(*) FROM wd WHERE version < `+unseen+`)
+			SELECT (SELECT ok FROM chk) / CASE WHEN (SELECT count(*) FROM wa WHERE version < ` + unseen + `)
+				+ (SELECT count(*) FROM wd WHERE version < ` + unseen + `)
 				+ (SELECT count(*) FROM wp) + (SELECT count(*) FROM we) + (SELECT count(*) FROM wi)
 				= $74::int8 THEN 1 ELSE 0 END`),
 		// The versions of the accounts and documents $2 of namespace $1,
