@@ -174,7 +174,8 @@ func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error
 // before the one b writes (or exists at version 1), read outside b's
 // transaction once any transaction still writing one of them has ended. A
 // version only grows, so a record that was stale when b was refused still
-// is; a failed read reports false, leaving the refusal as it was.
+// is. The read is tried again on any failure; one that fails every time
+// reports false, leaving the refusal as it was.
 func (s *Store) stale(ctx context.Context, b *credit.Batch) bool {
 	want := map[[2]string]int64{}
 	var accounts, documents []string
@@ -186,7 +187,7 @@ func (s *Store) stale(ctx context.Context, b *credit.Batch) bool {
 		documents = append(documents, d.ID)
 		want[[2]string{"d", d.ID}] = d.Version
 	}
-	found := map[[2]string]int64{}
+	var found map[[2]string]int64
 	read := func(kind, sql string, ids []string) error {
 		if len(ids) == 0 {
 			return nil
@@ -203,10 +204,16 @@ func (s *Store) stale(ctx context.Context, b *credit.Batch) bool {
 		})
 		return err
 	}
-	if err := read("a", s.sql.accountVersions, accounts); err != nil {
-		return false
-	}
-	if err := read("d", s.sql.documentVersions, documents); err != nil {
+	// A read only: tried again whatever its failure (the connection
+	// lost, a serialization failure), up to the store's attempts.
+	err := s.retryRaw(ctx, func(error) bool { return ctx.Err() == nil }, func() error {
+		found = map[[2]string]int64{}
+		if err := read("a", s.sql.accountVersions, accounts); err != nil {
+			return err
+		}
+		return read("d", s.sql.documentVersions, documents)
+	})
+	if err != nil {
 		return false
 	}
 	for k, v := range want {
