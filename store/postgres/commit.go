@@ -19,19 +19,24 @@ import (
 // the same for every batch and it is prepared once per connection; a small
 // batch (at most two records of each kind, as an Apply writes) goes as the
 // same statement with a row of scalar parameters per record instead of
-// arrays, whose text depends only on those counts (shaped.go). Its
-// checks come before any row is built: every account and document is at
-// the version one less than the one it will have (or absent for Version
-// 1), and the entry before the first one appended to an account exists. A
-// check that fails divides by zero on purpose, so the transaction aborts
-// before its COMMIT; running them before the writes means that a write
-// computed from a stale read is refused as a conflict and never reaches a
-// CHECK constraint. Accounts and documents are written by INSERT … ON
-// CONFLICT DO UPDATE, which finds every row through its primary key and
-// updates it only at the expected version, and the statement divides by
-// zero when fewer rows were written than the batch holds. The same record
-// twice in a batch is a conflict. Applications, entries and the
-// idempotency record are only ever inserted.
+// arrays, whose text depends only on those counts (shaped.go). It checks
+// that the entry before the first one appended to an account exists
+// before any row is built (a check that fails divides by zero on purpose,
+// so the transaction aborts before its COMMIT). Accounts and documents
+// are written by INSERT … ON CONFLICT DO UPDATE, which finds every row
+// through its primary key and updates it only at the version one less
+// than the one it will have; a record of version 1 must be new and one of
+// a later version must exist; and the statement divides by zero when
+// it wrote fewer rows than the batch holds. The versions are
+// checked by the writes themselves rather than read first, since a read
+// under SERIALIZABLE locks index and heap pages that concurrent writes of
+// neighbouring records then conflict with. A write the schema's CHECK
+// constraints refuse is a conflict if any of its accounts and documents
+// is not at the expected version (looked up after the failure, so that a
+// write computed from a stale read is reported as the conflict it is, not
+// as bad data). The same record twice in a batch is a conflict.
+// Applications, entries and the idempotency record are only ever
+// inserted.
 //
 // Commit returns an error wrapping credit.ErrConflict, with nothing
 // written, when a version does not match, a key already exists, or the
@@ -118,6 +123,8 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	case !definite || code == codeCompletionUnknown:
 	case code == codeDivisionByZero:
 		return fmt.Errorf("%w: postgres: %s: failed", credit.ErrConflict, stmt)
+	case code == codeCheckViolated && failed == 1 && len(what) == 3 && s.stale(ctx, b):
+		return fmt.Errorf("%w: postgres: %s: stale: %w", credit.ErrConflict, stmt, err)
 	case code == codeUniqueViolated:
 		return fmt.Errorf("%w: postgres: %s: already exists: %w", credit.ErrConflict, stmt, err)
 	case code == codeSerialization || code == codeDeadlock:
@@ -163,6 +170,60 @@ func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error
 	return fmt.Errorf("%w: postgres: commit outcome unknown and key %q not recorded as sent: %w", credit.ErrConflict, want.Key, cause)
 }
 
+// stale reports whether an account or document of b is not at the version
+// before the one b writes (or exists at version 1), read outside b's
+// transaction once any transaction still writing one of them has ended. A
+// version only grows, so a record that was stale when b was refused still
+// is. The read is tried again on any failure; one that fails every time
+// reports false, leaving the refusal as it was.
+func (s *Store) stale(ctx context.Context, b *credit.Batch) bool {
+	want := map[[2]string]int64{}
+	var accounts, documents []string
+	for _, a := range b.Accounts {
+		accounts = append(accounts, a.ID)
+		want[[2]string{"a", a.ID}] = a.Version
+	}
+	for _, d := range b.Documents {
+		documents = append(documents, d.ID)
+		want[[2]string{"d", d.ID}] = d.Version
+	}
+	var found map[[2]string]int64
+	read := func(kind, sql string, ids []string) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		rows, err := s.pool.Query(ctx, sql, b.Namespace, ids)
+		if err != nil {
+			return err
+		}
+		var id string
+		var v int64
+		_, err = pgx.ForEachRow(rows, []any{&id, &v}, func() error {
+			found[[2]string{kind, id}] = v
+			return nil
+		})
+		return err
+	}
+	// A read only: tried again whatever its failure (the connection
+	// lost, a serialization failure), up to the store's attempts.
+	err := s.retryRaw(ctx, func(error) bool { return ctx.Err() == nil }, func() error {
+		found = map[[2]string]int64{}
+		if err := read("a", s.sql.accountVersions, accounts); err != nil {
+			return err
+		}
+		return read("d", s.sql.documentVersions, documents)
+	})
+	if err != nil {
+		return false
+	}
+	for k, v := range want {
+		if got, ok := found[k]; ok != (v > 1) || ok && got != v-1 {
+			return true
+		}
+	}
+	return false
+}
+
 // commitBatch builds the pipeline of b (BEGIN, the checks and writes,
 // COMMIT) and names each of its statements for errors. Conflicts that need
 // no database (an entry out of sequence within b, a version below 1) are
@@ -190,6 +251,9 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		if a.Version < 1 {
 			return nil, nil, fmt.Errorf("%w: postgres: account %q at version %d", credit.ErrConflict, a.ID, a.Version)
 		}
+		if a.Version > maxVersion {
+			return nil, nil, fmt.Errorf("postgres: account %q at version %d, beyond the store's %d", a.ID, a.Version, int64(maxVersion))
+		}
 		if err := accounts.add(a); err != nil {
 			return nil, nil, err
 		}
@@ -202,6 +266,9 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 		seen[d.ID] = true
 		if d.Version < 1 {
 			return nil, nil, fmt.Errorf("%w: postgres: document %q at version %d", credit.ErrConflict, d.ID, d.Version)
+		}
+		if d.Version > maxVersion {
+			return nil, nil, fmt.Errorf("postgres: document %q at version %d, beyond the store's %d", d.ID, d.Version, int64(maxVersion))
 		}
 		if err := documents.add(d); err != nil {
 			return nil, nil, err

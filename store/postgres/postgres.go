@@ -81,6 +81,7 @@ const (
 	codeDeadlock       = "40P01"
 	codeUniqueViolated = "23505"
 	codeDivisionByZero = "22012" // raised on purpose by a failed version check
+	codeCheckViolated  = "23514"
 	codeDuplicateTable = "42P07"
 	codeDuplicateSch   = "42P06"
 	codeDuplicateObj   = "42710"

@@ -51,6 +51,8 @@ type statements struct {
 	loadApplicationsOf, loadApplications, loadApplicationsOfOperation string
 
 	write                            string
+	accountVersions                  string
+	documentVersions                 string
 	findIdempotency, accountIDs      string
 	history, historyAll, entryAt     string
 	documentsSelect, documentsCursor string
@@ -97,43 +99,46 @@ func newStatements(table func(string) string) statements {
 		// Every check and write of a Commit in one statement, from one
 		// array per column.
 		//
-		// chk comes first: every account and document is at the version
-		// before the one written ($15, $32; absent for version 1) and the
-		// entry before the first one appended to an account ($75, $76)
-		// exists. Each write reads chk in its WHERE, so chk runs before
-		// the first row is built and a failed check divides by zero
-		// before any row is written: a write computed from a stale read
-		// could break a CHECK constraint, which must be reported as the
-		// conflict it is, not as bad data. Each record is looked up by its
-		// key in a scalar subquery of its own (NOT EXISTS would become an
-		// anti-join, free to scan), so the lookups are index scans
-		// whatever the size of the batch: a scan of a whole table would
-		// take a SERIALIZABLE predicate lock on all of it and make every
-		// concurrent commit a serialization failure. The arrays are walked
-		// together by unnest of scalar subqueries, whose row estimate does
-		// not depend on the arrays, so that the server keeps one generic
-		// plan, and which reads each array once: with generate_subscripts
-		// and ($16::text[])[i], each subscript walked the text[] from its
-		// start, and a batch of 50,000 documents spent 5 s of its 8 in
-		// the check.
+		// chk comes first: the entry before the first one appended to an
+		// account ($75, $76) exists. Each write reads chk in its WHERE, so
+		// chk runs before the first row is built and a failed check
+		// divides by zero before any row is written. Each entry is looked
+		// up by its key in a scalar subquery of its own (NOT EXISTS would
+		// become an anti-join, free to scan), so the lookups are index
+		// scans whatever the size of the batch: a scan of a whole table
+		// would take a SERIALIZABLE predicate lock on all of it and make
+		// every concurrent commit a serialization failure. The arrays are
+		// walked together by unnest of scalar subqueries, whose row
+		// estimate does not depend on the arrays, so that the server keeps
+		// one generic plan, and which reads each array once: with
+		// generate_subscripts and ($16::text[])[i], each subscript walked
+		// the text[] from its start, and a batch of 50,000 documents spent
+		// 5 s of its 8 in the check.
 		//
-		// Accounts and documents go through INSERT … ON CONFLICT DO
-		// UPDATE, which finds each row through the primary key however
-		// many there are (a join with the arrays may scan a whole table):
-		// a new record is inserted, an existing one updated only when it
-		// is at the version before the one written. The count of rows
-		// written must be $74: a record changed since the check (or an
-		// existing one written as new) fails with SQLSTATE 22012 before
-		// COMMIT.
+		// Accounts and documents are not read: they go through INSERT …
+		// ON CONFLICT DO UPDATE, which finds each row through the primary
+		// key however many there are (a join with the arrays may scan a
+		// whole table) and updates an existing one only when it is at the
+		// version before the one written, so the version check is the
+		// write itself. That takes no SERIALIZABLE predicate lock: a
+		// lookup of the same rows by SELECT locks the leaf pages of the
+		// primary key and, past two rows of a heap page, the whole page,
+		// which the writes of neighbouring accounts and documents in
+		// other transactions then hit (a third of the Consolidates of ten
+		// neighbouring accounts failed with 40001). A record of version 1
+		// is proposed as it is and must be new: an existing row is not at
+		// version 0, so it is not written. A record of a later version
+		// must exist, so it is proposed at its version plus unseen (2⁶²,
+		// a version no record reaches): updated, it gets its own version
+		// back; inserted, because there was no row to update, it keeps
+		// the marked one, which RETURNING shows. The count of rows
+		// written at an unmarked version must be $74: a stale record, an
+		// existing one written as new or a missing one written as
+		// existing fails with SQLSTATE 22012 before COMMIT, and the
+		// marked row goes with the rest of the transaction.
 		write: q(`WITH
 			chk AS MATERIALIZED (SELECT 1 / CASE WHEN
-				(SELECT count(*) FROM unnest((SELECT $2::text[]), (SELECT $15::int8[])) AS v(id, version)
-					WHERE NOT coalesce((SELECT t.version = v.version - 1 FROM {accounts} t
-						WHERE t.ns = $1 AND t.id = v.id), v.version = 1))
-				+ (SELECT count(*) FROM unnest((SELECT $16::text[]), (SELECT $32::int8[])) AS v(id, version)
-					WHERE NOT coalesce((SELECT t.version = v.version - 1 FROM {documents} t
-						WHERE t.ns = $1 AND t.id = v.id), v.version = 1))
-				+ (SELECT count(*) FROM unnest((SELECT $75::text[]), (SELECT $76::int8[])) AS v(account, seq)
+				(SELECT count(*) FROM unnest((SELECT $75::text[]), (SELECT $76::int8[])) AS v(account, seq)
 					WHERE (SELECT count(*) FROM {entries} e
 						WHERE e.ns = $1 AND e.account = v.account AND e.seq = v.seq) = 0)
 				= 0 THEN 1 ELSE 0 END AS ok),
@@ -141,8 +146,8 @@ func newStatements(table func(string) string) statements {
 				party_person, limit_amount, allow_exceed, credit, debit, seq, updated, head, created,
 				version, hold, closed)
 				SELECT $1, id, currency, kind, party_company, party_person, limit_amount::numeric,
-				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created, version,
-				hold, closed
+				allow_exceed, credit::numeric, debit::numeric, seq, updated, head, created,
+				CASE WHEN version = 1 THEN 1 ELSE version + ` + unseen + ` END, hold, closed
 				FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 				$7::text[], $8::bool[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[],
 				$13::text[], $14::timestamptz[], $15::int8[], $78::text[], $79::timestamptz[])
@@ -154,17 +159,17 @@ func newStatements(table func(string) string) statements {
 				party_person = excluded.party_person, limit_amount = excluded.limit_amount,
 				allow_exceed = excluded.allow_exceed, credit = excluded.credit, debit = excluded.debit,
 				seq = excluded.seq, updated = excluded.updated, head = excluded.head,
-				created = excluded.created, version = excluded.version, hold = excluded.hold,
-				closed = excluded.closed
-				WHERE t.version = excluded.version - 1 RETURNING 1),
+				created = excluded.created, version = excluded.version - ` + unseen + `,
+				hold = excluded.hold, closed = excluded.closed
+				WHERE t.version = excluded.version - ` + unseen + ` - 1 RETURNING t.version),
 			wd AS (INSERT INTO {documents} AS t (ns, id, account, kind, currency, amount,
 				open_amount, issued, due, expires, recurring, status, bill_to_company, bill_to_person,
 				reason, reference, original, version, labels, rate, functional_currency, functional,
 				functional_open)
 				SELECT $1, id, account, kind, currency, amount::numeric, open_amount::numeric, issued,
 				due, expires, recurring, status, bill_to_company, bill_to_person, reason, reference,
-				original, version, labels::jsonb, rate, functional_currency, functional::numeric,
-				functional_open::numeric
+				original, CASE WHEN version = 1 THEN 1 ELSE version + ` + unseen + ` END, labels::jsonb,
+				rate, functional_currency, functional::numeric, functional_open::numeric
 				FROM unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
 				$21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $25::bool[],
 				$26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
@@ -179,10 +184,10 @@ func newStatements(table func(string) string) statements {
 				expires = excluded.expires, recurring = excluded.recurring, status = excluded.status,
 				bill_to_company = excluded.bill_to_company, bill_to_person = excluded.bill_to_person,
 				reason = excluded.reason, reference = excluded.reference, original = excluded.original,
-				version = excluded.version, labels = excluded.labels, rate = excluded.rate,
+				version = excluded.version - ` + unseen + `, labels = excluded.labels, rate = excluded.rate,
 				functional_currency = excluded.functional_currency, functional = excluded.functional,
 				functional_open = excluded.functional_open
-				WHERE t.version = excluded.version - 1 RETURNING 1),
+				WHERE t.version = excluded.version - ` + unseen + ` - 1 RETURNING t.version),
 			wp AS (INSERT INTO {applications} (ns, id, credit, debit, credit_account,
 				debit_account, currency, amount, reverses, policy, operation, principal, at,
 				value_currency, debit_value, difference)
@@ -221,9 +226,16 @@ func newStatements(table func(string) string) statements {
 				$73::timestamptz[])
 				AS v(idem_key, op, fingerprint, result, at)
 				WHERE (SELECT ok FROM chk) = 1 RETURNING 1)
-			SELECT (SELECT ok FROM chk) / CASE WHEN (SELECT count(*) FROM wa) + (SELECT count(*) FROM wd)
+			SELECT (SELECT ok FROM chk) / CASE WHEN (SELECT count(*) FROM wa WHERE version < ` + unseen + `)
+				+ (SELECT count(*) FROM wd WHERE version < ` + unseen + `)
 				+ (SELECT count(*) FROM wp) + (SELECT count(*) FROM we) + (SELECT count(*) FROM wi)
 				= $74::int8 THEN 1 ELSE 0 END`),
+		// The versions of the accounts and documents $2 of namespace $1,
+		// read by Commit after a write failed a CHECK constraint, to tell
+		// a write computed from a stale read from bad data. FOR UPDATE
+		// waits for a transaction still writing one of them.
+		accountVersions:  q(`SELECT id, version FROM {accounts} WHERE ns = $1 AND id = ANY($2) FOR UPDATE`),
+		documentVersions: q(`SELECT id, version FROM {documents} WHERE ns = $1 AND id = ANY($2) FOR UPDATE`),
 		// A range of the index accounts_by_id_c (ns, id COLLATE "C").
 		accountIDs:      q(`SELECT id FROM {accounts} WHERE ns = $1 AND id COLLATE "C" > $2 ORDER BY id COLLATE "C"`),
 		findIdempotency: q(`SELECT ` + idempotencyCols + ` FROM {idempotency} WHERE ns = $1 AND idem_key = $2`),
@@ -248,6 +260,14 @@ func newStatements(table func(string) string) statements {
 			coalesce(max(id), '') AS id FROM {documents} WHERE ns = $1 AND id = %s) `),
 	}
 }
+
+// unseen marks the version of a proposed row that must update an existing
+// one (see newStatements, write): 2⁶², above any version a record
+// reaches, so that version + unseen still fits in a bigint.
+const unseen = "4611686018427387904"
+
+// maxVersion is the highest version Commit writes: unseen − 1.
+const maxVersion = 1<<62 - 1
 
 // byKeys is a SELECT of cols from table, of the rows of namespace $1 whose
 // key column equals an element of the array $2 and that meet the further
