@@ -471,6 +471,9 @@ func labelsText(labels map[string]string) (string, error) {
 // readLabels reads a stored JSON object of labels: nil for none, as the
 // Ledger writes them.
 func readLabels(text string) (map[string]string, error) {
+	if text == "{}" {
+		return nil, nil // most documents: no labels, no JSON decoder
+	}
 	var m map[string]string
 	if err := json.Unmarshal([]byte(text), &m); err != nil {
 		return nil, fmt.Errorf("postgres: stored labels: %w", err)
