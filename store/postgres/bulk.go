@@ -304,6 +304,56 @@ func (r *idempotencyRows) appendArgs(args []any) []any {
 	return append(args, &r.key, &r.op, &r.fingerprint, &r.result, &r.at)
 }
 
+// columns makes each of cols a column of capacity n, all of them cut from
+// one allocation: a batch of a few records costs an allocation per type of
+// column instead of one per column.
+func columns[T any](n int, cols ...*[]T) {
+	if n == 0 {
+		return
+	}
+	all := make([]T, n*len(cols))
+	for i, c := range cols {
+		*c = all[i*n : i*n : (i+1)*n]
+	}
+}
+
+// grow readies r for n accounts.
+func (r *accountRows) grow(n int) {
+	columns(n, &r.id, &r.currency, &r.kind, &r.company, &r.person, &r.head, &r.hold)
+	columns(n, &r.limit, &r.credit, &r.debit)
+	columns(n, &r.allowExceed)
+	columns(n, &r.seq, &r.version)
+	columns(n, &r.updated, &r.created, &r.closed)
+}
+
+// grow readies r for n documents.
+func (r *documentRows) grow(n int) {
+	columns(n, &r.id, &r.account, &r.kind, &r.currency, &r.status, &r.company, &r.person, &r.reason,
+		&r.reference, &r.original, &r.labels, &r.rate, &r.functionalCurrency)
+	columns(n, &r.amount, &r.open, &r.functional, &r.functionalOpen)
+	columns(n, &r.issued, &r.due, &r.expires)
+	columns(n, &r.recurring)
+	columns(n, &r.version)
+}
+
+// grow readies r for n applications.
+func (r *applicationRows) grow(n int) {
+	columns(n, &r.id, &r.credit, &r.debit, &r.creditAccount, &r.debitAccount, &r.currency, &r.reverses,
+		&r.policy, &r.operation, &r.principal, &r.valueCurrency)
+	columns(n, &r.amount, &r.debitValue, &r.difference)
+	columns(n, &r.at)
+}
+
+// grow readies r for n entries.
+func (r *entryRows) grow(n int) {
+	columns(n, &r.account, &r.op, &r.document, &r.currency, &r.originalCurrency, &r.rate, &r.principal,
+		&r.reference, &r.comment, &r.operation, &r.residual, &r.prev, &r.hash, &r.documents, &r.applications)
+	columns(n, &r.amount, &r.original, &r.vals[0], &r.vals[1], &r.vals[2], &r.vals[3], &r.vals[4],
+		&r.vals[5], &r.vals[6])
+	columns(n, &r.seq)
+	columns(n, &r.at)
+}
+
 // amountText is amount as the text of the NUMERIC, nil for NULL.
 func amountText(field string, m money.Money, cur money.Currency) (*string, error) {
 	v, err := amount(field, m, cur)

@@ -245,6 +245,10 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	)
 	// The same record twice in a batch is a conflict: the second write
 	// would be computed from a version that the first replaces.
+	accounts.grow(len(b.Accounts))
+	documents.grow(len(b.Documents))
+	applications.grow(len(b.Applications))
+	entries.grow(len(b.Entries))
 	seen := map[string]bool{}
 	for _, a := range b.Accounts {
 		if seen[a.ID] {
