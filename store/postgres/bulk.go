@@ -62,10 +62,11 @@ func (r *accountRows) add(a credit.Account) error {
 	return nil
 }
 
-// args are the columns written.
-func (r *accountRows) args() []any {
-	return []any{r.id, r.currency, r.kind, r.company, r.person, r.limit, r.allowExceed, r.credit,
-		r.debit, r.seq, r.updated, r.head, r.created, r.version}
+// appendArgs appends the columns written, each a pointer to its slice
+// (see commitBatch).
+func (r *accountRows) appendArgs(args []any) []any {
+	return append(args, &r.id, &r.currency, &r.kind, &r.company, &r.person, &r.limit, &r.allowExceed,
+		&r.credit, &r.debit, &r.seq, &r.updated, &r.head, &r.created, &r.version)
 }
 
 // documentRows are the columns of the documents a batch writes, with the
@@ -130,17 +131,19 @@ func (r *documentRows) add(d invoice.Document) error {
 	return nil
 }
 
-// args are the columns written.
-func (r *documentRows) args() []any {
-	return []any{r.id, r.account, r.kind, r.currency, r.amount, r.open, r.issued, r.due, r.expires,
-		r.recurring, r.status, r.company, r.person, r.reason, r.reference, r.original, r.version}
+// appendArgs appends the columns written, each a pointer to its slice
+// (see commitBatch).
+func (r *documentRows) appendArgs(args []any) []any {
+	return append(args, &r.id, &r.account, &r.kind, &r.currency, &r.amount, &r.open, &r.issued, &r.due,
+		&r.expires, &r.recurring, &r.status, &r.company, &r.person, &r.reason, &r.reference, &r.original,
+		&r.version)
 }
 
-// foreignArgs are the columns of the foreign figures, written after every
+// appendForeign appends the columns of the foreign figures, written after every
 // other argument of the statement (so that the arguments before keep their
 // numbers).
-func (r *documentRows) foreignArgs() []any {
-	return []any{r.rate, r.functionalCurrency, r.functional, r.functionalOpen}
+func (r *documentRows) appendForeign(args []any) []any {
+	return append(args, &r.rate, &r.functionalCurrency, &r.functional, &r.functionalOpen)
 }
 
 // applicationRows are the columns of the applications a batch inserts.
@@ -176,15 +179,15 @@ func (r *applicationRows) add(a credit.Application) {
 	r.difference = append(r.difference, diff)
 }
 
-func (r *applicationRows) args() []any {
-	return []any{r.id, r.credit, r.debit, r.creditAccount, r.debitAccount, r.currency, r.amount,
-		r.reverses, r.policy, r.operation, r.principal, r.at}
+func (r *applicationRows) appendArgs(args []any) []any {
+	return append(args, &r.id, &r.credit, &r.debit, &r.creditAccount, &r.debitAccount, &r.currency,
+		&r.amount, &r.reverses, &r.policy, &r.operation, &r.principal, &r.at)
 }
 
-// foreignArgs are the columns of the foreign figures (see
-// documentRows.foreignArgs).
-func (r *applicationRows) foreignArgs() []any {
-	return []any{r.valueCurrency, r.debitValue, r.difference}
+// appendForeign appends the columns of the foreign figures (see
+// documentRows.appendForeign).
+func (r *applicationRows) appendForeign(args []any) []any {
+	return append(args, &r.valueCurrency, &r.debitValue, &r.difference)
 }
 
 // entryRows are the columns of the history entries a batch appends.
@@ -268,14 +271,17 @@ func idList(ids []string) (string, error) {
 	return string(b), err
 }
 
-// lists are the entries' documents and applications, the last parameters
+// appendLists appends the entries' documents and applications, the last parameters
 // of the write.
-func (r *entryRows) lists() []any { return []any{r.documents, r.applications} }
+func (r *entryRows) appendLists(args []any) []any {
+	return append(args, &r.documents, &r.applications)
+}
 
-func (r *entryRows) args() []any {
-	return []any{r.account, r.seq, r.at, r.op, r.document, r.currency, r.amount, r.originalCurrency,
-		r.original, r.rate, r.vals[0], r.vals[1], r.vals[2], r.vals[3], r.vals[4], r.vals[5], r.vals[6],
-		r.principal, r.reference, r.comment, r.operation, r.residual, r.prev, r.hash}
+func (r *entryRows) appendArgs(args []any) []any {
+	return append(args, &r.account, &r.seq, &r.at, &r.op, &r.document, &r.currency, &r.amount,
+		&r.originalCurrency, &r.original, &r.rate, &r.vals[0], &r.vals[1], &r.vals[2], &r.vals[3],
+		&r.vals[4], &r.vals[5], &r.vals[6], &r.principal, &r.reference, &r.comment, &r.operation,
+		&r.residual, &r.prev, &r.hash)
 }
 
 // idempotencyRows are the columns of the idempotency record a batch
@@ -294,8 +300,58 @@ func (r *idempotencyRows) add(rec *credit.Idempotency) {
 	r.at = append(r.at, tstz(rec.At))
 }
 
-func (r *idempotencyRows) args() []any {
-	return []any{r.key, r.op, r.fingerprint, r.result, r.at}
+func (r *idempotencyRows) appendArgs(args []any) []any {
+	return append(args, &r.key, &r.op, &r.fingerprint, &r.result, &r.at)
+}
+
+// columns makes each of cols a column of capacity n, all of them cut from
+// one allocation: a batch of a few records costs an allocation per type of
+// column instead of one per column.
+func columns[T any](n int, cols ...*[]T) {
+	if n == 0 {
+		return
+	}
+	all := make([]T, n*len(cols))
+	for i, c := range cols {
+		*c = all[i*n : i*n : (i+1)*n]
+	}
+}
+
+// grow readies r for n accounts.
+func (r *accountRows) grow(n int) {
+	columns(n, &r.id, &r.currency, &r.kind, &r.company, &r.person, &r.head, &r.hold)
+	columns(n, &r.limit, &r.credit, &r.debit)
+	columns(n, &r.allowExceed)
+	columns(n, &r.seq, &r.version)
+	columns(n, &r.updated, &r.created, &r.closed)
+}
+
+// grow readies r for n documents.
+func (r *documentRows) grow(n int) {
+	columns(n, &r.id, &r.account, &r.kind, &r.currency, &r.status, &r.company, &r.person, &r.reason,
+		&r.reference, &r.original, &r.labels, &r.rate, &r.functionalCurrency)
+	columns(n, &r.amount, &r.open, &r.functional, &r.functionalOpen)
+	columns(n, &r.issued, &r.due, &r.expires)
+	columns(n, &r.recurring)
+	columns(n, &r.version)
+}
+
+// grow readies r for n applications.
+func (r *applicationRows) grow(n int) {
+	columns(n, &r.id, &r.credit, &r.debit, &r.creditAccount, &r.debitAccount, &r.currency, &r.reverses,
+		&r.policy, &r.operation, &r.principal, &r.valueCurrency)
+	columns(n, &r.amount, &r.debitValue, &r.difference)
+	columns(n, &r.at)
+}
+
+// grow readies r for n entries.
+func (r *entryRows) grow(n int) {
+	columns(n, &r.account, &r.op, &r.document, &r.currency, &r.originalCurrency, &r.rate, &r.principal,
+		&r.reference, &r.comment, &r.operation, &r.residual, &r.prev, &r.hash, &r.documents, &r.applications)
+	columns(n, &r.amount, &r.original, &r.vals[0], &r.vals[1], &r.vals[2], &r.vals[3], &r.vals[4],
+		&r.vals[5], &r.vals[6])
+	columns(n, &r.seq)
+	columns(n, &r.at)
 }
 
 // amountText is amount as the text of the NUMERIC, nil for NULL.

@@ -114,6 +114,9 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	if failed >= 0 {
 		stmt = what[failed]
 	}
+	if stmt == writeStmt {
+		stmt = describeWrite(b)
+	}
 	// A statement's own error result says that statement failed, and with
 	// it the transaction, unless it is the COMMIT's and the server gave up
 	// on the connection (FATAL, PANIC): the COMMIT may have been written
@@ -242,6 +245,10 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	)
 	// The same record twice in a batch is a conflict: the second write
 	// would be computed from a version that the first replaces.
+	accounts.grow(len(b.Accounts))
+	documents.grow(len(b.Documents))
+	applications.grow(len(b.Applications))
+	entries.grow(len(b.Entries))
 	seen := map[string]bool{}
 	for _, a := range b.Accounts {
 		if seen[a.ID] {
@@ -306,27 +313,36 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	if rows > 0 {
 		args := make([]any, 0, 89)
 		args = append(args, ns)
-		args = append(args, accounts.args()...)
-		args = append(args, documents.args()...)
-		args = append(args, applications.args()...)
-		args = append(args, entries.args()...)
-		args = append(args, idem.args()...)
-		args = append(args, int64(rows), prevAccount, prevSeq)
+		// Each column goes in as a pointer to its slice, which costs no
+		// allocation (a slice in an interface costs one): the shaped
+		// write takes the elements, the array write the slices.
+		args = accounts.appendArgs(args)
+		args = documents.appendArgs(args)
+		args = applications.appendArgs(args)
+		args = entries.appendArgs(args)
+		args = idem.appendArgs(args)
+		args = append(args, int64(rows), &prevAccount, &prevSeq)
 		// Columns added after the first schema come last, numbered from $77.
-		args = append(args, documents.labels, accounts.hold, accounts.closed)
-		args = append(args, entries.lists()...)
+		args = append(args, &documents.labels, &accounts.hold, &accounts.closed)
+		args = entries.appendLists(args)
 		// Then those of foreign documents and applications, from $82.
-		args = append(args, documents.foreignArgs()...)
-		args = append(args, applications.foreignArgs()...)
-		sql := s.sql.write
+		args = documents.appendForeign(args)
+		args = applications.appendForeign(args)
+		sql, shaped := s.sql.write, false
 		if s.writes != nil {
-			if text, shaped, ok := s.writes.statement(args); ok {
-				sql, args = text, shaped
+			var text string
+			var elems []any
+			if text, elems, shaped = s.writes.statement(args); shaped {
+				sql, args = text, elems
+			}
+		}
+		if !shaped {
+			for i, a := range args {
+				args[i] = column(a)
 			}
 		}
 		batch.Queue(sql, args...)
-		what = append(what, fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
-			rows, records(accounts.id, documents.id), some(prevAccount)))
+		what = append(what, writeStmt) // described by describeWrite when it fails
 	}
 	batch.Queue("COMMIT")
 	what = append(what, "commit")
@@ -334,6 +350,36 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 }
 
 // records names the accounts and documents of a batch for an error.
+// writeStmt names the write in the statements of a Commit until it fails:
+// describing it costs more than the rest of building the batch.
+const writeStmt = "write"
+
+// describeWrite names the write of b in an error: the rows, the accounts
+// and documents it checks the versions of, and the accounts whose previous
+// entry it checks.
+func describeWrite(b *credit.Batch) string {
+	var accounts, documents, prev []string
+	for _, a := range b.Accounts {
+		accounts = append(accounts, a.ID)
+	}
+	for _, d := range b.Documents {
+		documents = append(documents, d.ID)
+	}
+	seen := map[string]bool{}
+	for _, e := range b.Entries {
+		if !seen[e.Account] && e.Seq > 1 {
+			prev = append(prev, e.Account)
+		}
+		seen[e.Account] = true
+	}
+	rows := len(b.Accounts) + len(b.Documents) + len(b.Applications) + len(b.Entries)
+	if b.Idempotency != nil {
+		rows++
+	}
+	return fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
+		rows, records(accounts, documents), some(prev))
+}
+
 func records(accounts, documents []string) string {
 	return fmt.Sprintf("accounts %s, documents %s", some(accounts), some(documents))
 }

@@ -404,58 +404,68 @@ func readTime(t pgtype.Timestamptz) time.Time {
 	return t.Time.UTC()
 }
 
+// The scan functions read into one struct of every destination, which
+// escapes to the heap through Scan as one allocation rather than one per
+// variable.
+
 func scanAccount(row pgx.Row) (credit.Account, error) {
-	var a credit.Account
-	var code, kind string
-	var limit, cr, dr *string
-	var updated, created, closed pgtype.Timestamptz
-	if err := row.Scan(&a.ID, &code, &kind, &a.Party.Company, &a.Party.Person, &limit, &a.AllowExceed,
-		&cr, &dr, &a.Seq, &updated, &a.Head, &created, &a.Version, &a.Hold, &closed); err != nil {
-		return a, err
+	v := &struct {
+		a                        credit.Account
+		code, kind               string
+		limit, cr, dr            *string
+		updated, created, closed pgtype.Timestamptz
+	}{}
+	a := &v.a
+	if err := row.Scan(&a.ID, &v.code, &v.kind, &a.Party.Company, &a.Party.Person, &v.limit, &a.AllowExceed,
+		&v.cr, &v.dr, &a.Seq, &v.updated, &a.Head, &v.created, &a.Version, &a.Hold, &v.closed); err != nil {
+		return *a, err
 	}
-	a.Closed = readTime(closed)
+	a.Closed = readTime(v.closed)
 	var err1, err2, err3, err4, err5 error
-	a.Currency, err1 = readCurrency(code)
-	a.Kind, err2 = parseName("account kind", kind, accountKinds)
-	a.Limit, err3 = readMoney("limit", a.Currency, limit)
-	a.Credit, err4 = readMoney("credit", a.Currency, cr)
-	a.Debit, err5 = readMoney("debit", a.Currency, dr)
-	a.Updated, a.Created = readTime(updated), readTime(created)
-	return a, firstErr(err1, err2, err3, err4, err5)
+	a.Currency, err1 = readCurrency(v.code)
+	a.Kind, err2 = parseName("account kind", v.kind, accountKinds)
+	a.Limit, err3 = readMoney("limit", a.Currency, v.limit)
+	a.Credit, err4 = readMoney("credit", a.Currency, v.cr)
+	a.Debit, err5 = readMoney("debit", a.Currency, v.dr)
+	a.Updated, a.Created = readTime(v.updated), readTime(v.created)
+	return *a, firstErr(err1, err2, err3, err4, err5)
 }
 
 func scanDocument(row pgx.Row) (invoice.Document, error) {
-	var d invoice.Document
-	var kind, code, status string
-	var amt, open *string
-	var issued, due, expires pgtype.Timestamptz
-	var labels, rate, fcode string
-	var functional, functionalOpen *string
-	if err := row.Scan(&d.ID, &d.Account, &kind, &code, &amt, &open, &issued, &due, &expires,
-		&d.Recurring, &status, &d.BillTo.Company, &d.BillTo.Person, &d.Reason, &d.Reference,
-		&d.Original, &d.Version, &labels, &rate, &fcode, &functional, &functionalOpen); err != nil {
-		return d, err
+	v := &struct {
+		d                          invoice.Document
+		kind, code, status         string
+		amt, open                  *string
+		issued, due, expires       pgtype.Timestamptz
+		labels, rate, fcode        string
+		functional, functionalOpen *string
+	}{}
+	d := &v.d
+	if err := row.Scan(&d.ID, &d.Account, &v.kind, &v.code, &v.amt, &v.open, &v.issued, &v.due, &v.expires,
+		&d.Recurring, &v.status, &d.BillTo.Company, &d.BillTo.Person, &d.Reason, &d.Reference,
+		&d.Original, &d.Version, &v.labels, &v.rate, &v.fcode, &v.functional, &v.functionalOpen); err != nil {
+		return *d, err
 	}
 	var err0 error
-	d.Labels, err0 = readLabels(labels)
-	cur, err1 := readCurrency(code)
+	d.Labels, err0 = readLabels(v.labels)
+	cur, err1 := readCurrency(v.code)
 	var err2, err3, err4, err5, err6, err7, err8 error
-	d.Kind, err2 = parseName("document kind", kind, docKinds)
-	d.Status, err3 = parseName("document status", status, statuses)
-	d.Amount, err4 = readMoney("amount", cur, amt)
-	d.Open, err5 = readMoney("open balance", cur, open)
-	d.Issued, d.Due, d.Expires = readTime(issued), readTime(due), readTime(expires)
-	if rate != "" {
-		if d.Rate, err6 = money.ParseRate(rate); err6 != nil {
+	d.Kind, err2 = parseName("document kind", v.kind, docKinds)
+	d.Status, err3 = parseName("document status", v.status, statuses)
+	d.Amount, err4 = readMoney("amount", cur, v.amt)
+	d.Open, err5 = readMoney("open balance", cur, v.open)
+	d.Issued, d.Due, d.Expires = readTime(v.issued), readTime(v.due), readTime(v.expires)
+	if v.rate != "" {
+		if d.Rate, err6 = money.ParseRate(v.rate); err6 != nil {
 			err6 = fmt.Errorf("postgres: stored rate: %w", err6)
 		}
 	}
-	fcur, err7 := readCurrency(fcode)
+	fcur, err7 := readCurrency(v.fcode)
 	if err7 == nil {
-		d.Functional, err7 = readMoney("functional amount", fcur, functional)
-		d.FunctionalOpen, err8 = readMoney("functional open balance", fcur, functionalOpen)
+		d.Functional, err7 = readMoney("functional amount", fcur, v.functional)
+		d.FunctionalOpen, err8 = readMoney("functional open balance", fcur, v.functionalOpen)
 	}
-	return d, firstErr(err0, err1, err2, err3, err4, err5, err6, err7, err8)
+	return *d, firstErr(err0, err1, err2, err3, err4, err5, err6, err7, err8)
 }
 
 // labelsText is the JSON object a document's labels are written as ("{}"
@@ -471,6 +481,9 @@ func labelsText(labels map[string]string) (string, error) {
 // readLabels reads a stored JSON object of labels: nil for none, as the
 // Ledger writes them.
 func readLabels(text string) (map[string]string, error) {
+	if text == "{}" {
+		return nil, nil // most documents: no labels, no JSON decoder
+	}
 	var m map[string]string
 	if err := json.Unmarshal([]byte(text), &m); err != nil {
 		return nil, fmt.Errorf("postgres: stored labels: %w", err)
@@ -482,26 +495,28 @@ func readLabels(text string) (map[string]string, error) {
 }
 
 func scanApplication(row pgx.Row) (credit.Application, error) {
-	var a credit.Application
-	var code string
-	var amt *string
-	var at pgtype.Timestamptz
-	var vcode string
-	var debitValue, difference *string
-	if err := row.Scan(&a.ID, &a.Credit, &a.Debit, &a.CreditAccount, &a.DebitAccount, &code, &amt,
-		&a.Reverses, &a.Policy, &a.Operation, &a.By, &at, &vcode, &debitValue, &difference); err != nil {
-		return a, err
+	v := &struct {
+		a                      credit.Application
+		code, vcode            string
+		amt                    *string
+		at                     pgtype.Timestamptz
+		debitValue, difference *string
+	}{}
+	a := &v.a
+	if err := row.Scan(&a.ID, &a.Credit, &a.Debit, &a.CreditAccount, &a.DebitAccount, &v.code, &v.amt,
+		&a.Reverses, &a.Policy, &a.Operation, &a.By, &v.at, &v.vcode, &v.debitValue, &v.difference); err != nil {
+		return *a, err
 	}
-	cur, err1 := readCurrency(code)
+	cur, err1 := readCurrency(v.code)
 	var err2, err4, err5 error
-	a.Amount, err2 = readMoney("amount", cur, amt)
-	a.At = readTime(at)
-	vcur, err3 := readCurrency(vcode)
+	a.Amount, err2 = readMoney("amount", cur, v.amt)
+	a.At = readTime(v.at)
+	vcur, err3 := readCurrency(v.vcode)
 	if err3 == nil {
-		a.DebitValue, err4 = readMoney("debit value", vcur, debitValue)
-		a.Difference, err5 = readMoney("difference", vcur, difference)
+		a.DebitValue, err4 = readMoney("debit value", vcur, v.debitValue)
+		a.Difference, err5 = readMoney("difference", vcur, v.difference)
 	}
-	return a, firstErr(err1, err2, err3, err4, err5)
+	return *a, firstErr(err1, err2, err3, err4, err5)
 }
 
 func scanEntry(row pgx.Row) (credit.Entry, error) {

@@ -50,26 +50,43 @@ type shaped struct {
 // lengths of its array arguments.
 type shapes struct {
 	sql string
-	m   sync.Map // string → *shaped
+	mu  sync.RWMutex
+	m   map[string]*shaped
 }
+
+// maxArrays bounds the array arguments of a statement whose shapes are
+// cached: the key of a shape is one byte per array argument.
+const maxArrays = 128
 
 // statement returns the shaped statement and arguments for args of the
 // array statement, and false when the batch is too large for one.
 func (s *shapes) statement(args []any) (string, []any, bool) {
-	var key strings.Builder
+	var buf [maxArrays]byte
+	key := buf[:0]
 	for _, a := range args {
 		if n, ok := arrayLen(a); ok {
-			if n > maxShaped {
+			if n > maxShaped || len(key) == len(buf) {
 				return "", nil, false
 			}
-			key.WriteByte(byte('0' + n))
+			key = append(key, byte('0'+n))
 		}
 	}
-	v, ok := s.m.Load(key.String())
-	if !ok {
-		v, _ = s.m.LoadOrStore(key.String(), shape(s.sql, args))
+	s.mu.RLock()
+	sh := s.m[string(key)] // no allocation: the conversion is only a lookup
+	s.mu.RUnlock()
+	if sh == nil {
+		sh = shape(s.sql, args)
+		s.mu.Lock()
+		if s.m == nil {
+			s.m = map[string]*shaped{}
+		}
+		if old, ok := s.m[string(key)]; ok {
+			sh = old
+		} else {
+			s.m[string(key)] = sh
+		}
+		s.mu.Unlock()
 	}
-	sh := v.(*shaped)
 	out := make([]any, len(sh.args))
 	for i, a := range sh.args {
 		if a.elem < 0 {
@@ -149,10 +166,22 @@ func shape(sql string, args []any) *shaped {
 	return sh
 }
 
-// arrayLen returns the length of an array argument of the write, and
-// false for a scalar one.
+// arrayLen returns the length of an array argument of the write (a
+// column, or a pointer to one), and false for a scalar one.
 func arrayLen(a any) (int, bool) {
 	switch v := a.(type) {
+	case *[]string:
+		return len(*v), true
+	case *[]*string:
+		return len(*v), true
+	case *[]int64:
+		return len(*v), true
+	case *[]bool:
+		return len(*v), true
+	case *[]pgtype.Timestamptz:
+		return len(*v), true
+	case *[][]byte:
+		return len(*v), true
 	case []string:
 		return len(v), true
 	case []*string:
@@ -169,13 +198,46 @@ func arrayLen(a any) (int, bool) {
 	return 0, false
 }
 
-// arrayElem returns element i of an array argument.
+// column returns the column a points to, or a when it is not a pointer to
+// a column.
+func column(a any) any {
+	switch v := a.(type) {
+	case *[]string:
+		return *v
+	case *[]*string:
+		return *v
+	case *[]int64:
+		return *v
+	case *[]bool:
+		return *v
+	case *[]pgtype.Timestamptz:
+		return *v
+	case *[][]byte:
+		return *v
+	}
+	return a
+}
+
+// arrayElem returns element i of an array argument (a column, or a
+// pointer to one).
 func arrayElem(a any, i int) any {
 	switch v := a.(type) {
+	case *[]string:
+		return (*v)[i]
+	case *[]*string:
+		return textOrNull((*v)[i])
+	case *[]int64:
+		return (*v)[i]
+	case *[]bool:
+		return (*v)[i]
+	case *[]pgtype.Timestamptz:
+		return (*v)[i]
+	case *[][]byte:
+		return (*v)[i]
 	case []string:
 		return v[i]
 	case []*string:
-		return v[i]
+		return textOrNull(v[i])
 	case []int64:
 		return v[i]
 	case []bool:
@@ -186,4 +248,13 @@ func arrayElem(a any, i int) any {
 		return v[i]
 	}
 	panic(fmt.Sprintf("postgres: argument of type %T is not an array", a))
+}
+
+// textOrNull is the text p points to, or an untyped nil (NULL) for nil:
+// pgx encodes a *string through reflection, a string directly.
+func textOrNull(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -143,3 +143,16 @@ func show(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// BenchmarkCommitBatch is the client's cost of turning an Apply's batch
+// into the statements of its Commit (the shaped write).
+func BenchmarkCommitBatch(b *testing.B) {
+	s := New(nil, Options{Schema: "s"})
+	batch := applyBatch(2)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := s.commitBatch(batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -38,6 +38,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -113,6 +114,9 @@ type result struct {
 	// short is set when the phase ran out of seeded records before its
 	// time was up: it ends there, and its rates are over the time it ran.
 	short bool
+	// rereads counts the operations' reads again after waiting for
+	// another operation of the Ledger on an account they read.
+	rereads int64
 }
 
 // The figures are integers: rates per second, ratios in percent or tenths,
@@ -121,11 +125,14 @@ func (r result) opsPerSec() int64  { return perSec(r.ops, r.elapsed) }
 func (r result) appsPerSec() int64 { return perSec(r.apps, r.elapsed) }
 
 // retriesPerOp returns retries per committed operation in thousandths.
-func (r result) retriesPerOp() int64 {
-	if r.ops == 0 {
+func (r result) retriesPerOp() int64 { return perOp(r.retries, r.ops) }
+
+// perOp is n per operation of ops, in thousandths.
+func perOp(n, ops int64) int64 {
+	if ops == 0 {
 		return 0
 	}
-	return 1000 * r.retries / r.ops
+	return 1000 * n / ops
 }
 
 // serverPerOp and clientPerOp return the CPU time per committed
@@ -266,8 +273,9 @@ func run() error {
 	var results []result
 	report := func(r result) {
 		results = append(results, r)
-		fmt.Fprintf(os.Stderr, "benchdriver: %-11s clients=%d ops=%d %d ops/s %d apps/s retries/op=%s p50=%s p99=%s server CPU/op=%s client CPU/op=%s errors=%v\n",
-			r.scenario, r.clients, r.ops, r.opsPerSec(), r.appsPerSec(), thousandths(r.retriesPerOp()), r.p50, r.p99,
+		fmt.Fprintf(os.Stderr, "benchdriver: %-11s clients=%d ops=%d %d ops/s %d apps/s retries/op=%s rereads/op=%s p50=%s p99=%s server CPU/op=%s client CPU/op=%s errors=%v\n",
+			r.scenario, r.clients, r.ops, r.opsPerSec(), r.appsPerSec(), thousandths(r.retriesPerOp()),
+			thousandths(perOp(r.rereads, r.ops)), r.p50, r.p99,
 			cpuCell(r.serverOK, r.serverPerOp()), r.clientPerOp().Round(time.Microsecond), r.errs)
 	}
 	for _, n := range clients {
@@ -549,7 +557,8 @@ func measure(ctx context.Context, cs *countingStore, scenario string, n int, do 
 
 // measureFor runs op from n clients for d.
 func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, d time.Duration, do op) (result, error) {
-	l, err := credit.New(cs, credit.AllowAll, credit.Options{})
+	reads := &rereads{}
+	l, err := credit.New(cs, credit.AllowAll, credit.Options{Logger: slog.New(reads)})
 	if err != nil {
 		return result{}, err
 	}
@@ -613,8 +622,23 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 	}
 	return result{scenario: scenario, clients: n, ops: ops.Load(), apps: apps.Load(), elapsed: end.Sub(start), short: exhausted.Load(),
 		retries: cs.conflicts.Load() + transferRetries.Load() - before, p50: pct(500), p99: pct(990), errs: errs,
-		server: server, serverOK: serverOK, client: client}, nil
+		server: server, serverOK: serverOK, client: client, rereads: reads.n.Load()}, nil
 }
+
+// rereads is a log handler that counts the Ledger's "reading again": an
+// operation that found an account it read latched by another operation of
+// the Ledger (or its reads disagreeing), waited, and read again.
+type rereads struct{ n atomic.Int64 }
+
+func (h *rereads) Enabled(context.Context, slog.Level) bool { return true }
+func (h *rereads) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "credit: reading again" {
+		h.n.Add(1)
+	}
+	return nil
+}
+func (h *rereads) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *rereads) WithGroup(string) slog.Handler      { return h }
 
 // errName names an error by the sentinel it wraps.
 func errName(err error) string {
