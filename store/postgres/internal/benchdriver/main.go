@@ -71,7 +71,7 @@ var (
 	flagPgbench   = flag.String("pgbench", "", "path of pgbench; when set, tpcb-like is measured too")
 	flagScale     = flag.Int("scale", 10, "pgbench scale factor (-s)")
 	flagAccounts  = flag.Int("accounts", 10000, "accounts of the uniform set")
-	flagRate      = flag.Int("max-rate", 1200, "operations per second to provision fresh pairs for")
+	flagRate      = flag.Int("max-rate", 3000, "operations per second to provision fresh pairs for")
 	flagSchema    = flag.String("schema", "arcredit_bench", "schema of the store's tables (dropped first and at the end)")
 	flagKeep      = flag.Bool("keep", false, "keep the schema at the end, to look at it")
 	flagProfile   = flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
