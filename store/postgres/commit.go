@@ -34,7 +34,10 @@ import (
 // constraints refuse is a conflict if any of its accounts and documents
 // is not at the expected version (looked up after the failure, so that a
 // write computed from a stale read is reported as the conflict it is, not
-// as bad data). The same record twice in a batch is a conflict.
+// as bad data); when that lookup fails as well (the server going away),
+// Commit returns the lookup's fault (ErrUnavailable, ErrCanceled), since
+// the refused write wrote nothing. The same record twice in a batch is a
+// conflict.
 // Applications, entries and the idempotency record are only ever
 // inserted.
 //
@@ -126,8 +129,19 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	case !definite || code == codeCompletionUnknown:
 	case code == codeDivisionByZero:
 		return fmt.Errorf("%w: postgres: %s: failed", credit.ErrConflict, stmt)
-	case code == codeCheckViolated && failed == 1 && len(what) == 3 && s.stale(ctx, b):
-		return fmt.Errorf("%w: postgres: %s: stale: %w", credit.ErrConflict, stmt, err)
+	case code == codeCheckViolated && failed == 1 && len(what) == 3:
+		// The transaction failed, so nothing was written: the question is
+		// only whether the write was stale or bad.
+		stale, rerr := s.stale(ctx, b)
+		switch {
+		case rerr != nil:
+			// The versions could not be read again (the server is going
+			// away): a fault to retry, which the write's failure is too.
+			return classify(ctx, fmt.Errorf("postgres: commit: %s: refused by a CHECK constraint (%v), and reading the versions again failed: %w", stmt, err, rerr))
+		case stale:
+			return fmt.Errorf("%w: postgres: %s: stale: %w", credit.ErrConflict, stmt, err)
+		}
+		return classify(ctx, fmt.Errorf("postgres: commit: %s: %w", stmt, err))
 	case code == codeUniqueViolated:
 		return fmt.Errorf("%w: postgres: %s: already exists: %w", credit.ErrConflict, stmt, err)
 	case code == codeSerialization || code == codeDeadlock:
@@ -177,9 +191,9 @@ func (s *Store) resolve(ctx context.Context, b *credit.Batch, cause error) error
 // before the one b writes (or exists at version 1), read outside b's
 // transaction once any transaction still writing one of them has ended. A
 // version only grows, so a record that was stale when b was refused still
-// is. The read is tried again on any failure; one that fails every time
-// reports false, leaving the refusal as it was.
-func (s *Store) stale(ctx context.Context, b *credit.Batch) bool {
+// is. The read is tried again on any failure; the error of one that fails
+// every time is returned.
+func (s *Store) stale(ctx context.Context, b *credit.Batch) (bool, error) {
 	want := map[[2]string]int64{}
 	var accounts, documents []string
 	for _, a := range b.Accounts {
@@ -217,14 +231,14 @@ func (s *Store) stale(ctx context.Context, b *credit.Batch) bool {
 		return read("d", s.sql.documentVersions, documents)
 	})
 	if err != nil {
-		return false
+		return false, err
 	}
 	for k, v := range want {
 		if got, ok := found[k]; ok != (v > 1) || ok && got != v-1 {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
 
 // commitBatch builds the pipeline of b (BEGIN, the checks and writes,

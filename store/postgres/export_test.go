@@ -40,3 +40,10 @@ func (s *Store) ApplyMigration(ctx context.Context, v int64) error {
 	}
 	return errors.New("postgres: no migration of that version")
 }
+
+// BreakStaleCheck makes the read of an account's version after a refused
+// write end its own connection, as a server going away would.
+func (s *Store) BreakStaleCheck() {
+	s.sql.accountVersions = `SELECT id, version FROM (SELECT pg_terminate_backend(pg_backend_pid())) t, ` +
+		`unnest($2::text[]) AS id, LATERAL (SELECT 0::int8 AS version WHERE $1::text IS NOT NULL) v`
+}

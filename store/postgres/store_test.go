@@ -168,6 +168,33 @@ func TestTimesToTheMicrosecond(t *testing.T) {
 
 // TestConflictsWriteNothing: a stale version, an existing record or key,
 // or an entry out of sequence, anywhere in a batch, refuses all of it.
+// TestRefusedWriteWhoseVersionsCannotBeReread: a write the CHECK
+// constraints refuse is told apart (stale or bad) by reading the versions
+// again; when that read fails with the server going away, Commit reports
+// the fault, to be retried (nothing was written), not a store failure.
+func TestRefusedWriteWhoseVersionsCannotBeReread(t *testing.T) {
+	s := postgrestest.New(t)
+	ctx := testCtx(t)
+	setup := &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)}}
+	if err := s.Commit(ctx, setup); err != nil {
+		t.Fatal(err)
+	}
+	s.BreakStaleCheck()
+	bad := account("a", usd, 7) // stale, and with balances no CHECK allows
+	bad.Credit = m("USD -1.00")
+	err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Accounts: []credit.Account{bad}})
+	if !errors.Is(err, credit.ErrUnavailable) || errors.Is(err, credit.ErrStoreFailure) || errors.Is(err, credit.ErrConflict) {
+		t.Fatalf("Commit: %v, want ErrUnavailable only", err)
+	}
+	got, err := s.Load(ctx, credit.Query{Namespace: "ns", Accounts: []string{"a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := got.Accounts["a"]; a.Version != 1 || !a.Credit.IsZero() {
+		t.Errorf("account after the refused write: version %d, credit %s", a.Version, a.Credit)
+	}
+}
+
 func TestConflictsWriteNothing(t *testing.T) {
 	s := postgrestest.New(t)
 	ctx := testCtx(t)
