@@ -447,27 +447,18 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	applied := t.appliedPairs(req, credits, explicit)
 	res := ApplyResult{Operation: t.opID, Available: t.available(credits)}
 	ar := allocate.Request{Cap: req.Cap, Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
-	// The policy's copies of the debits and the credits share one array.
-	docs := make([]invoice.Document, 0, len(debits)+len(credits))
-	for _, d := range debits {
-		docs = append(docs, *d)
-	}
-	for _, c := range credits {
-		docs = append(docs, *c)
-		for _, d := range debits {
-			// The pair stays as it is; the credit may still pay the
-			// request's other debits.
-			if !explicit && applied[[2]string{c.ID, d.ID}] {
-				res.Unchanged = append(res.Unchanged, Pair{Credit: c.ID, Debit: d.ID})
-				ar.Skip = append(ar.Skip, allocate.SkipPair{Credit: c.ID, Debit: d.ID})
+	ar.Debits, ar.Credits = policyCopies(debits, credits)
+	if !explicit {
+		// A pair in force stays as it is; its credit may still pay the
+		// request's other debits.
+		for _, c := range credits {
+			for _, d := range debits {
+				if applied[[2]string{c.ID, d.ID}] {
+					res.Unchanged = append(res.Unchanged, Pair{Credit: c.ID, Debit: d.ID})
+					ar.Skip = append(ar.Skip, allocate.SkipPair{Credit: c.ID, Debit: d.ID})
+				}
 			}
 		}
-	}
-	if len(debits) > 0 {
-		ar.Debits = docs[:len(debits):len(debits)]
-	}
-	if len(credits) > 0 {
-		ar.Credits = docs[len(debits):]
 	}
 	if err := checkCap(req.Cap, ar.Debits); err != nil {
 		return ApplyResult{}, err
@@ -511,6 +502,25 @@ func (t *txn) refuseRecurring(debits []string) error {
 		}
 	}
 	return nil
+}
+
+// policyCopies returns the copies of debits and credits a policy is given,
+// in one array (nil for a side with none).
+func policyCopies(debits, credits []*invoice.Document) (ds, cs []invoice.Document) {
+	docs := make([]invoice.Document, 0, len(debits)+len(credits))
+	for _, d := range debits {
+		docs = append(docs, *d)
+	}
+	for _, c := range credits {
+		docs = append(docs, *c)
+	}
+	if len(debits) > 0 {
+		ds = docs[:len(debits):len(debits)]
+	}
+	if len(credits) > 0 {
+		cs = docs[len(debits):]
+	}
+	return ds, cs
 }
 
 // appliedPairs are the (credit, debit) pairs already in force for the
