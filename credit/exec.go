@@ -173,6 +173,7 @@ func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key
 		b.Idempotency = &Idempotency{Key: key, Kind: op, Fingerprint: fp, Result: result, At: t.now}
 		err = l.store.Commit(ctx, b)
 		if err == nil {
+			l.latches.committed(held, t.ns, b.Accounts)
 			return r, nil
 		}
 		if !errors.Is(err, ErrConflict) || attempt >= l.attempts {

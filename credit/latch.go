@@ -3,6 +3,7 @@ package credit
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -28,6 +29,12 @@ import (
 type latches struct {
 	mu sync.Mutex
 	m  map[string]*latch // by namespace and account
+	// recent is the version of each account this Ledger committed last,
+	// by latch key (at most maxRecent; then it starts again). An operation
+	// that read an account just before another one committed it, and took
+	// its latch just after, holds a stale read that the latch alone does
+	// not reveal: hold compares the read with this.
+	recent map[string]int64
 }
 
 // latch is one account's: a channel of one slot, full while held.
@@ -37,8 +44,12 @@ type latch struct {
 }
 
 func newLatches() *latches {
-	return &latches{m: map[string]*latch{}}
+	return &latches{m: map[string]*latch{}, recent: map[string]int64{}}
 }
+
+// maxRecent bounds latches.recent: forgetting an account only costs an
+// operation that read it stale a failed Commit, as without it.
+const maxRecent = 4096
 
 // latchKey is the key of the latch of account in namespace ns.
 func latchKey(ns, account string) string { return ns + "\x00" + account }
@@ -111,14 +122,18 @@ func (ls *latches) hold(ctx context.Context, held *[]string, ns string, read map
 	want := of(ns, read)
 	got := want[:0] // reuses want: a key is read before its slot is written
 	for _, k := range want {
-		if _, ok := slices.BinarySearch(*held, k); ok {
-			continue
+		if _, ok := slices.BinarySearch(*held, k); !ok {
+			if !ls.take(ctx, k, false) {
+				ls.release(got)
+				return false, nil
+			}
+			got = append(got, k)
 		}
-		if !ls.take(ctx, k, false) {
+		// Held now: no operation of this Ledger commits it meanwhile.
+		if ls.newer(k, read[k[len(ns)+1:]].Version) {
 			ls.release(got)
 			return false, nil
 		}
-		got = append(got, k)
 	}
 	if len(*held) == 0 {
 		*held = got // sorted, as want is
@@ -126,6 +141,36 @@ func (ls *latches) hold(ctx context.Context, held *[]string, ns string, read map
 		*held = slices.Sorted(slices.Values(append(*held, got...)))
 	}
 	return true, nil
+}
+
+// newer reports whether this Ledger committed the account of key at a
+// version above v, and forgets it if so: the operation reads again, and
+// should the store ever go back to an earlier version (a restore), it
+// trusts the store's at the second reading.
+func (ls *latches) newer(key string, v int64) bool {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if r, ok := ls.recent[key]; ok && r > v {
+		delete(ls.recent, key)
+		return true
+	}
+	return false
+}
+
+// committed notes the versions of the accounts an operation committed,
+// while it still holds their latches, held (the keys of namespace ns).
+func (ls *latches) committed(held []string, ns string, accounts []Account) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if len(ls.recent)+len(accounts) > maxRecent {
+		clear(ls.recent)
+	}
+	for _, a := range accounts {
+		i, ok := slices.BinarySearchFunc(held, a.ID, func(k, id string) int { return strings.Compare(k[len(ns)+1:], id) })
+		if ok {
+			ls.recent[held[i]] = a.Version
+		}
+	}
 }
 
 // wait lets go of the latches held and takes them again in order, with

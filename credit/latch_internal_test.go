@@ -12,7 +12,7 @@ import (
 func accounts(ids ...string) map[string]*Account {
 	m := map[string]*Account{}
 	for _, id := range ids {
-		m[id] = nil
+		m[id] = &Account{ID: id}
 	}
 	return m
 }
@@ -87,5 +87,41 @@ func TestLatchesWaitTakesTurnsAndHonoursTheContext(t *testing.T) {
 		t.Fatalf("held %q, want %q", b, want)
 	}
 	ls.release(b)
+	wantNoLatches(t, ls)
+}
+
+// TestLatchesKnowWhatWasCommitted: an account read below the version this
+// Ledger last committed is stale even when its latch is free (the other
+// operation committed and let go between the read and the hold); the
+// second reading is trusted, whatever the store says.
+func TestLatchesKnowWhatWasCommitted(t *testing.T) {
+	ls := newLatches()
+	ctx := context.Background()
+	read := func(v int64) map[string]*Account {
+		return map[string]*Account{"a": {ID: "a", Version: v}, "b": {ID: "b", Version: 1}}
+	}
+	var held []string
+	if ok, err := ls.hold(ctx, &held, "ns", read(1)); !ok || err != nil {
+		t.Fatalf("hold of a fresh read: %v, %v", ok, err)
+	}
+	ls.committed(held, "ns", []Account{{ID: "a", Version: 2}})
+	ls.release(held)
+	held = nil
+	if ok, _ := ls.hold(ctx, &held, "ns", read(1)); ok || len(held) != 0 {
+		t.Fatalf("hold of a read below the version committed: %v, holding %q", ok, held)
+	}
+	if ok, _ := ls.hold(ctx, &held, "ns", read(2)); !ok {
+		t.Fatal("hold of a read at the version committed refused")
+	}
+	ls.release(held)
+	held = nil
+	ls.committed([]string{latchKey("ns", "a")}, "ns", []Account{{ID: "a", Version: 5}})
+	if ok, _ := ls.hold(ctx, &held, "ns", read(3)); ok {
+		t.Fatal("hold of a stale read allowed")
+	}
+	if ok, _ := ls.hold(ctx, &held, "ns", read(3)); !ok {
+		t.Fatal("the second reading, after a restore to an earlier version, refused")
+	}
+	ls.release(held)
 	wantNoLatches(t, ls)
 }
