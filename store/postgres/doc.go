@@ -33,12 +33,15 @@
 // ISOLATION LEVEL SERIALIZABLE, one statement of checks and writes, and
 // COMMIT pipelined as one batch; the statement takes the records as arrays,
 // one per column, so a batch of any size costs the same three prepared
-// statements). Every statement is written so that the server keeps one
+// statements, and a batch of at most two records of each kind, as an
+// Apply writes, goes as the same statement with a row of scalar
+// parameters per record, one prepared text per shape). Every statement is written so that the server keeps one
 // generic plan of it per connection instead of planning each call: keys are
 // walked with unnest of a scalar subquery (sized alike in every plan, and
 // read once: subscripts of a text[] would walk it from its start) and looked
 // up one by one. Commit checks the version of every account and document it
-// writes and reports a stale one, an existing key, a serialization failure
+// writes, by the writes themselves (a read first would take SERIALIZABLE
+// predicate locks that neighbouring writes conflict with), and reports a stale one, an existing key, a serialization failure
 // or a deadlock as credit.ErrConflict, on which the Ledger reloads and
 // retries with backoff; reads retry serialization failures themselves.
 // A commit whose outcome is unknown (the connection failed after the batch
