@@ -173,235 +173,330 @@ func (w *fuzzWorld) remember(docs []string, apps []credit.Application, ops ...st
 	}
 }
 
-// step picks and runs one operation with the given key; it reports whether
-// the operation is a read (which must write nothing even when it succeeds).
-func (w *fuzzWorld) step(key string) (name string, read bool, run func(key string) error) {
+// fuzzStep is one operation a fuzz input picked: its name, whether it is a
+// read (which must write nothing even when it succeeds), and how to run it
+// with a key.
+type fuzzStep struct {
+	name string
+	read bool
+	run  func(key string) error
+}
+
+// fuzzSteps make the operations an input picks from, by the byte that picks
+// them; each draws its request from the input and runs it as p through l.
+var fuzzSteps = [...]func(w *fuzzWorld, p credit.Principal, l *credit.Ledger) fuzzStep{
+	0:  (*fuzzWorld).stepOpenAccount,
+	1:  (*fuzzWorld).stepUpdateAccount,
+	2:  (*fuzzWorld).stepIssueDebit,
+	3:  (*fuzzWorld).stepPurchase,
+	4:  (*fuzzWorld).stepIssueCredit,
+	5:  (*fuzzWorld).stepReimburse,
+	6:  (*fuzzWorld).stepEditReimbursement,
+	7:  (*fuzzWorld).stepApply,
+	8:  (*fuzzWorld).stepApply,
+	9:  (*fuzzWorld).stepUnapply,
+	10: (*fuzzWorld).stepAdjust,
+	11: (*fuzzWorld).stepVoid,
+	12: (*fuzzWorld).stepRefund,
+	13: (*fuzzWorld).stepReversePayment,
+	14: (*fuzzWorld).stepTransfer,
+	15: (*fuzzWorld).stepConsolidate,
+	16: (*fuzzWorld).stepExpire,
+	17: (*fuzzWorld).stepAdvanceTheClock,
+	18: (*fuzzWorld).stepMoveBalance,
+	19: (*fuzzWorld).stepHoldAccount,
+	20: (*fuzzWorld).stepReleaseHold,
+	21: (*fuzzWorld).stepCloseAccount,
+	22: (*fuzzWorld).stepWriteOff,
+	23: (*fuzzWorld).stepReverseWriteOff,
+	24: (*fuzzWorld).stepChargeBack,
+	25: (*fuzzWorld).stepUndoChargeBack,
+	26: (*fuzzWorld).stepRefundTakingBack,
+	27: (*fuzzWorld).stepRead,
+}
+
+// step picks one operation, as one of the principals, and draws its request.
+func (w *fuzzWorld) step() fuzzStep {
 	p, l := w.principal()
-	switch w.in.n(28) {
-	case 0:
-		req := credit.OpenAccountRequest{ID: w.account(), Currency: fuzzCurrencies[w.in.n(4)], Kind: credit.AccountKind(w.in.n(4)),
-			Limit: w.maybeAmount(), AllowExceed: w.in.bool()}
-		// The pool is read through the Store directly, which only ever
-		// sees ids the Ledger accepts; PostgreSQL refuses any other text.
-		if utf8.ValidString(req.ID) && !strings.ContainsRune(req.ID, 0) {
-			w.accounts = append(w.accounts, req.ID)
+	return fuzzSteps[w.in.n(len(fuzzSteps))](w, p, l)
+}
+
+func (w *fuzzWorld) stepOpenAccount(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.OpenAccountRequest{ID: w.account(), Currency: fuzzCurrencies[w.in.n(4)], Kind: credit.AccountKind(w.in.n(4)),
+		Limit: w.maybeAmount(), AllowExceed: w.in.bool()}
+	// The pool is read through the Store directly, which only ever
+	// sees ids the Ledger accepts; PostgreSQL refuses any other text.
+	if utf8.ValidString(req.ID) && !strings.ContainsRune(req.ID, 0) {
+		w.accounts = append(w.accounts, req.ID)
+	}
+	return fuzzStep{"open account", false, func(key string) error { _, err := l.OpenAccount(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepUpdateAccount(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.UpdateAccountRequest{Account: w.account()}
+	if w.in.bool() {
+		m := w.amount()
+		req.Limit = &m
+	}
+	if w.in.bool() {
+		b := w.in.bool()
+		req.AllowExceed = &b
+	}
+	if w.in.bool() {
+		k := credit.AccountKind(w.in.n(4))
+		req.Kind = &k
+	}
+	if w.in.bool() {
+		c := fuzzCurrencies[w.in.n(4)]
+		req.Currency, req.Rate = &c, w.rate()
+	}
+	return fuzzStep{"update account", false, func(key string) error { _, err := l.UpdateAccount(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepIssueDebit(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.DebitRequest{Account: w.account(), Kind: invoice.Kind(w.in.n(8)), ID: w.pick([]string{"", "", "x1", "i1"}),
+		Amount: w.amount(), Issued: w.date(), Due: w.date(), Recurring: w.in.chance(4)}
+	if w.in.chance(3) {
+		req.Rate = w.rate() // a document held in a foreign currency, or a rate that does not fit
+	}
+	return fuzzStep{"issue debit", false, func(key string) error {
+		r, err := l.IssueDebit(w.f.ctx, p, key, req)
+		w.remember([]string{r.Document.ID}, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepPurchase(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.PurchaseRequest{Account: w.account(), Amount: w.amount(), Rate: w.rate(), Issued: w.date(), Due: w.date()}
+	return fuzzStep{"purchase", false, func(key string) error {
+		r, err := l.Purchase(w.f.ctx, p, key, req)
+		w.remember([]string{r.Document.ID}, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepIssueCredit(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.CreditRequest{Account: w.account(), Kind: invoice.Kind(w.in.n(8)), ID: w.pick([]string{"", "", "x1", "p1"}),
+		Amount: w.amount(), Issued: w.date(), Expires: w.date(), Reason: w.pick([]string{"", "goodwill"})}
+	if w.in.chance(3) {
+		req.Against = w.doc()
+	}
+	if w.in.chance(3) {
+		req.Labels = map[string]string{w.in.raw(8): w.in.raw(8)}
+	}
+	if w.in.chance(4) {
+		req.Rate = w.rate()
+	}
+	return fuzzStep{"issue credit", false, func(key string) error {
+		r, err := l.IssueCredit(w.f.ctx, p, key, req)
+		w.remember([]string{r.Document.ID}, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepReimburse(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ReimburseRequest{Account: w.account(), Amount: w.amount()}
+	if w.in.bool() {
+		req.Amount = req.Amount.Neg()
+	}
+	return fuzzStep{"reimburse", false, func(key string) error {
+		r, err := l.Reimburse(w.f.ctx, p, key, req)
+		w.remember([]string{r.Document.ID}, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepEditReimbursement(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.EditReimbursementRequest{Document: w.doc(), Amount: w.amount()}
+	if w.in.bool() {
+		req.Amount = req.Amount.Neg()
+	}
+	return fuzzStep{"edit reimbursement", false, func(key string) error {
+		r, err := l.EditReimbursement(w.f.ctx, p, key, req)
+		w.remember([]string{r.Document.ID}, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepApply(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ApplyRequest{Partial: w.in.bool(), BillTo: w.in.chance(4), Cap: w.maybeAmount()}
+	if w.in.bool() {
+		for i := 0; i <= w.in.n(3); i++ {
+			req.Pairs = append(req.Pairs, credit.Pair{Credit: w.doc(), Debit: w.doc(), Amount: w.maybeAmount()})
 		}
-		return "open account", false, func(key string) error { _, err := l.OpenAccount(w.f.ctx, p, key, req); return err }
-	case 1:
-		req := credit.UpdateAccountRequest{Account: w.account()}
-		if w.in.bool() {
-			m := w.amount()
-			req.Limit = &m
+	} else {
+		req.Account = w.account()
+		for i := 0; i < w.in.n(3); i++ {
+			req.Debits = append(req.Debits, w.doc())
 		}
-		if w.in.bool() {
-			b := w.in.bool()
-			req.AllowExceed = &b
-		}
-		if w.in.bool() {
-			k := credit.AccountKind(w.in.n(4))
-			req.Kind = &k
-		}
-		if w.in.bool() {
-			c := fuzzCurrencies[w.in.n(4)]
-			req.Currency, req.Rate = &c, w.rate()
-		}
-		return "update account", false, func(key string) error { _, err := l.UpdateAccount(w.f.ctx, p, key, req); return err }
-	case 2:
-		req := credit.DebitRequest{Account: w.account(), Kind: invoice.Kind(w.in.n(8)), ID: w.pick([]string{"", "", "x1", "i1"}),
-			Amount: w.amount(), Issued: w.date(), Due: w.date(), Recurring: w.in.chance(4)}
-		if w.in.chance(3) {
-			req.Rate = w.rate() // a document held in a foreign currency, or a rate that does not fit
-		}
-		return "issue debit", false, func(key string) error {
-			r, err := l.IssueDebit(w.f.ctx, p, key, req)
-			w.remember([]string{r.Document.ID}, r.Applications)
-			return err
-		}
-	case 3:
-		req := credit.PurchaseRequest{Account: w.account(), Amount: w.amount(), Rate: w.rate(), Issued: w.date(), Due: w.date()}
-		return "purchase", false, func(key string) error {
-			r, err := l.Purchase(w.f.ctx, p, key, req)
-			w.remember([]string{r.Document.ID}, r.Applications)
-			return err
-		}
-	case 4:
-		req := credit.CreditRequest{Account: w.account(), Kind: invoice.Kind(w.in.n(8)), ID: w.pick([]string{"", "", "x1", "p1"}),
-			Amount: w.amount(), Issued: w.date(), Expires: w.date(), Reason: w.pick([]string{"", "goodwill"})}
-		if w.in.chance(3) {
-			req.Against = w.doc()
-		}
-		if w.in.chance(3) {
-			req.Labels = map[string]string{w.in.raw(8): w.in.raw(8)}
+		for i := 0; i < w.in.n(3); i++ {
+			req.Credits = append(req.Credits, w.doc())
 		}
 		if w.in.chance(4) {
-			req.Rate = w.rate()
-		}
-		return "issue credit", false, func(key string) error {
-			r, err := l.IssueCredit(w.f.ctx, p, key, req)
-			w.remember([]string{r.Document.ID}, r.Applications)
-			return err
-		}
-	case 5:
-		req := credit.ReimburseRequest{Account: w.account(), Amount: w.amount()}
-		if w.in.bool() {
-			req.Amount = req.Amount.Neg()
-		}
-		return "reimburse", false, func(key string) error {
-			r, err := l.Reimburse(w.f.ctx, p, key, req)
-			w.remember([]string{r.Document.ID}, r.Applications)
-			return err
-		}
-	case 6:
-		req := credit.EditReimbursementRequest{Document: w.doc(), Amount: w.amount()}
-		if w.in.bool() {
-			req.Amount = req.Amount.Neg()
-		}
-		return "edit reimbursement", false, func(key string) error {
-			r, err := l.EditReimbursement(w.f.ctx, p, key, req)
-			w.remember([]string{r.Document.ID}, r.Applications)
-			return err
-		}
-	case 7, 8:
-		req := credit.ApplyRequest{Partial: w.in.bool(), BillTo: w.in.chance(4), Cap: w.maybeAmount()}
-		if w.in.bool() {
-			for i := 0; i <= w.in.n(3); i++ {
-				req.Pairs = append(req.Pairs, credit.Pair{Credit: w.doc(), Debit: w.doc(), Amount: w.maybeAmount()})
-			}
-		} else {
-			req.Account = w.account()
-			for i := 0; i < w.in.n(3); i++ {
-				req.Debits = append(req.Debits, w.doc())
-			}
-			for i := 0; i < w.in.n(3); i++ {
-				req.Credits = append(req.Credits, w.doc())
-			}
-			if w.in.chance(4) {
-				req.Policy = pairAll{}
-			}
-		}
-		if w.in.chance(6) {
-			req.WriteOffBelow = w.maybeAmount()
-		}
-		if w.in.chance(5) {
-			return "preview", true, func(string) error { _, err := l.Preview(w.f.ctx, p, req); return err }
-		}
-		return "apply", false, func(key string) error {
-			r, err := l.Apply(w.f.ctx, p, key, req)
-			w.remember(nil, append(r.Applications, r.WriteOffs...), r.Operation)
-			return err
-		}
-	case 9:
-		req := credit.UnapplyRequest{}
-		if w.in.bool() {
-			req.Application = w.pick(w.apps)
-		} else {
-			req.Operation = w.pick(w.ops)
-			if w.in.bool() {
-				req.Credit = w.doc()
-			}
-		}
-		return "unapply", false, func(key string) error {
-			r, err := l.Unapply(w.f.ctx, p, key, req)
-			w.remember(nil, append(r.Reversals, r.Applications...), r.Operation)
-			return err
-		}
-	case 10:
-		req := credit.AdjustRequest{Debit: w.doc(), Amount: w.amount()}
-		return "adjust", false, func(key string) error {
-			r, err := l.Adjust(w.f.ctx, p, key, req)
-			w.remember(nil, r.Applications)
-			return err
-		}
-	case 11:
-		id := w.doc()
-		return "void", false, func(key string) error {
-			_, err := l.Void(w.f.ctx, p, key, credit.VoidRequest{Debit: id, Reason: "fuzz"})
-			return err
-		}
-	case 12:
-		req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount()}
-		return "refund", false, func(key string) error { _, err := l.Refund(w.f.ctx, p, key, req); return err }
-	case 13:
-		req := credit.ReverseRequest{Payment: w.doc(), ChargeBack: w.in.bool()}
-		return "reverse payment", false, func(key string) error { _, err := l.ReversePayment(w.f.ctx, p, key, req); return err }
-	case 14:
-		req := credit.TransferRequest{Credit: w.doc(), To: w.account(), Amount: w.maybeAmount()}
-		return "transfer", false, func(key string) error {
-			r, err := l.Transfer(w.f.ctx, p, key, req)
-			w.remember([]string{r.To.ID}, nil)
-			return err
-		}
-	case 15:
-		req := credit.ConsolidateRequest{Partial: w.in.bool(), BillTo: w.in.chance(4)}
-		for i := 0; i <= w.in.n(4); i++ {
-			req.Accounts = append(req.Accounts, w.account())
-		}
-		return "consolidate", false, func(key string) error {
-			r, err := l.Consolidate(w.f.ctx, p, key, req)
-			for _, a := range r.Accounts {
-				w.remember(nil, a.Applications)
-			}
-			w.remember(nil, nil, r.Operation)
-			return err
-		}
-	case 16:
-		req := credit.ExpireRequest{Account: w.account()}
-		return "expire", false, func(key string) error { _, err := l.Expire(w.f.ctx, p, key, req); return err }
-	case 17:
-		d := time.Duration(w.in.n(72)) * time.Hour
-		return "advance the clock", false, func(string) error { w.f.clock.advance(d); return nil }
-	case 18:
-		req := credit.MoveBalanceRequest{From: w.account(), To: w.account(), Amount: w.maybeAmount(), All: w.in.bool()}
-		return "move balance", false, func(key string) error {
-			r, err := l.MoveBalance(w.f.ctx, p, key, req)
-			for _, d := range r.To {
-				w.remember([]string{d.ID}, nil)
-			}
-			return err
-		}
-	case 19:
-		req := credit.HoldRequest{Account: w.account(), Reason: w.pick([]string{"", "overdue"})}
-		return "hold account", false, func(key string) error { _, err := l.HoldAccount(w.f.ctx, p, key, req); return err }
-	case 20:
-		req := credit.ReleaseRequest{Account: w.account(), Reason: w.pick([]string{"", "paid"})}
-		return "release hold", false, func(key string) error { _, err := l.ReleaseHold(w.f.ctx, p, key, req); return err }
-	case 21:
-		req := credit.CloseRequest{Account: w.account(), Reason: w.pick([]string{"", "left"})}
-		return "close account", false, func(key string) error { _, err := l.CloseAccount(w.f.ctx, p, key, req); return err }
-	case 22:
-		req := credit.WriteOffRequest{Debit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), Reason: w.pick([]string{"", "bad debt"})}
-		return "write off", false, func(key string) error {
-			r, err := l.WriteOff(w.f.ctx, p, key, req)
-			w.remember([]string{r.WriteOff.ID}, r.Applications)
-			return err
-		}
-	case 23:
-		req := credit.ReverseWriteOffRequest{WriteOff: w.doc()}
-		return "reverse write-off", false, func(key string) error { _, err := l.ReverseWriteOff(w.f.ctx, p, key, req); return err }
-	case 24:
-		req := credit.ChargeBackRequest{Payment: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3)}
-		return "charge back", false, func(key string) error {
-			r, err := l.ChargeBack(w.f.ctx, p, key, req)
-			w.remember([]string{r.ChargeBack.ID}, append(r.Reversals, r.Applications...))
-			return err
-		}
-	case 25:
-		req := credit.UndoChargeBackRequest{ChargeBack: w.doc(), Reapply: w.in.bool()}
-		return "undo charge back", false, func(key string) error {
-			r, err := l.UndoChargeBack(w.f.ctx, p, key, req)
-			w.remember(nil, r.Applications)
-			return err
-		}
-	case 26:
-		req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), TakeBack: true}
-		return "refund taking back", false, func(key string) error {
-			r, err := l.Refund(w.f.ctx, p, key, req)
-			w.remember(nil, append(r.Reversals, r.Applications...))
-			return err
+			req.Policy = pairAll{}
 		}
 	}
+	if w.in.chance(6) {
+		req.WriteOffBelow = w.maybeAmount()
+	}
+	if w.in.chance(5) {
+		return fuzzStep{"preview", true, func(string) error { _, err := l.Preview(w.f.ctx, p, req); return err }}
+	}
+	return fuzzStep{"apply", false, func(key string) error {
+		r, err := l.Apply(w.f.ctx, p, key, req)
+		w.remember(nil, append(r.Applications, r.WriteOffs...), r.Operation)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepUnapply(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.UnapplyRequest{}
+	if w.in.bool() {
+		req.Application = w.pick(w.apps)
+	} else {
+		req.Operation = w.pick(w.ops)
+		if w.in.bool() {
+			req.Credit = w.doc()
+		}
+	}
+	return fuzzStep{"unapply", false, func(key string) error {
+		r, err := l.Unapply(w.f.ctx, p, key, req)
+		w.remember(nil, append(r.Reversals, r.Applications...), r.Operation)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepAdjust(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.AdjustRequest{Debit: w.doc(), Amount: w.amount()}
+	return fuzzStep{"adjust", false, func(key string) error {
+		r, err := l.Adjust(w.f.ctx, p, key, req)
+		w.remember(nil, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepVoid(p credit.Principal, l *credit.Ledger) fuzzStep {
+	id := w.doc()
+	return fuzzStep{"void", false, func(key string) error {
+		_, err := l.Void(w.f.ctx, p, key, credit.VoidRequest{Debit: id, Reason: "fuzz"})
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepRefund(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount()}
+	return fuzzStep{"refund", false, func(key string) error { _, err := l.Refund(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepReversePayment(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ReverseRequest{Payment: w.doc(), ChargeBack: w.in.bool()}
+	return fuzzStep{"reverse payment", false, func(key string) error { _, err := l.ReversePayment(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepTransfer(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.TransferRequest{Credit: w.doc(), To: w.account(), Amount: w.maybeAmount()}
+	return fuzzStep{"transfer", false, func(key string) error {
+		r, err := l.Transfer(w.f.ctx, p, key, req)
+		w.remember([]string{r.To.ID}, nil)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepConsolidate(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ConsolidateRequest{Partial: w.in.bool(), BillTo: w.in.chance(4)}
+	for i := 0; i <= w.in.n(4); i++ {
+		req.Accounts = append(req.Accounts, w.account())
+	}
+	return fuzzStep{"consolidate", false, func(key string) error {
+		r, err := l.Consolidate(w.f.ctx, p, key, req)
+		for _, a := range r.Accounts {
+			w.remember(nil, a.Applications)
+		}
+		w.remember(nil, nil, r.Operation)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepExpire(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ExpireRequest{Account: w.account()}
+	return fuzzStep{"expire", false, func(key string) error { _, err := l.Expire(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepAdvanceTheClock(p credit.Principal, l *credit.Ledger) fuzzStep {
+	d := time.Duration(w.in.n(72)) * time.Hour
+	return fuzzStep{"advance the clock", false, func(string) error { w.f.clock.advance(d); return nil }}
+}
+
+func (w *fuzzWorld) stepMoveBalance(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.MoveBalanceRequest{From: w.account(), To: w.account(), Amount: w.maybeAmount(), All: w.in.bool()}
+	return fuzzStep{"move balance", false, func(key string) error {
+		r, err := l.MoveBalance(w.f.ctx, p, key, req)
+		for _, d := range r.To {
+			w.remember([]string{d.ID}, nil)
+		}
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepHoldAccount(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.HoldRequest{Account: w.account(), Reason: w.pick([]string{"", "overdue"})}
+	return fuzzStep{"hold account", false, func(key string) error { _, err := l.HoldAccount(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepReleaseHold(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ReleaseRequest{Account: w.account(), Reason: w.pick([]string{"", "paid"})}
+	return fuzzStep{"release hold", false, func(key string) error { _, err := l.ReleaseHold(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepCloseAccount(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.CloseRequest{Account: w.account(), Reason: w.pick([]string{"", "left"})}
+	return fuzzStep{"close account", false, func(key string) error { _, err := l.CloseAccount(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepWriteOff(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.WriteOffRequest{Debit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), Reason: w.pick([]string{"", "bad debt"})}
+	return fuzzStep{"write off", false, func(key string) error {
+		r, err := l.WriteOff(w.f.ctx, p, key, req)
+		w.remember([]string{r.WriteOff.ID}, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepReverseWriteOff(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ReverseWriteOffRequest{WriteOff: w.doc()}
+	return fuzzStep{"reverse write-off", false, func(key string) error { _, err := l.ReverseWriteOff(w.f.ctx, p, key, req); return err }}
+}
+
+func (w *fuzzWorld) stepChargeBack(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.ChargeBackRequest{Payment: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3)}
+	return fuzzStep{"charge back", false, func(key string) error {
+		r, err := l.ChargeBack(w.f.ctx, p, key, req)
+		w.remember([]string{r.ChargeBack.ID}, append(r.Reversals, r.Applications...))
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepUndoChargeBack(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.UndoChargeBackRequest{ChargeBack: w.doc(), Reapply: w.in.bool()}
+	return fuzzStep{"undo charge back", false, func(key string) error {
+		r, err := l.UndoChargeBack(w.f.ctx, p, key, req)
+		w.remember(nil, r.Applications)
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepRefundTakingBack(p credit.Principal, l *credit.Ledger) fuzzStep {
+	req := credit.RefundRequest{Credit: w.doc(), Amount: w.maybeAmount(), All: w.in.chance(3), TakeBack: true}
+	return fuzzStep{"refund taking back", false, func(key string) error {
+		r, err := l.Refund(w.f.ctx, p, key, req)
+		w.remember(nil, append(r.Reversals, r.Applications...))
+		return err
+	}}
+}
+
+func (w *fuzzWorld) stepRead(p credit.Principal, l *credit.Ledger) fuzzStep {
 	acct := w.account()
-	return "read", true, func(string) error {
+	return fuzzStep{"read", true, func(string) error {
 		_, err := l.Balances(w.f.ctx, p, acct)
 		if err == nil {
 			_, err = l.History(w.f.ctx, p, credit.HistoryRequest{Account: acct})
@@ -410,7 +505,7 @@ func (w *fuzzWorld) step(key string) (name string, read bool, run func(key strin
 			err = l.Verify(w.f.ctx, p, acct)
 		}
 		return err
-	}
+	}}
 }
 
 // FuzzInput runs the requests that data makes, as a fuzz target's input,
@@ -479,7 +574,8 @@ func runFuzzInput(t tb, e *env, data []byte) {
 		if last != nil && w.in.chance(8) {
 			name, read, run, key = "replay", true, last, lastKey
 		} else {
-			name, read, run = w.step(key)
+			s := w.step()
+			name, read, run = s.name, s.read, s.run
 		}
 		before := w.state(key)
 		err := run(key)
