@@ -245,165 +245,26 @@ func concurrentRandom(t tb, e *env) {
 	f.openAccount("b", credit.Prepaid, 0, false)
 	f.openAccount("c", credit.Term, 50000, false)
 	const workers, steps = 8, 25
-	// A sound store lets an operation lose its retries only rarely; one
-	// that keeps answering ErrConflict is stopped after this many.
-	const maxConflicts = 16
-	var conflicts int
+	r := &randomRun{f: f, accts: accts, stop: stop}
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var net int64 // Σ outstanding, from what the successful operations report
-	var docs []invoice.Document
-	var chargeBacks []string // the records of the charge backs made
-	var failures []string
 	for w := range workers {
 		wg.Add(1)
 		l := f.ledger(credit.AllowAll, concurrentAttempts)
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), 7))
-			pick := func() (invoice.Document, bool) {
-				mu.Lock()
-				defer mu.Unlock()
-				if len(docs) == 0 {
-					return invoice.Document{}, false
-				}
-				return docs[rng.IntN(len(docs))], true
-			}
-			add := func(d invoice.Document, delta int64) {
-				mu.Lock()
-				defer mu.Unlock()
-				docs = append(docs, d)
-				net += delta
-			}
 			for i := range steps {
 				acct := accts[rng.IntN(len(accts))]
 				amt := int64(100 * (1 + rng.IntN(50)))
-				key := fmt.Sprintf("w%d-%d", w, i)
-				var err error
-				switch rng.IntN(12) {
-				case 0:
-					var r credit.DebitResult
-					if r, err = l.IssueDebit(f.ctx, f.p, key, credit.DebitRequest{Account: acct, Amount: cents(amt)}); err == nil {
-						add(r.Document, -amt)
-					}
-				case 1:
-					var r credit.CreditResult
-					if r, err = l.IssueCredit(f.ctx, f.p, key, credit.CreditRequest{Account: acct, Amount: cents(amt)}); err == nil {
-						add(r.Document, amt)
-					}
-				case 2:
-					var r credit.DebitResult
-					r, err = l.Purchase(f.ctx, f.p, key, credit.PurchaseRequest{Account: acct, Amount: cents(amt)})
-					if err == nil {
-						add(r.Document, -amt)
-					} else if errors.Is(err, credit.ErrCreditLimitExceeded) {
-						err = nil
-					}
-				case 3:
-					_, err = l.Apply(f.ctx, f.p, key, credit.ApplyRequest{Account: acct, Partial: true})
-				case 4:
-					if d, ok := pick(); ok && d.IsCredit() {
-						if _, err = l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(100)}); err == nil {
-							mu.Lock()
-							net -= 100
-							mu.Unlock()
-						}
-					}
-				case 5:
-					if d, ok := pick(); ok && d.IsDebit() {
-						var r credit.AdjustResult
-						if r, err = l.Void(f.ctx, f.p, key, credit.VoidRequest{Debit: d.ID, Reason: "random"}); err == nil {
-							mu.Lock()
-							// What was written off leaves with the debit: it
-							// returns to no credit.
-							net += minor(r.Removed) - writtenOff(r.Reversals) + writtenOff(r.Applications)
-							mu.Unlock()
-						}
-					}
-				case 6:
-					if d, ok := pick(); ok && d.IsCredit() {
-						to := accts[rng.IntN(len(accts))]
-						_, err = l.Transfer(f.ctx, f.p, key, credit.TransferRequest{Credit: d.ID, To: to, Amount: cents(100)})
-					}
-				case 7:
-					if d, ok := pick(); ok && d.Kind == invoice.Payment {
-						var r credit.ReverseResult
-						if r, err = l.ReversePayment(f.ctx, f.p, key, credit.ReverseRequest{Payment: d.ID}); err == nil {
-							mu.Lock()
-							net -= minor(r.Removed)
-							mu.Unlock()
-						}
-					}
-				case 8:
-					if d, ok := pick(); ok && d.Kind == invoice.Payment {
-						var r credit.ChargeBackResult
-						if r, err = l.ChargeBack(f.ctx, f.p, key, credit.ChargeBackRequest{Payment: d.ID, Amount: cents(amt)}); err == nil {
-							mu.Lock()
-							net -= amt
-							chargeBacks = append(chargeBacks, r.ChargeBack.ID)
-							mu.Unlock()
-						}
-					}
-				case 9:
-					mu.Lock()
-					cb := ""
-					if len(chargeBacks) > 0 {
-						cb = chargeBacks[rng.IntN(len(chargeBacks))]
-					}
-					mu.Unlock()
-					if cb != "" {
-						var r credit.UndoChargeBackResult
-						if r, err = l.UndoChargeBack(f.ctx, f.p, key, credit.UndoChargeBackRequest{ChargeBack: cb, Reapply: rng.IntN(2) == 0}); err == nil {
-							mu.Lock()
-							net += minor(r.ChargeBack.Amount)
-							mu.Unlock()
-						}
-					}
-				case 10:
-					if d, ok := pick(); ok && d.IsCredit() {
-						if _, err = l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(amt), TakeBack: true}); err == nil {
-							mu.Lock()
-							net -= amt
-							mu.Unlock()
-						}
-					}
-				case 11:
-					if d, ok := pick(); ok && d.IsDebit() {
-						if _, err = l.WriteOff(f.ctx, f.p, key, credit.WriteOffRequest{Debit: d.ID, Amount: cents(100), Reason: "random"}); err == nil {
-							mu.Lock()
-							net += 100
-							mu.Unlock()
-						}
-					}
-				}
-				// Refusals that depend on the order of the goroutines are fine,
-				// and so is, now and then, a conflict that outlived the
-				// retries (the operation wrote nothing, and the money it would
-				// have moved is not counted); many of them are not.
-				if errors.Is(err, credit.ErrConflict) {
-					mu.Lock()
-					if conflicts++; conflicts > maxConflicts {
-						failures = append(failures, fmt.Sprintf("worker %d step %d: more than %d operations gave up on ErrConflict: %v", w, i, maxConflicts, err))
-						stop()
-					}
-					mu.Unlock()
-					continue
-				}
-				if err != nil && !errors.Is(err, credit.ErrInsufficientCredit) && !errors.Is(err, credit.ErrBadState) &&
-					!errors.Is(err, credit.ErrInvalidRequest) && !errors.Is(err, credit.ErrWrongKind) && !errors.Is(err, credit.ErrOverpaid) && !errors.Is(err, credit.ErrNotCovered) && !errors.Is(err, credit.ErrInvalidPlan) {
-					mu.Lock()
-					failures = append(failures, fmt.Sprintf("worker %d step %d: %v", w, i, err))
-					mu.Unlock()
-					stop()
-				}
+				r.judge(w, i, r.step(l, rng, fmt.Sprintf("w%d-%d", w, i), acct, amt))
 			}
 		}()
 	}
 	wg.Wait()
-	for _, s := range failures {
+	for _, s := range r.failures {
 		t.Errorf("%s", s)
 	}
-	if len(failures) > 0 {
+	if len(r.failures) > 0 {
 		return
 	}
 	st := f.check(accts)
@@ -411,8 +272,179 @@ func concurrentRandom(t tb, e *env) {
 	for _, a := range st.Accounts {
 		total += minor(a.Credit) - minor(a.Debit)
 	}
-	if total != net {
-		t.Errorf("money not conserved: the accounts' outstanding balances add up to %d cents, the operations to %d", total, net)
+	if total != r.net {
+		t.Errorf("money not conserved: the accounts' outstanding balances add up to %d cents, the operations to %d", total, r.net)
+	}
+}
+
+// randomRun is what the goroutines of concurrentRandom share: the documents
+// made so far, the money the successful operations moved, and what failed.
+type randomRun struct {
+	f     *fixture
+	accts []string
+	stop  func()
+
+	mu          sync.Mutex
+	net         int64 // Σ outstanding, from what the successful operations report
+	docs        []invoice.Document
+	chargeBacks []string // the records of the charge backs made
+	conflicts   int
+	failures    []string
+}
+
+// A sound store lets an operation lose its retries only rarely; one that
+// keeps answering ErrConflict is stopped after this many.
+const maxRandomConflicts = 16
+
+// pick returns one of the documents made so far.
+func (r *randomRun) pick(rng *rand.Rand) (invoice.Document, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.docs) == 0 {
+		return invoice.Document{}, false
+	}
+	return r.docs[rng.IntN(len(r.docs))], true
+}
+
+// add counts a document made and the outstanding balance it moved.
+func (r *randomRun) add(d invoice.Document, delta int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.docs = append(r.docs, d)
+	r.net += delta
+}
+
+// move counts the outstanding balance an operation moved.
+func (r *randomRun) move(delta int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.net += delta
+}
+
+// step runs one random operation through l and counts what it moved.
+func (r *randomRun) step(l *credit.Ledger, rng *rand.Rand, key, acct string, amt int64) error {
+	f := r.f
+	switch rng.IntN(12) {
+	case 0:
+		res, err := l.IssueDebit(f.ctx, f.p, key, credit.DebitRequest{Account: acct, Amount: cents(amt)})
+		if err == nil {
+			r.add(res.Document, -amt)
+		}
+		return err
+	case 1:
+		res, err := l.IssueCredit(f.ctx, f.p, key, credit.CreditRequest{Account: acct, Amount: cents(amt)})
+		if err == nil {
+			r.add(res.Document, amt)
+		}
+		return err
+	case 2:
+		res, err := l.Purchase(f.ctx, f.p, key, credit.PurchaseRequest{Account: acct, Amount: cents(amt)})
+		if err == nil {
+			r.add(res.Document, -amt)
+		} else if errors.Is(err, credit.ErrCreditLimitExceeded) {
+			err = nil
+		}
+		return err
+	case 3:
+		_, err := l.Apply(f.ctx, f.p, key, credit.ApplyRequest{Account: acct, Partial: true})
+		return err
+	case 4:
+		if d, ok := r.pick(rng); ok && d.IsCredit() {
+			_, err := l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(100)})
+			if err == nil {
+				r.move(-100)
+			}
+			return err
+		}
+	case 5:
+		if d, ok := r.pick(rng); ok && d.IsDebit() {
+			res, err := l.Void(f.ctx, f.p, key, credit.VoidRequest{Debit: d.ID, Reason: "random"})
+			if err == nil {
+				// What was written off leaves with the debit: it returns to
+				// no credit.
+				r.move(minor(res.Removed) - writtenOff(res.Reversals) + writtenOff(res.Applications))
+			}
+			return err
+		}
+	case 6:
+		if d, ok := r.pick(rng); ok && d.IsCredit() {
+			to := r.accts[rng.IntN(len(r.accts))]
+			_, err := l.Transfer(f.ctx, f.p, key, credit.TransferRequest{Credit: d.ID, To: to, Amount: cents(100)})
+			return err
+		}
+	case 7:
+		if d, ok := r.pick(rng); ok && d.Kind == invoice.Payment {
+			res, err := l.ReversePayment(f.ctx, f.p, key, credit.ReverseRequest{Payment: d.ID})
+			if err == nil {
+				r.move(-minor(res.Removed))
+			}
+			return err
+		}
+	case 8:
+		if d, ok := r.pick(rng); ok && d.Kind == invoice.Payment {
+			res, err := l.ChargeBack(f.ctx, f.p, key, credit.ChargeBackRequest{Payment: d.ID, Amount: cents(amt)})
+			if err == nil {
+				r.mu.Lock()
+				r.net -= amt
+				r.chargeBacks = append(r.chargeBacks, res.ChargeBack.ID)
+				r.mu.Unlock()
+			}
+			return err
+		}
+	case 9:
+		r.mu.Lock()
+		cb := ""
+		if len(r.chargeBacks) > 0 {
+			cb = r.chargeBacks[rng.IntN(len(r.chargeBacks))]
+		}
+		r.mu.Unlock()
+		if cb != "" {
+			res, err := l.UndoChargeBack(f.ctx, f.p, key, credit.UndoChargeBackRequest{ChargeBack: cb, Reapply: rng.IntN(2) == 0})
+			if err == nil {
+				r.move(minor(res.ChargeBack.Amount))
+			}
+			return err
+		}
+	case 10:
+		if d, ok := r.pick(rng); ok && d.IsCredit() {
+			_, err := l.Refund(f.ctx, f.p, key, credit.RefundRequest{Credit: d.ID, Amount: cents(amt), TakeBack: true})
+			if err == nil {
+				r.move(-amt)
+			}
+			return err
+		}
+	case 11:
+		if d, ok := r.pick(rng); ok && d.IsDebit() {
+			_, err := l.WriteOff(f.ctx, f.p, key, credit.WriteOffRequest{Debit: d.ID, Amount: cents(100), Reason: "random"})
+			if err == nil {
+				r.move(100)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// judge records what step i of worker w ended with. Refusals that depend on the order of the goroutines
+// are fine, and so is, now and then, a conflict that outlived the retries
+// (the operation wrote nothing, and the money it would have moved is not
+// counted); many of them are not.
+func (r *randomRun) judge(w, i int, err error) {
+	if errors.Is(err, credit.ErrConflict) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.conflicts++; r.conflicts > maxRandomConflicts {
+			r.failures = append(r.failures, fmt.Sprintf("worker %d step %d: more than %d operations gave up on ErrConflict: %v", w, i, maxRandomConflicts, err))
+			r.stop()
+		}
+		return
+	}
+	if err != nil && !errors.Is(err, credit.ErrInsufficientCredit) && !errors.Is(err, credit.ErrBadState) &&
+		!errors.Is(err, credit.ErrInvalidRequest) && !errors.Is(err, credit.ErrWrongKind) && !errors.Is(err, credit.ErrOverpaid) && !errors.Is(err, credit.ErrNotCovered) && !errors.Is(err, credit.ErrInvalidPlan) {
+		r.mu.Lock()
+		r.failures = append(r.failures, fmt.Sprintf("worker %d step %d: %v", w, i, err))
+		r.mu.Unlock()
+		r.stop()
 	}
 }
 
