@@ -246,6 +246,75 @@ func (q *queues) next(id int32) int32 {
 	return q.items[q.head[id]]
 }
 
+// totals returns what is left in each queue: the sum of its credits' open
+// balances, in cur (zero), before any is used.
+func (q *queues) totals(cs []slot, zero money.Money) ([]money.Money, error) {
+	total := make([]money.Money, len(q.start)-1)
+	for id := range total {
+		t := zero
+		for k := q.start[id]; k < q.start[id+1]; k++ {
+			p := k
+			if q.items != nil {
+				p = q.items[k]
+			}
+			s, err := t.Add(cs[p].open)
+			if err != nil {
+				return nil, err
+			}
+			t = s
+		}
+		total[id] = t
+	}
+	return total, nil
+}
+
+// covers reports whether what is left in queues qa and qb (-1: none) adds
+// up to need, which full cover asks before a debit is paid at all.
+func covers(total []money.Money, qa, qb int32, need, zero money.Money) (bool, error) {
+	avail := zero
+	if qa >= 0 {
+		avail = total[qa]
+	}
+	if qb >= 0 {
+		s, err := avail.Add(total[qb])
+		if err != nil {
+			return false, err
+		}
+		avail = s
+	}
+	return !less(avail, need), nil
+}
+
+// less reports a < b for two amounts of one currency.
+func less(a, b money.Money) bool {
+	c, _ := a.Cmp(b)
+	return c < 0
+}
+
+// portion is what one line takes: the least of what the debit still needs,
+// what is left of the credit and, when capped, of the cap; and which of the
+// three it uses up (when the cap alone is the least, it uses up the cap
+// only).
+func portion(need, left, capLeft money.Money, capped bool) (take money.Money, debitDone, creditDone, capDone bool) {
+	switch c, _ := need.Cmp(left); {
+	case c < 0:
+		take, debitDone = need, true
+	case c == 0:
+		take, debitDone, creditDone = need, true, true
+	default:
+		take, creditDone = left, true
+	}
+	if capped {
+		switch c, _ := capLeft.Cmp(take); {
+		case c < 0:
+			take, debitDone, creditDone, capDone = capLeft, false, false, true
+		case c == 0:
+			capDone = true
+		}
+	}
+	return take, debitDone, creditDone, capDone
+}
+
 // fill walks the debits in dOrd and pays each from the credits in cOrd that
 // may pay it, in that order. All documents are eligible and in cur.
 //
@@ -273,22 +342,9 @@ func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req 
 	full := !req.Partial
 	var total []money.Money // what is left in each queue, for full cover
 	if full {
-		total = make([]money.Money, nq)
-		for id := range total {
-			total[id] = zero
-		}
-		for id := range total {
-			for k := q.start[id]; k < q.start[id+1]; k++ {
-				p := k
-				if q.items != nil {
-					p = q.items[k]
-				}
-				s, err := total[id].Add(cs[p].open)
-				if err != nil {
-					return Plan{}, err
-				}
-				total[id] = s
-			}
+		var err error
+		if total, err = q.totals(cs, zero); err != nil {
+			return Plan{}, err
 		}
 	}
 	capped := req.Cap.IsValid()
@@ -303,24 +359,12 @@ func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req 
 		}
 		need := ds[k].open
 		if full {
-			avail := zero
-			if qa >= 0 {
-				avail = total[qa]
+			ok, err := covers(total, qa, qb, need, zero)
+			if err != nil {
+				return Plan{}, err
 			}
-			if qb >= 0 {
-				s, err := avail.Add(total[qb])
-				if err != nil {
-					return Plan{}, err
-				}
-				avail = s
-			}
-			if c, _ := avail.Cmp(need); c < 0 {
+			if !ok || capped && less(capLeft, need) {
 				continue
-			}
-			if capped {
-				if c, _ := capLeft.Cmp(need); c < 0 {
-					continue
-				}
 			}
 		}
 		why := reason(req, d)
@@ -333,26 +377,7 @@ func fill(req *Request, dOrd, cOrd []entry, cur money.Currency, reason func(req 
 			if p < 0 {
 				break
 			}
-			// take = min(need, left[qid], capLeft), noting what it uses up.
-			var take money.Money
-			debitDone, creditDone := false, false
-			switch c, _ := need.Cmp(left[qid]); {
-			case c < 0:
-				take, debitDone = need, true
-			case c == 0:
-				take, debitDone, creditDone = need, true, true
-			default:
-				take, creditDone = left[qid], true
-			}
-			capDone := false
-			if capped {
-				switch c, _ := capLeft.Cmp(take); {
-				case c < 0:
-					take, debitDone, creditDone, capDone = capLeft, false, false, true
-				case c == 0:
-					capDone = true
-				}
-			}
+			take, debitDone, creditDone, capDone := portion(need, left[qid], capLeft, capped)
 			lines = append(lines, Line{Credit: cs[p].id, Debit: ds[k].id, Amount: take, Reason: why})
 
 			var err error
