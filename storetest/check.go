@@ -120,7 +120,30 @@ func (p *problems) add(format string, a ...any) { *p = append(*p, fmt.Sprintf(fo
 // the documents), and returns what it found broken.
 func checkState(st state) problems {
 	var p problems
-	// Every application and its reversals, once, by id.
+	apps := stateApplications(st, &p)
+	applied := checkReversals(apps, &p)
+	checkApplicationDocuments(apps, st.Documents, &p)
+	credits, debits := checkDocuments(st, applied, &p)
+	p = append(p, checkForeignApps(apps, st.Documents)...)
+	for id, a := range st.Accounts {
+		b := a.Balances()
+		// Balances are the sums of the documents.
+		if minor(a.Credit) != credits[id] || minor(a.Debit) != debits[id] {
+			p.add("account %s: credit %s and debit %s, documents say %d and %d", id, a.Credit, a.Debit, credits[id], debits[id])
+		}
+		// 1: available = limit + outstanding.
+		if minor(b.Outstanding) != minor(b.Credit)-minor(b.Debit) || minor(b.Available) != minor(b.Limit)+minor(b.Outstanding) {
+			p.add("account %s: balances do not add up: %+v", id, b)
+		}
+		p = append(p, checkHistory(a, st.History[id])...)
+	}
+	return p
+}
+
+// stateApplications returns every application and reversal the documents
+// list, once, by id, reporting one listed under a document it is not
+// about or read differently through its two documents.
+func stateApplications(st state, p *problems) map[string]credit.Application {
 	apps := map[string]credit.Application{}
 	for doc, list := range st.Applications {
 		for _, a := range list {
@@ -133,6 +156,13 @@ func checkState(st state) problems {
 			apps[a.ID] = a
 		}
 	}
+	return apps
+}
+
+// checkReversals checks that every amount is positive and that each
+// reversal mirrors one application, reversed once; it returns what is
+// applied to each document net of reversals.
+func checkReversals(apps map[string]credit.Application, p *problems) map[string]int64 {
 	reversedBy := map[string]string{}
 	applied := map[string]int64{} // document → net applied
 	for _, a := range apps {
@@ -162,9 +192,15 @@ func checkState(st state) problems {
 		applied[a.Credit] -= minor(a.Amount)
 		applied[a.Debit] -= minor(a.Amount)
 	}
+	return applied
+}
+
+// checkApplicationDocuments checks that each application links a credit
+// and a debit of the accounts it names.
+func checkApplicationDocuments(apps map[string]credit.Application, docs map[string]invoice.Document, p *problems) {
 	for _, a := range apps {
-		c, cok := st.Documents[a.Credit]
-		d, dok := st.Documents[a.Debit]
+		c, cok := docs[a.Credit]
+		d, dok := docs[a.Debit]
 		if cok && (!c.IsCredit() || c.Account != a.CreditAccount) {
 			p.add("application %s: %s is not a credit of %s", a.ID, a.Credit, a.CreditAccount)
 		}
@@ -172,7 +208,13 @@ func checkState(st state) problems {
 			p.add("application %s: %s is not a debit of %s", a.ID, a.Debit, a.DebitAccount)
 		}
 	}
-	credits, debits := map[string]int64{}, map[string]int64{}
+}
+
+// checkDocuments checks each document's open balance against its amount,
+// its status and what is applied to it, and returns the open credits and
+// debits of each account in the account's currency.
+func checkDocuments(st state, applied map[string]int64, p *problems) (credits, debits map[string]int64) {
+	credits, debits = map[string]int64{}, map[string]int64{}
 	for id, d := range st.Documents {
 		amount, open := minor(d.Amount), minor(d.Open)
 		if d.Amount.Currency() != d.Open.Currency() {
@@ -194,34 +236,19 @@ func checkState(st state) problems {
 		if d.IsForeign() {
 			// Held in a foreign currency: the account counts its open
 			// value, in the account's currency.
-			p = append(p, checkForeignDoc(d)...)
+			*p = append(*p, checkForeignDoc(d)...)
 			cur, open = d.Rate.To(), minor(d.FunctionalOpen)
 		}
-		if st.Accounts[d.Account].Currency != cur {
+		if st.Accounts[d.Account].Currency != cur || d.Status != invoice.Open {
 			continue
 		}
-		if d.Status == invoice.Open {
-			if d.IsCredit() {
-				credits[d.Account] += open
-			} else {
-				debits[d.Account] += open
-			}
+		if d.IsCredit() {
+			credits[d.Account] += open
+		} else {
+			debits[d.Account] += open
 		}
 	}
-	p = append(p, checkForeignApps(apps, st.Documents)...)
-	for id, a := range st.Accounts {
-		b := a.Balances()
-		// Balances are the sums of the documents.
-		if minor(a.Credit) != credits[id] || minor(a.Debit) != debits[id] {
-			p.add("account %s: credit %s and debit %s, documents say %d and %d", id, a.Credit, a.Debit, credits[id], debits[id])
-		}
-		// 1: available = limit + outstanding.
-		if minor(b.Outstanding) != minor(b.Credit)-minor(b.Debit) || minor(b.Available) != minor(b.Limit)+minor(b.Outstanding) {
-			p.add("account %s: balances do not add up: %+v", id, b)
-		}
-		p = append(p, checkHistory(a, st.History[id])...)
-	}
-	return p
+	return credits, debits
 }
 
 // checkHistory checks invariant 5 on one account: Seq runs 1..n, At never
