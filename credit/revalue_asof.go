@@ -145,21 +145,48 @@ func (am *afterMoment) note(e Entry) error {
 // at res.AsOf, with their open balances then, to res (see the comment at
 // the top of this file).
 func (t *txn) revalueAccountAsOf(account string, rates []money.Rate, res *Revaluation) error {
-	asOf := res.AsOf
-	am, ok, err := t.readAfter(account, asOf)
+	am, ok, err := t.readAfter(account, res.AsOf)
 	if err != nil || !ok {
 		return err
 	}
-	var (
-		asThen  []*invoice.Document     // foreign documents as they stood at asOf
-		rebuilt = map[string]pastOpen{} // their open balances then, when not their current ones
-		named   []string                // documents to rebuild
-		docs    = map[string]*invoice.Document{}
-	)
-	counts := func(d *invoice.Document) bool {
-		return d.Account == account && d.IsForeign() && !d.Issued.After(asOf) && !am.issued[d.ID]
+	r := &pastAccount{account: account, asOf: res.AsOf, am: am, rebuilt: map[string]pastOpen{}, apps: map[string][]Application{}}
+	if err := r.untouched(t); err != nil {
+		return err
 	}
-	f := DocumentFilter{Account: account, OpenOnly: true, Limit: MaxPage}
+	if err := r.rebuild(t); err != nil {
+		return err
+	}
+	if len(r.forward) > 0 {
+		if err := t.openForward(account, r.asOf, am.cut, r.forward, r.apps, r.rebuilt); err != nil {
+			return err
+		}
+		r.asThen = append(r.asThen, r.forward...)
+	}
+	return r.revalue(rates, res)
+}
+
+// pastAccount gathers the foreign documents an account had open at a
+// moment, as they stood then.
+type pastAccount struct {
+	account string
+	asOf    time.Time
+	am      afterMoment
+	asThen  []*invoice.Document      // foreign documents as they stood at asOf
+	rebuilt map[string]pastOpen      // their open balances then, when not their current ones
+	apps    map[string][]Application // the applications of the documents rebuilt, by document
+	forward []*invoice.Document      // documents an expiry after asOf emptied, rebuilt forwards
+}
+
+// counts reports whether d is a foreign document of the account issued by
+// the moment.
+func (r *pastAccount) counts(d *invoice.Document) bool {
+	return d.Account == r.account && d.IsForeign() && !d.Issued.After(r.asOf) && !r.am.issued[d.ID]
+}
+
+// untouched adds the documents open now that no entry after the moment
+// named: they stand as they stood then.
+func (r *pastAccount) untouched(t *txn) error {
+	f := DocumentFilter{Account: r.account, OpenOnly: true, Limit: MaxPage}
 	for {
 		if err := t.ctx.Err(); err != nil {
 			return err
@@ -169,23 +196,26 @@ func (t *txn) revalueAccountAsOf(account string, rates []money.Rate, res *Revalu
 			return err
 		}
 		for i := range page {
-			d := &page[i]
-			if !counts(d) || am.named[d.ID] {
-				continue
+			if d := &page[i]; r.counts(d) && !r.am.named[d.ID] {
+				r.asThen = append(r.asThen, d)
 			}
-			asThen = append(asThen, d)
 		}
 		if len(page) < f.Limit {
-			break
+			return nil
 		}
 		f.After = page[len(page)-1].ID
 	}
-	for id := range am.named {
+}
+
+// rebuild loads the documents an entry after the moment named, a page at a
+// time, and works their open balances back to the moment; those an expiry
+// emptied go to r.forward, to be rebuilt from their applications forwards.
+func (r *pastAccount) rebuild(t *txn) error {
+	named := make([]string, 0, len(r.am.named))
+	for id := range r.am.named {
 		named = append(named, id)
 	}
 	slices.SortFunc(named, cmpStr)
-	var forward []*invoice.Document
-	apps := map[string][]Application{}
 	for len(named) > 0 {
 		n := min(len(named), MaxPage)
 		s, err := t.l.store.Load(t.ctx, Query{Namespace: t.ns, Documents: named[:n], ApplicationsOf: named[:n]})
@@ -193,43 +223,42 @@ func (t *txn) revalueAccountAsOf(account string, rates []money.Rate, res *Revalu
 			return err
 		}
 		for _, a := range s.Applications {
-			apps[a.Credit] = append(apps[a.Credit], a)
+			r.apps[a.Credit] = append(r.apps[a.Credit], a)
 			if a.Debit != a.Credit {
-				apps[a.Debit] = append(apps[a.Debit], a)
+				r.apps[a.Debit] = append(r.apps[a.Debit], a)
 			}
 		}
 		for _, id := range named[:n] {
 			d, ok := s.Documents[id]
-			if !ok || !counts(&d) {
+			if !ok || !r.counts(&d) {
 				continue
 			}
-			docs[id] = &d
-			if am.expired[id] {
-				forward = append(forward, &d)
+			if r.am.expired[id] {
+				r.forward = append(r.forward, &d)
 				continue
 			}
-			p, err := openBackward(&d, apps[id], asOf, am.removed[id])
+			p, err := openBackward(&d, r.apps[id], r.asOf, r.am.removed[id])
 			if err != nil {
 				return docErr(id, err)
 			}
-			rebuilt[id] = p
-			asThen = append(asThen, &d)
+			r.rebuilt[id] = p
+			r.asThen = append(r.asThen, &d)
 		}
 		named = named[n:]
 	}
-	if len(forward) > 0 {
-		if err := t.openForward(account, asOf, am.cut, forward, apps, rebuilt); err != nil {
-			return err
-		}
-		asThen = append(asThen, forward...)
-	}
-	sortDocs(asThen)
+	return nil
+}
+
+// revalue adds the documents as they stood, in order, to res, and the
+// account's difference when it has one.
+func (r *pastAccount) revalue(rates []money.Rate, res *Revaluation) error {
+	sortDocs(r.asThen)
 	var total money.Money
-	for _, d := range asThen {
-		if p, ok := rebuilt[d.ID]; ok {
+	for _, d := range r.asThen {
+		if p, ok := r.rebuilt[d.ID]; ok {
 			if p.own.IsNegative() || p.functional.IsNegative() {
 				return docErr(d.ID, fail(ErrBrokenHistory, "%q rebuilt as of %s with open balance %s / %s",
-					d.ID, asOf.Format(time.RFC3339), p.own, p.functional))
+					d.ID, r.asOf.Format(time.RFC3339), p.own, p.functional))
 			}
 			if p.own.IsZero() {
 				continue
@@ -238,12 +267,12 @@ func (t *txn) revalueAccountAsOf(account string, rates []money.Rate, res *Revalu
 			then.Open, then.FunctionalOpen = p.own, p.functional
 			d = &then
 		}
-		if err := res.add(d, rates, account, &total); err != nil {
+		if err := res.add(d, rates, r.account, &total); err != nil {
 			return err
 		}
 	}
 	if total.IsValid() {
-		res.Accounts = append(res.Accounts, RevaluedAccount{Account: account, Difference: total})
+		res.Accounts = append(res.Accounts, RevaluedAccount{Account: r.account, Difference: total})
 	}
 	return nil
 }
