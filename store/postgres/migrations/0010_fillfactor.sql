@@ -12,6 +12,7 @@
 -- rewritten (VACUUM FULL or CLUSTER, which lock the table and which this
 -- migration does not run), or until their rows move elsewhere as they
 -- are updated. Engines that keep no heap pages (CockroachDB, YugabyteDB)
--- accept the setting and ignore it.
+-- have nothing for it to act on; whether they accept the statement was
+-- not checked here (docs/scaling.md).
 ALTER TABLE accounts SET (fillfactor = 80);
 ALTER TABLE documents SET (fillfactor = 90);
