@@ -105,8 +105,11 @@
 //
 // # What is stored
 //
-// Every key leads with the namespace. Money is a NUMERIC amount (refusing
-// NaN, and negative open balances) with its currency code, and comes back
+// Every key leads with the namespace. Money is a NUMERIC amount with its
+// currency code; one CHECK constraint per table refuses negative balances
+// and open balances above their amounts (NaN is refused earlier, by the
+// money package, which no amount the store writes bypasses), and the
+// figures come back
 // equal to what was written, scale included. Times are timestamptz kept to
 // the microsecond: the store truncates what it writes (the Ledger's clock is
 // truncated already) and returns times in UTC. History entries are only
@@ -128,8 +131,12 @@
 // so writes to documents wait while a large table is indexed. Migration
 // 0007 (documents held in a foreign currency) only adds columns with
 // constant defaults, which rewrite no row on PostgreSQL 11 or later, and
-// CHECK constraints, which read the documents and applications once. A test of the package scans its SQL and Go
-// source for the forbidden features.
+// CHECK constraints, which read the documents and applications once.
+// Migration 0010 sets a fillfactor on accounts and documents, which only
+// PostgreSQL's heap pages have; migration 0011 drops CHECK constraints by
+// the names PostgreSQL gave them, which other engines name otherwise. A
+// test of the package scans its SQL and Go source for the forbidden
+// features.
 //
 // # Tests
 //

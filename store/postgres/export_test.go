@@ -16,7 +16,7 @@ func (s *Store) LoadStatements(ns string) map[string][]any {
 	return map[string][]any{
 		s.sql.loadAccounts:                {ns, keys},
 		s.sql.loadDocuments:               {ns, keys},
-		s.sql.loadDocumentAccounts:        {ns, keys},
+		s.sql.loadDocumentsAndAccounts:    {ns, keys},
 		s.sql.loadOpenDocuments:           {ns, keys},
 		s.sql.loadApplicationsOf:          {ns, keys},
 		s.sql.loadApplications:            {ns, keys},

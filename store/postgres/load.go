@@ -19,8 +19,9 @@ import (
 // writes, not on the isolation of the read. A serialization failure or
 // deadlock (possible on engines that run every transaction serializably) is
 // retried. With Query.DocumentAccounts, the accounts of the named
-// documents are read in the same batch, so an operation that knows only
-// document ids (an Apply of explicit pairs) needs one Load, not two.
+// documents are read with them, by the same statement, so an operation
+// that knows only document ids (an Apply of explicit pairs) needs one
+// Load, not two.
 func (s *Store) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
 	var snap *credit.Snapshot
 	err := s.retry(ctx, transient, func() error {
@@ -48,15 +49,25 @@ func (s *Store) loadBatch(q credit.Query, snap *credit.Snapshot) *pgx.Batch {
 			})
 		})
 	}
-	if len(q.Documents) > 0 && q.DocumentAccounts {
+	addDoc := func(d invoice.Document) { snap.Documents[d.ID] = d }
+	switch {
+	case len(q.Documents) > 0 && q.DocumentAccounts:
 		selects = append(selects, func(b *pgx.Batch) {
-			b.Queue(s.sql.loadDocumentAccounts, ns, q.Documents).Query(func(rows pgx.Rows) error {
-				return each(rows, scanAccount, func(a credit.Account) { snap.Accounts[a.ID] = a })
+			b.Queue(s.sql.loadDocumentsAndAccounts, ns, q.Documents).Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					d, a, has, err := scanDocumentAccount(rows)
+					if err != nil {
+						return err
+					}
+					addDoc(d)
+					if has {
+						snap.Accounts[a.ID] = a
+					}
+				}
+				return rows.Err()
 			})
 		})
-	}
-	addDoc := func(d invoice.Document) { snap.Documents[d.ID] = d }
-	if len(q.Documents) > 0 {
+	case len(q.Documents) > 0:
 		selects = append(selects, func(b *pgx.Batch) {
 			b.Queue(s.sql.loadDocuments, ns, q.Documents).Query(func(rows pgx.Rows) error {
 				return each(rows, scanDocument, addDoc)

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -257,4 +258,27 @@ func allKinds() []string {
 		out = append(out, string(k))
 	}
 	return append(out, string(credit.CreditIssued), string(credit.PaymentCancelled), string(credit.CurrencyConverted))
+}
+
+// TestTablesLeaveRoomForUpdates: after Migrate, the tables whose rows are
+// updated in place (accounts, documents) keep room on their pages for the
+// next version of a row (migration 0010), so that the update can stay on
+// the page without new index entries.
+func TestTablesLeaveRoomForUpdates(t *testing.T) {
+	ctx := testCtx(t)
+	pool := postgrestest.Pool(t, nil)
+	schema := postgrestest.Schema(t, pool)
+	if err := postgres.New(pool, postgres.Options{Schema: schema}).Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]string{"accounts": "fillfactor=80", "documents": "fillfactor=90"} {
+		var opts []string
+		if err := pool.QueryRow(ctx, "SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = $1::regclass",
+			pgx.Identifier{schema, table}.Sanitize()).Scan(&opts); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(opts, want) {
+			t.Errorf("%s: options %v, want %s", table, opts, want)
+		}
+	}
 }

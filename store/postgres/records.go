@@ -42,12 +42,18 @@ const (
 		after_debit::text, after_outstanding::text, after_limit::text, after_available::text,
 		principal, reference, comment, operation, residual, prev, hash`
 	idempotencyCols = `idem_key, op, fingerprint, result, at`
+	// accountColsOrEmpty are the columns of accountCols of a row a that
+	// may be missing, with the NOT NULL ones made empty.
+	accountColsOrEmpty = `coalesce(a.id, ''), coalesce(a.currency, ''), coalesce(a.kind, ''),
+		coalesce(a.party_company, ''), coalesce(a.party_person, ''), a.limit_amount,
+		coalesce(a.allow_exceed, false), a.credit, a.debit, coalesce(a.seq, 0), a.updated,
+		coalesce(a.head, ''), a.created, coalesce(a.version, 0), coalesce(a.hold, ''), a.closed`
 )
 
 // statements is the SQL of the store with its table names resolved.
 type statements struct {
 	loadAccounts, loadDocuments, loadOpenDocuments, loadIdempotency   string
-	loadDocumentAccounts                                              string
+	loadDocumentsAndAccounts                                          string
 	loadApplicationsOf, loadApplications, loadApplicationsOfOperation string
 
 	write                            string
@@ -80,9 +86,15 @@ func newStatements(table func(string) string) statements {
 		// keys up as ($2::text[])[i] cost O(n²) for n keys.
 		loadAccounts:  q(byKeys(accountCols, "{accounts}", "id", "")),
 		loadDocuments: q(byKeys(documentCols, "{documents}", "id", "")),
-		loadDocumentAccounts: q(`SELECT r.* FROM ` + keys + `,
-			LATERAL (SELECT account FROM {documents} WHERE ns = $1 AND id = k.key OFFSET 0) AS d,
-			LATERAL (SELECT ` + accountCols + ` FROM {accounts} WHERE ns = $1 AND id = d.account OFFSET 0) AS r`),
+		// The documents with their accounts, in one statement (a read of
+		// the accounts apart looked each document up a second time): a
+		// document's row carries its account's columns, NULL but for
+		// has = false when the account is not there, which coalesce makes
+		// scannable.
+		loadDocumentsAndAccounts: q(`SELECT d.*, a.id IS NOT NULL AS has, ` + accountColsOrEmpty + ` FROM ` + keys + `,
+			LATERAL (SELECT ` + documentCols + ` FROM {documents} WHERE ns = $1 AND id = k.key OFFSET 0) AS d
+			LEFT JOIN LATERAL (SELECT ` + accountCols + ` FROM {accounts} WHERE ns = $1 AND id = d.account OFFSET 0) AS a
+			ON true`),
 		loadOpenDocuments: q(byKeys(documentCols, "{documents}", "account", "AND status = 'open'")),
 		// By credit, then by debit. An application whose credit and
 		// debit are both named comes twice, and Load keeps it once: a
@@ -409,17 +421,35 @@ func readTime(t pgtype.Timestamptz) time.Time {
 // variable.
 
 func scanAccount(row pgx.Row) (credit.Account, error) {
-	v := &struct {
-		a                        credit.Account
-		code, kind               string
-		limit, cr, dr            *string
-		updated, created, closed pgtype.Timestamptz
-	}{}
-	a := &v.a
-	if err := row.Scan(&a.ID, &v.code, &v.kind, &a.Party.Company, &a.Party.Person, &v.limit, &a.AllowExceed,
-		&v.cr, &v.dr, &a.Seq, &v.updated, &a.Head, &v.created, &a.Version, &a.Hold, &v.closed); err != nil {
-		return *a, err
+	v := &accountScan{}
+	var dst [accountDests]any
+	if err := row.Scan(v.dests(dst[:0])...); err != nil {
+		return v.a, err
 	}
+	return v.account()
+}
+
+// accountScan holds the destinations of the columns accountCols.
+type accountScan struct {
+	a                        credit.Account
+	code, kind               string
+	limit, cr, dr            *string
+	updated, created, closed pgtype.Timestamptz
+}
+
+// accountDests is the number of columns of accountCols.
+const accountDests = 16
+
+// dests appends the destinations of accountCols to dst.
+func (v *accountScan) dests(dst []any) []any {
+	a := &v.a
+	return append(dst, &a.ID, &v.code, &v.kind, &a.Party.Company, &a.Party.Person, &v.limit, &a.AllowExceed,
+		&v.cr, &v.dr, &a.Seq, &v.updated, &a.Head, &v.created, &a.Version, &a.Hold, &v.closed)
+}
+
+// account reads the account out of the scanned columns.
+func (v *accountScan) account() (credit.Account, error) {
+	a := &v.a
 	a.Closed = readTime(v.closed)
 	var err1, err2, err3, err4, err5 error
 	a.Currency, err1 = readCurrency(v.code)
@@ -432,20 +462,38 @@ func scanAccount(row pgx.Row) (credit.Account, error) {
 }
 
 func scanDocument(row pgx.Row) (invoice.Document, error) {
-	v := &struct {
-		d                          invoice.Document
-		kind, code, status         string
-		amt, open                  *string
-		issued, due, expires       pgtype.Timestamptz
-		labels, rate, fcode        string
-		functional, functionalOpen *string
-	}{}
-	d := &v.d
-	if err := row.Scan(&d.ID, &d.Account, &v.kind, &v.code, &v.amt, &v.open, &v.issued, &v.due, &v.expires,
-		&d.Recurring, &v.status, &d.BillTo.Company, &d.BillTo.Person, &d.Reason, &d.Reference,
-		&d.Original, &d.Version, &v.labels, &v.rate, &v.fcode, &v.functional, &v.functionalOpen); err != nil {
-		return *d, err
+	v := &documentScan{}
+	var dst [documentDests]any
+	if err := row.Scan(v.dests(dst[:0])...); err != nil {
+		return v.d, err
 	}
+	return v.document()
+}
+
+// documentScan holds the destinations of the columns documentCols.
+type documentScan struct {
+	d                          invoice.Document
+	kind, code, status         string
+	amt, open                  *string
+	issued, due, expires       pgtype.Timestamptz
+	labels, rate, fcode        string
+	functional, functionalOpen *string
+}
+
+// documentDests is the number of columns of documentCols.
+const documentDests = 22
+
+// dests appends the destinations of documentCols to dst.
+func (v *documentScan) dests(dst []any) []any {
+	d := &v.d
+	return append(dst, &d.ID, &d.Account, &v.kind, &v.code, &v.amt, &v.open, &v.issued, &v.due, &v.expires,
+		&d.Recurring, &v.status, &d.BillTo.Company, &d.BillTo.Person, &d.Reason, &d.Reference,
+		&d.Original, &d.Version, &v.labels, &v.rate, &v.fcode, &v.functional, &v.functionalOpen)
+}
+
+// document reads the document out of the scanned columns.
+func (v *documentScan) document() (invoice.Document, error) {
+	d := &v.d
 	var err0 error
 	d.Labels, err0 = readLabels(v.labels)
 	cur, err1 := readCurrency(v.code)
@@ -466,6 +514,26 @@ func scanDocument(row pgx.Row) (invoice.Document, error) {
 		d.FunctionalOpen, err8 = readMoney("functional open balance", fcur, v.functionalOpen)
 	}
 	return *d, firstErr(err0, err1, err2, err3, err4, err5, err6, err7, err8)
+}
+
+// scanDocumentAccount reads a row of loadDocumentsAndAccounts: a
+// document's columns, then its account's, which are NULL when the account
+// is not there (has is then false).
+func scanDocumentAccount(row pgx.Row) (d invoice.Document, a credit.Account, has bool, err error) {
+	v := &struct {
+		d   documentScan
+		a   accountScan
+		has bool
+	}{}
+	var dst [documentDests + 1 + accountDests]any
+	if err := row.Scan(v.a.dests(append(v.d.dests(dst[:0]), &v.has))...); err != nil {
+		return d, a, false, err
+	}
+	if d, err = v.d.document(); err != nil || !v.has {
+		return d, a, false, err
+	}
+	a, err = v.a.account()
+	return d, a, true, err
 }
 
 // labelsText is the JSON object a document's labels are written as ("{}"

@@ -458,3 +458,29 @@ func testQuery() credit.Query {
 	return credit.Query{Namespace: "ns", Accounts: []string{"a"}, Documents: []string{"d"}, OpenOf: []string{"a"},
 		ApplicationsOf: []string{"d"}, Applications: []string{"x"}, Operation: "op", Idempotency: "k"}
 }
+
+// TestLoadDocumentWithoutItsAccount: with DocumentAccounts, a document
+// whose account is not there is still loaded (its account's columns come
+// back NULL), and accounts that are there come once however many of the
+// documents they hold.
+func TestLoadDocumentWithoutItsAccount(t *testing.T) {
+	s := postgrestest.New(t)
+	ctx := testCtx(t)
+	if err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)},
+		Documents: []invoice.Document{document("d1", "a", invoice.Invoice, "USD 10.00", t0),
+			document("d2", "a", invoice.Payment, "USD 5.00", t0),
+			document("orphan", "gone", invoice.Invoice, "USD 1.00", t0)}}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Load(ctx, credit.Query{Namespace: "ns", Documents: []string{"d1", "orphan", "d2", "missing"},
+		DocumentAccounts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Documents) != 3 || snap.Documents["orphan"].Account != "gone" || snap.Documents["d2"].Kind != invoice.Payment {
+		t.Errorf("documents: %v", snap.Documents)
+	}
+	if len(snap.Accounts) != 1 || snap.Accounts["a"].Version != 1 || snap.Accounts["a"].Currency != usd {
+		t.Errorf("accounts: %v", snap.Accounts)
+	}
+}
