@@ -47,7 +47,30 @@ type txn struct {
 	pending       map[string]*refs   // per account: what changed since its last entry
 	closed        map[string]bool    // accounts that were closed when read
 	fx            []fxNote           // exchange differences to record (see noteDifference)
+
+	// recs holds what the loads read from a RecordStore: the working copies
+	// of the accounts and documents, which accounts and docs point into,
+	// kept (emptied) with the txn for the next operation's loads.
+	recs Records
+	// lent is what a RecordStore's CommitCopy is lent, kept (emptied) with
+	// the txn for the next operation's commit, as are newApps, entries
+	// and the arrays of their lists then. Unused for a Store that is not
+	// a RecordStore: its Commit may keep what it is handed.
+	lent lent
 }
+
+// lent is the memory of a Batch lent to RecordStore.CommitCopy, beyond the
+// txn's newApps and entries.
+type lent struct {
+	batch  Batch
+	key    Idempotency
+	result []byte   // the key's Result
+	names  []string // the arrays the entries' lists are cut from
+}
+
+// lending reports whether the txn's Batch is lent to a RecordStore, and so
+// may be memory the txn reuses.
+func (t *txn) lending() bool { return t.l != nil && t.l.records != nil }
 
 // refs are the documents and applications of one account that changed
 // since its last entry in the txn; record names them in the next one.
@@ -74,6 +97,20 @@ func (r *refs) lists() (docs, apps []string) {
 		apps = nil
 	}
 	return docs, apps
+}
+
+// cutLists is lists for a Batch that is lent: the copies are cut from
+// t.lent.names, which the txn reuses.
+func (t *txn) cutLists(r *refs) (docs, apps []string) {
+	cut := func(l []string) []string {
+		if len(l) == 0 {
+			return nil
+		}
+		n := len(t.lent.names)
+		t.lent.names = append(t.lent.names, l...)
+		return t.lent.names[n:len(t.lent.names):len(t.lent.names)]
+	}
+	return cut(r.docs), cut(r.apps)
 }
 
 // recKey names a record of one kind ('a' an account or an application, 'd'
@@ -158,7 +195,8 @@ func (t *txn) free() {
 		return
 	}
 	if len(t.docs) > pooledMax || len(t.apps) > pooledMax || len(t.accounts) > pooledMax || len(t.appOrder) > pooledMax ||
-		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax {
+		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax ||
+		len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
 		return
 	}
 	clear(t.accounts)
@@ -170,14 +208,26 @@ func (t *txn) free() {
 	clear(t.reversed)
 	clear(t.byAcct)
 	clear(t.pending)
-	*t = txn{pending: t.pending, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
+	var keep lent
+	var newApps []Application
+	var entries []Entry
+	if t.lending() && len(t.newApps) <= pooledMax && len(t.entries) <= pooledMax && len(t.lent.names) <= 4*pooledMax &&
+		cap(t.lent.result) <= 4096 {
+		// What CommitCopy was lent (or would have been) is the txn's again.
+		keep = lent{batch: Batch{Accounts: clearSlice(t.lent.batch.Accounts), Documents: clearSlice(t.lent.batch.Documents)},
+			result: t.lent.result[:0], names: clearSlice(t.lent.names)}
+		newApps, entries = clearSlice(t.newApps), clearSlice(t.entries)
+	}
+	*t = txn{lent: keep, newApps: newApps, entries: entries, pending: t.pending, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
 		reversed: t.reversed, byAcct: t.byAcct,
-		appOrder: clearSlice(t.appOrder), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs)}
+		appOrder: clearSlice(t.appOrder), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
+		recs: Records{Accounts: clearSlice(t.recs.Accounts), Documents: clearSlice(t.recs.Documents),
+			Applications: clearSlice(t.recs.Applications)}}
 	txns.Put(t)
 }
 
 // clearSlice empties s, keeping its room and dropping what it referred to.
-func clearSlice(s []string) []string {
+func clearSlice[T any](s []T) []T {
 	clear(s)
 	return s[:0]
 }
@@ -194,6 +244,9 @@ func (t *txn) load(q Query) error {
 	}
 	t.loaded = true
 	t.loads++
+	if t.l.records != nil {
+		return t.loadRecords(q, first)
+	}
 	s, err := t.l.store.Load(t.ctx, q)
 	if err != nil {
 		return err
@@ -226,6 +279,48 @@ func (t *txn) load(q Query) error {
 		}
 	}
 	for _, a := range s.Applications {
+		if _, ok := t.apps[a.ID]; !ok {
+			t.addApp(a)
+		}
+	}
+	return nil
+}
+
+// loadRecords is load from a RecordStore, into t.recs. The records of
+// earlier loads stay where they are: the store appends after them (into a
+// larger array when it must, leaving the earlier ones, which the txn
+// points to, in theirs).
+func (t *txn) loadRecords(q Query, first bool) error {
+	r := &t.recs
+	na, nd := len(r.Accounts), len(r.Documents)
+	r.Applications = clearSlice(r.Applications) // copied into t.apps
+	r.Idempotency = nil
+	if err := t.l.records.LoadRecords(t.ctx, q, r); err != nil {
+		return err
+	}
+	if first && r.Idempotency != nil {
+		t.idem = r.Idempotency
+		return errReplay
+	}
+	for i := na; i < len(r.Accounts); i++ {
+		a := &r.Accounts[i]
+		if _, ok := t.accounts[a.ID]; !ok {
+			t.accounts[a.ID] = a
+			t.recorded[a.ID] = *a
+			if !a.Closed.IsZero() {
+				if t.closed == nil {
+					t.closed = map[string]bool{}
+				}
+				t.closed[a.ID] = true
+			}
+		}
+	}
+	for i := nd; i < len(r.Documents); i++ {
+		if d := &r.Documents[i]; t.docs[d.ID] == nil {
+			t.addDoc(d)
+		}
+	}
+	for _, a := range r.Applications {
 		if _, ok := t.apps[a.ID]; !ok {
 			t.addApp(a)
 		}
@@ -525,7 +620,11 @@ func (t *txn) record(account string, n note) error {
 		Original: n.Original, Rate: n.Rate, Residual: n.Residual, CreditChange: cc, DebitChange: dc, After: a.Balances(),
 		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID, Prev: a.Head}
 	if r := t.pending[account]; r != nil {
-		e.Documents, e.Applications = r.lists()
+		if t.lending() {
+			e.Documents, e.Applications = t.cutLists(r)
+		} else {
+			e.Documents, e.Applications = r.lists()
+		}
 		delete(t.pending, account)
 	}
 	e.Hash = EntryHash(e)
@@ -539,8 +638,35 @@ func (t *txn) record(account string, n note) error {
 	return nil
 }
 
-// batch gathers the txn's writes, each record at its next version.
+// keyRecord returns the idempotency record of the operation's key, with
+// result r: in memory the txn reuses when the Batch is lent.
+func (t *txn) keyRecord(key string, op EntryKind, fp string, r any) (*Idempotency, error) {
+	if !t.lending() {
+		result, err := encodeResult(r)
+		if err != nil {
+			return nil, err
+		}
+		return &Idempotency{Key: key, Kind: op, Fingerprint: fp, Result: result, At: t.now}, nil
+	}
+	result, err := appendResult(t.lent.result[:0], r)
+	if err != nil {
+		return nil, err
+	}
+	t.lent.result = result
+	t.lent.key = Idempotency{Key: key, Kind: op, Fingerprint: fp, Result: result, At: t.now}
+	return &t.lent.key, nil
+}
+
+// batch gathers the txn's writes, each record at its next version: in a
+// Batch of its own, or in the txn's (t.lent) when it is lent.
 func (t *txn) batch() *Batch {
+	if t.lending() {
+		b := &t.lent.batch
+		*b = Batch{Namespace: t.ns, Applications: t.newApps, Entries: t.entries,
+			Accounts: b.Accounts[:0], Documents: b.Documents[:0]}
+		t.fill(b)
+		return b
+	}
 	b := &Batch{Namespace: t.ns, Applications: t.newApps, Entries: t.entries}
 	// Room for every record at once (see linkPlan).
 	if len(t.dirtyAccounts) > 0 {
@@ -549,6 +675,12 @@ func (t *txn) batch() *Batch {
 	if len(t.dirtyDocs) > 0 {
 		b.Documents = make([]invoice.Document, 0, len(t.dirtyDocs))
 	}
+	t.fill(b)
+	return b
+}
+
+// fill appends the changed accounts and documents to b's.
+func (t *txn) fill(b *Batch) {
 	for _, id := range t.dirtyAccounts {
 		a := *t.accounts[id]
 		a.Version++
@@ -559,7 +691,6 @@ func (t *txn) batch() *Batch {
 		d.Version++
 		b.Documents = append(b.Documents, d)
 	}
-	return b
 }
 
 // nonEmpty returns the ids that are not empty.
