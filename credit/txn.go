@@ -45,6 +45,8 @@ type txn struct {
 	entries       []Entry
 	recorded      map[string]Account // the account as of its last entry in this txn
 	pending       map[string]*refs   // per account: what changed since its last entry
+	spare         []*refs            // refs done with, for refer to reuse
+	appIDs        []string           // where the lists of appsOf start (see listApp)
 	closed        map[string]bool    // accounts that were closed when read
 	fx            []fxNote           // exchange differences to record (see noteDifference)
 
@@ -113,6 +115,14 @@ func (t *txn) cutLists(r *refs) (docs, apps []string) {
 	return cut(r.docs), cut(r.apps)
 }
 
+// spareRefs keeps r, whose lists the entry has copied, for refer to reuse.
+func (t *txn) spareRefs(r *refs) {
+	if len(t.spare) < pooledMax {
+		*r = refs{}
+		t.spare = append(t.spare, r)
+	}
+}
+
 // recKey names a record of one kind ('a' an account or an application, 'd'
 // a document) in a set: a key of its own, where "d"+id would allocate a
 // string for each of an Apply's many lines.
@@ -129,7 +139,11 @@ func (t *txn) refer(account, id string, app bool) {
 		if t.pending == nil {
 			t.pending = make(map[string]*refs, 2)
 		}
-		r = &refs{}
+		if n := len(t.spare); n > 0 {
+			r, t.spare = t.spare[n-1], t.spare[:n-1]
+		} else {
+			r = &refs{}
+		}
 		r.docs, r.apps = r.room[:0:2], r.room[2:2:4]
 		t.pending[account] = r
 	}
@@ -196,7 +210,7 @@ func (t *txn) free() {
 	}
 	if len(t.docs) > pooledMax || len(t.apps) > pooledMax || len(t.accounts) > pooledMax || len(t.appOrder) > pooledMax ||
 		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax ||
-		len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
+		len(t.appIDs) > 4*pooledMax || len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
 		return
 	}
 	clear(t.accounts)
@@ -207,6 +221,9 @@ func (t *txn) free() {
 	clear(t.appsOf)
 	clear(t.reversed)
 	clear(t.byAcct)
+	for _, r := range t.pending {
+		t.spareRefs(r)
+	}
 	clear(t.pending)
 	var keep lent
 	var newApps []Application
@@ -218,9 +235,9 @@ func (t *txn) free() {
 			result: t.lent.result[:0], names: clearSlice(t.lent.names)}
 		newApps, entries = clearSlice(t.newApps), clearSlice(t.entries)
 	}
-	*t = txn{lent: keep, newApps: newApps, entries: entries, pending: t.pending, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
+	*t = txn{lent: keep, newApps: newApps, entries: entries, pending: t.pending, spare: t.spare, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
 		reversed: t.reversed, byAcct: t.byAcct,
-		appOrder: clearSlice(t.appOrder), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
+		appOrder: clearSlice(t.appOrder), appIDs: clearSlice(t.appIDs), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
 		recs: Records{Accounts: clearSlice(t.recs.Accounts), Documents: clearSlice(t.recs.Documents),
 			Applications: clearSlice(t.recs.Applications)}}
 	txns.Put(t)
@@ -342,13 +359,27 @@ func (t *txn) addDoc(d *invoice.Document) {
 func (t *txn) addApp(a Application) {
 	t.apps[a.ID] = a
 	t.appOrder = append(t.appOrder, a.ID)
-	t.appsOf[a.Credit] = append(t.appsOf[a.Credit], a.ID)
+	t.listApp(a.Credit, a.ID)
 	if a.Debit != a.Credit {
-		t.appsOf[a.Debit] = append(t.appsOf[a.Debit], a.ID)
+		t.listApp(a.Debit, a.ID)
 	}
 	if a.Reverses != "" {
 		t.reversed[a.Reverses] = true
 	}
+}
+
+// listApp appends application id to document doc's list in appsOf. A
+// list starts in t.appIDs, with room for two, so that most documents'
+// lists (one application, and its reversal) are no allocation of their
+// own; a longer one moves to an array of its own as it grows.
+func (t *txn) listApp(doc, id string) {
+	if l, ok := t.appsOf[doc]; ok {
+		t.appsOf[doc] = append(l, id)
+		return
+	}
+	n := len(t.appIDs)
+	t.appIDs = append(t.appIDs, id, "")
+	t.appsOf[doc] = t.appIDs[n : n+1 : n+2]
 }
 
 // account returns a loaded account the operation has already resolved.
@@ -626,6 +657,7 @@ func (t *txn) record(account string, n note) error {
 			e.Documents, e.Applications = r.lists()
 		}
 		delete(t.pending, account)
+		t.spareRefs(r)
 	}
 	e.Hash = EntryHash(e)
 	a.Head = e.Hash
