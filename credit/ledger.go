@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/arcredit/arcredit/allocate"
 )
 
@@ -68,7 +66,7 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 		l.clock = time.Now
 	}
 	if l.newID == nil {
-		l.newID = func() string { return uuid.Must(uuid.NewV7()).String() }
+		l.newID = newV7
 	}
 	if l.policy == nil {
 		l.policy = allocate.OldestFirst()
