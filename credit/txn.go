@@ -47,6 +47,7 @@ type txn struct {
 	pending       map[string]*refs   // per account: what changed since its last entry
 	spare         []*refs            // refs done with, for refer to reuse
 	appIDs        []string           // where the lists of appsOf start (see listApp)
+	copies        []invoice.Document // an explicit Apply's documents, as its checks read them (see docCopies)
 	closed        map[string]bool    // accounts that were closed when read
 	fx            []fxNote           // exchange differences to record (see noteDifference)
 
@@ -210,7 +211,7 @@ func (t *txn) free() {
 	}
 	if len(t.docs) > pooledMax || len(t.apps) > pooledMax || len(t.accounts) > pooledMax || len(t.appOrder) > pooledMax ||
 		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax ||
-		len(t.appIDs) > 4*pooledMax || len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
+		len(t.appIDs) > 4*pooledMax || len(t.copies) > pooledMax || len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
 		return
 	}
 	clear(t.accounts)
@@ -237,7 +238,7 @@ func (t *txn) free() {
 	}
 	*t = txn{lent: keep, newApps: newApps, entries: entries, pending: t.pending, spare: t.spare, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
 		reversed: t.reversed, byAcct: t.byAcct,
-		appOrder: clearSlice(t.appOrder), appIDs: clearSlice(t.appIDs), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
+		appOrder: clearSlice(t.appOrder), appIDs: clearSlice(t.appIDs), copies: clearSlice(t.copies), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
 		recs: Records{Accounts: clearSlice(t.recs.Accounts), Documents: clearSlice(t.recs.Documents),
 			Applications: clearSlice(t.recs.Applications)}}
 	txns.Put(t)
