@@ -43,13 +43,13 @@ type txn struct {
 	dirty         map[recKey]bool // in dirtyAccounts or dirtyDocs
 	newApps       []Application
 	entries       []Entry
-	recorded      map[string]Account // the account as of its last entry in this txn
-	pending       map[string]*refs   // per account: what changed since its last entry
-	spare         []*refs            // refs done with, for refer to reuse
-	appIDs        []string           // where the lists of appsOf start (see listApp)
-	copies        []invoice.Document // an explicit Apply's documents, as its checks read them (see docCopies)
-	closed        map[string]bool    // accounts that were closed when read
-	fx            []fxNote           // exchange differences to record (see noteDifference)
+	recorded      map[string]recordedBalances // the account's balances as of its last entry in this txn
+	pending       map[string]*refs            // per account: what changed since its last entry
+	spare         []*refs                     // refs done with, for refer to reuse
+	appIDs        []string                    // where the lists of appsOf start (see listApp)
+	copies        []invoice.Document          // an explicit Apply's documents, as its checks read them (see docCopies)
+	closed        map[string]bool             // accounts that were closed when read
+	fx            []fxNote                    // exchange differences to record (see noteDifference)
 
 	// recs holds what the loads read from a RecordStore: the working copies
 	// of the accounts and documents, which accounts and docs point into,
@@ -74,6 +74,14 @@ type lent struct {
 // lending reports whether the txn's Batch is lent to a RecordStore, and so
 // may be memory the txn reuses.
 func (t *txn) lending() bool { return t.l != nil && t.l.records != nil }
+
+// recordedBalances are an account's Credit and Debit balances, all that
+// an entry measures its changes from: small enough for a map to hold in
+// place, where an Account would be an allocation of its own.
+type recordedBalances struct{ credit, debit money.Money }
+
+// recordedOf returns a's recordedBalances.
+func recordedOf(a *Account) recordedBalances { return recordedBalances{a.Credit, a.Debit} }
 
 // refs are the documents and applications of one account that changed
 // since its last entry in the txn; record names them in the next one.
@@ -183,7 +191,7 @@ func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op Entr
 	t, _ := txns.Get().(*txn)
 	if t == nil {
 		t = &txn{accounts: map[string]*Account{}, docs: map[string]*invoice.Document{}, apps: map[string]Application{},
-			recorded: map[string]Account{}, dirty: map[recKey]bool{}, appsOf: map[string][]string{},
+			recorded: map[string]recordedBalances{}, dirty: map[recKey]bool{}, appsOf: map[string][]string{},
 			reversed: map[string]bool{}, byAcct: map[string][]*invoice.Document{}}
 	}
 	t.l, t.ctx, t.p, t.ns, t.op, t.method, t.key = l, ctx, p, p.Namespace, op, method, key
@@ -280,7 +288,7 @@ func (t *txn) load(q Query) error {
 		if _, ok := t.accounts[id]; !ok {
 			accounts = append(accounts, a)
 			t.accounts[id] = &accounts[len(accounts)-1]
-			t.recorded[id] = a
+			t.recorded[id] = recordedOf(&a)
 			if !a.Closed.IsZero() {
 				if t.closed == nil {
 					t.closed = map[string]bool{}
@@ -324,7 +332,7 @@ func (t *txn) loadRecords(q Query, first bool) error {
 		a := &r.Accounts[i]
 		if _, ok := t.accounts[a.ID]; !ok {
 			t.accounts[a.ID] = a
-			t.recorded[a.ID] = *a
+			t.recorded[a.ID] = recordedOf(a)
 			if !a.Closed.IsZero() {
 				if t.closed == nil {
 					t.closed = map[string]bool{}
@@ -424,7 +432,7 @@ func (t *txn) touchDoc(id string) {
 func (t *txn) addAccount(a Account) {
 	a.Version = 0
 	t.accounts[a.ID] = &a
-	t.recorded[a.ID] = a
+	t.recorded[a.ID] = recordedOf(&a)
 	t.touchAccount(a.ID)
 }
 
@@ -624,11 +632,11 @@ func (t *txn) record(account string, n note) error {
 		return err
 	}
 	prev := t.recorded[account]
-	cc, err := a.Credit.Sub(prev.Credit)
+	cc, err := a.Credit.Sub(prev.credit)
 	if err != nil {
 		return err
 	}
-	dc, err := a.Debit.Sub(prev.Debit)
+	dc, err := a.Debit.Sub(prev.debit)
 	if err != nil {
 		return err
 	}
@@ -663,7 +671,7 @@ func (t *txn) record(account string, n note) error {
 	e.Hash = EntryHash(e)
 	a.Head = e.Hash
 	t.entries = append(t.entries, e)
-	t.recorded[account] = *a
+	t.recorded[account] = recordedOf(a)
 	t.touchAccount(account)
 	if !isDifference(n.Kind) {
 		return t.flushDifferences(account)
