@@ -211,8 +211,9 @@ const pooledMax = 64
 
 // free ends t: it keeps t's working sets, emptied, for a later operation
 // when they stayed small. Nothing of t may be used after: every record,
-// slice and map handed out of an operation (a Batch, a result, an error)
-// is its own, never one of these sets.
+// slice and map handed out of an operation (a result, an error, a Batch
+// given to a Store's Commit) is its own, never one of these sets; only a
+// RecordStore is lent t's memory (LoadRecords, CommitCopy), for the call.
 func (t *txn) free() {
 	if t == nil {
 		return
