@@ -31,7 +31,7 @@ type txn struct {
 
 	accounts map[string]*Account
 	docs     map[string]*invoice.Document
-	apps     map[string]Application         // loaded and new, by id
+	apps     map[string]*Application        // loaded and new, by id, in appVals
 	appOrder []string                       // loaded then new, in the order seen
 	appsOf   map[string][]string            // document → ids of its applications and reversals, in order seen
 	reversed map[string]bool                // ids of applications a reversal undoes
@@ -48,6 +48,7 @@ type txn struct {
 	spare         []*refs                     // refs done with, for refer to reuse
 	appIDs        []string                    // where the lists of appsOf start (see listApp)
 	copies        []invoice.Document          // an explicit Apply's documents, as its checks read them (see docCopies)
+	appVals       []Application               // where apps points: a map holds an Application out of place, an allocation each
 	closed        map[string]bool             // accounts that were closed when read
 	fx            []fxNote                    // exchange differences to record (see noteDifference)
 
@@ -190,7 +191,7 @@ func (t *txn) refer(account, id string, app bool) {
 func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op EntryKind, key string) *txn {
 	t, _ := txns.Get().(*txn)
 	if t == nil {
-		t = &txn{accounts: map[string]*Account{}, docs: map[string]*invoice.Document{}, apps: map[string]Application{},
+		t = &txn{accounts: map[string]*Account{}, docs: map[string]*invoice.Document{}, apps: map[string]*Application{},
 			recorded: map[string]recordedBalances{}, dirty: map[recKey]bool{}, appsOf: map[string][]string{},
 			reversed: map[string]bool{}, byAcct: map[string][]*invoice.Document{}}
 	}
@@ -220,7 +221,7 @@ func (t *txn) free() {
 	}
 	if len(t.docs) > pooledMax || len(t.apps) > pooledMax || len(t.accounts) > pooledMax || len(t.appOrder) > pooledMax ||
 		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax ||
-		len(t.appIDs) > 4*pooledMax || len(t.copies) > pooledMax || len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
+		len(t.appIDs) > 4*pooledMax || len(t.copies) > pooledMax || len(t.appVals) > pooledMax || len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
 		return
 	}
 	clear(t.accounts)
@@ -247,7 +248,7 @@ func (t *txn) free() {
 	}
 	*t = txn{lent: keep, newApps: newApps, entries: entries, pending: t.pending, spare: t.spare, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
 		reversed: t.reversed, byAcct: t.byAcct,
-		appOrder: clearSlice(t.appOrder), appIDs: clearSlice(t.appIDs), copies: clearSlice(t.copies), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
+		appOrder: clearSlice(t.appOrder), appIDs: clearSlice(t.appIDs), copies: clearSlice(t.copies), appVals: clearSlice(t.appVals), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
 		recs: Records{Accounts: clearSlice(t.recs.Accounts), Documents: clearSlice(t.recs.Documents),
 			Applications: clearSlice(t.recs.Applications)}}
 	txns.Put(t)
@@ -367,7 +368,8 @@ func (t *txn) addDoc(d *invoice.Document) {
 // that active reads, so that finding a document's applications costs what
 // it has, not what the txn holds.
 func (t *txn) addApp(a Application) {
-	t.apps[a.ID] = a
+	t.appVals = append(t.appVals, a)
+	t.apps[a.ID] = &t.appVals[len(t.appVals)-1]
 	t.appOrder = append(t.appOrder, a.ID)
 	t.listApp(a.Credit, a.ID)
 	if a.Debit != a.Credit {
@@ -376,6 +378,15 @@ func (t *txn) addApp(a Application) {
 	if a.Reverses != "" {
 		t.reversed[a.Reverses] = true
 	}
+}
+
+// app returns the application or reversal id of the txn, the zero
+// Application when it has none.
+func (t *txn) app(id string) Application {
+	if a := t.apps[id]; a != nil {
+		return *a
+	}
+	return Application{}
 }
 
 // listApp appends application id to document doc's list in appsOf. A
@@ -590,7 +601,7 @@ func (t *txn) referApp(a Application) {
 func (t *txn) active(id string) []Application {
 	var out []Application
 	for _, aid := range t.appsOf[id] {
-		if a := t.apps[aid]; a.Reverses == "" && !t.reversed[a.ID] {
+		if a := t.app(aid); a.Reverses == "" && !t.reversed[a.ID] {
 			out = append(out, a)
 		}
 	}
