@@ -114,7 +114,12 @@ const (
 // current format (version 2). Any other type is an error: a new operation's
 // result type must be added here, with a new tag, before it can be stored.
 func encodeResult(r any) ([]byte, error) {
-	e := encoder{buf: make([]byte, 0, 512)}
+	return appendResult(make([]byte, 0, 512), r)
+}
+
+// appendResult is encodeResult appending to buf.
+func appendResult(buf []byte, r any) ([]byte, error) {
+	e := encoder{buf: buf}
 	e.buf = append(e.buf, resultFormat)
 	switch v := r.(type) {
 	case Account:

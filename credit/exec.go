@@ -165,13 +165,15 @@ func (s *spec[Req, Res]) commit(l *Ledger, ctx context.Context, p Principal, key
 		if err := t.flushDifferences(""); err != nil {
 			return zero, err
 		}
-		result, err := encodeResult(r)
-		if err != nil {
+		b := t.batch()
+		if b.Idempotency, err = t.keyRecord(key, op, fp, r); err != nil {
 			return zero, err
 		}
-		b := t.batch()
-		b.Idempotency = &Idempotency{Key: key, Kind: op, Fingerprint: fp, Result: result, At: t.now}
-		err = l.store.Commit(ctx, b)
+		if l.records != nil {
+			err = l.records.CommitCopy(ctx, b)
+		} else {
+			err = l.store.Commit(ctx, b)
+		}
 		if err == nil {
 			l.latches.committed(held, t.ns, b.Accounts)
 			return r, nil

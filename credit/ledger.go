@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/arcredit/arcredit/allocate"
 )
 
@@ -40,6 +38,7 @@ type Options struct {
 // documentation). Use one Ledger per store in a process, so that they do.
 type Ledger struct {
 	store    Store
+	records  RecordStore // store, when it is one; else nil
 	auth     Authorizer
 	clock    func() time.Time
 	newID    func() string
@@ -62,11 +61,12 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 	l := &Ledger{store: store, auth: auth, clock: opts.Clock, newID: opts.NewID,
 		policy: opts.Policy, log: opts.Logger, attempts: opts.MaxAttempts,
 		policies: map[string]allocate.Policy{}, latches: newLatches()}
+	l.records, _ = store.(RecordStore)
 	if l.clock == nil {
 		l.clock = time.Now
 	}
 	if l.newID == nil {
-		l.newID = func() string { return uuid.Must(uuid.NewV7()).String() }
+		l.newID = newV7
 	}
 	if l.policy == nil {
 		l.policy = allocate.OldestFirst()

@@ -294,9 +294,7 @@ func (t *txn) convertAccount(a *Account, to money.Currency, r money.Rate, n *not
 	a.Currency, a.Limit = to, limit.To
 	a.Credit, a.Debit = money.Zero(to), money.Zero(to)
 	// The entry's changes are measured in the new currency from zero.
-	rec := t.recorded[a.ID]
-	rec.Credit, rec.Debit = a.Credit, a.Debit
-	t.recorded[a.ID] = rec
+	t.recorded[a.ID] = recordedOf(a)
 	for _, nd := range news {
 		if _, err := t.issue(nd); err != nil {
 			return err

@@ -447,7 +447,12 @@ func (t *txn) apply(req ApplyRequest, commit bool) (ApplyResult, error) {
 	applied := t.appliedPairs(req, credits, explicit)
 	res := ApplyResult{Operation: t.opID, Available: t.available(credits)}
 	ar := allocate.Request{Cap: req.Cap, Partial: req.Partial, BillTo: req.BillTo, AsOf: t.now}
-	ar.Debits, ar.Credits = policyCopies(debits, credits)
+	if explicit {
+		// Only the Ledger's own checks read them: copies the txn reuses.
+		ar.Debits, ar.Credits = t.docCopies(debits, credits)
+	} else {
+		ar.Debits, ar.Credits = policyCopies(debits, credits)
+	}
 	if !explicit {
 		// A pair in force stays as it is; its credit may still pay the
 		// request's other debits.
@@ -519,6 +524,25 @@ func policyCopies(debits, credits []*invoice.Document) (ds, cs []invoice.Documen
 	}
 	if len(credits) > 0 {
 		cs = docs[len(debits):]
+	}
+	return ds, cs
+}
+
+// docCopies is policyCopies into t.copies, for requests that no policy
+// sees: nothing of them is handed out of the operation.
+func (t *txn) docCopies(debits, credits []*invoice.Document) (ds, cs []invoice.Document) {
+	t.copies = t.copies[:0]
+	for _, d := range debits {
+		t.copies = append(t.copies, *d)
+	}
+	for _, c := range credits {
+		t.copies = append(t.copies, *c)
+	}
+	if len(debits) > 0 {
+		ds = t.copies[:len(debits):len(debits)]
+	}
+	if len(credits) > 0 {
+		cs = t.copies[len(debits):len(t.copies):len(t.copies)]
 	}
 	return ds, cs
 }

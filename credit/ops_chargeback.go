@@ -254,14 +254,14 @@ var undoChargeBack = &spec[UndoChargeBackRequest, UndoChargeBackResult]{
 func (t *txn) undoneBy(cb *invoice.Document) []Application {
 	var out []Application
 	for _, id := range t.appsOf[cb.Original] {
-		if a := t.apps[id]; a.Operation == cb.ID && a.Reverses != "" && a.Credit == cb.Original {
+		if a := t.app(id); a.Operation == cb.ID && a.Reverses != "" && a.Credit == cb.Original {
 			out = append(out, a)
 		}
 	}
 	// In the order of the applications they reverse (a Load returns
 	// applications in no particular order).
 	slices.SortStableFunc(out, func(x, y Application) int {
-		ox, oy := t.apps[x.Reverses], t.apps[y.Reverses]
+		ox, oy := t.app(x.Reverses), t.app(y.Reverses)
 		if c := ox.At.Compare(oy.At); c != 0 {
 			return c
 		}
@@ -277,7 +277,7 @@ func (t *txn) undoneBy(cb *invoice.Document) []Application {
 func (t *txn) reapply(cb, pay *invoice.Document) ([]Application, error) {
 	kept := map[string]money.Money{} // debit → applied again by the charge back itself
 	for _, id := range t.appsOf[pay.ID] {
-		if a := t.apps[id]; a.Operation == cb.ID && a.Reverses == "" && a.Credit == pay.ID {
+		if a := t.app(id); a.Operation == cb.ID && a.Reverses == "" && a.Credit == pay.ID {
 			if k, ok := kept[a.Debit]; ok {
 				kept[a.Debit], _ = k.Add(a.Amount)
 			} else {

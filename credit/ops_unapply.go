@@ -109,7 +109,7 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 			if a.Policy == WriteOffPolicy {
 				return UnapplyResult{}, fail(ErrBadState, "application %q is a write-off: reverse it with ReverseWriteOff", a.ID)
 			}
-			if cur := t.apps[a.ID]; cur.Reverses != "" || t.reversed[a.ID] {
+			if cur := t.app(a.ID); cur.Reverses != "" || t.reversed[a.ID] {
 				continue // already reversed: reversing again changes nothing
 			}
 			if req.Credit != "" && a.Credit != req.Credit {
@@ -148,7 +148,7 @@ var unapply = &spec[UnapplyRequest, UnapplyResult]{
 func (t *txn) unapplyTargets(req UnapplyRequest) []Application {
 	var targets []Application
 	for _, id := range t.appOrder {
-		a := t.apps[id]
+		a := t.app(id)
 		// The write-offs an operation wrote are not credit applied: they are
 		// reversed by ReverseWriteOff, never by Unapply.
 		if a.Reverses == "" && (a.ID == req.Application || (req.Operation != "" && a.Operation == req.Operation && a.Policy != WriteOffPolicy)) {

@@ -227,7 +227,7 @@ func (t *txn) isWriteOff(d *invoice.Document) bool {
 		return false
 	}
 	return slices.ContainsFunc(t.appsOf[d.ID], func(id string) bool {
-		a := t.apps[id]
+		a := t.app(id)
 		return a.Credit == d.ID && a.Debit == d.Original && a.Policy == WriteOffPolicy
 	})
 }

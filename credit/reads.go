@@ -168,7 +168,7 @@ var applications = &spec[string, []Application]{
 	compute: func(t *txn, id string) ([]Application, error) {
 		out := make([]Application, 0, len(t.appOrder))
 		for _, id := range t.appOrder {
-			out = append(out, t.apps[id])
+			out = append(out, t.app(id))
 		}
 		slices.SortFunc(out, func(x, y Application) int {
 			if c := x.At.Compare(y.At); c != 0 {
@@ -222,7 +222,7 @@ var operationApplications = &spec[string, []Application]{
 		}
 		var out []Application
 		for _, aid := range t.appOrder {
-			if a := t.apps[aid]; a.Operation == id && may(a.CreditAccount) && may(a.DebitAccount) {
+			if a := t.app(aid); a.Operation == id && may(a.CreditAccount) && may(a.DebitAccount) {
 				out = append(out, a)
 			}
 		}

@@ -108,6 +108,51 @@ type Snapshot struct {
 	Idempotency  *Idempotency
 }
 
+// RecordStore is implemented by a Store that can read into, and write
+// from, memory the Ledger reuses from one operation to the next, sparing
+// an operation the maps of a Snapshot and a Batch of its own. The Ledger
+// finds it by type assertion and then calls these methods instead of Load
+// and Commit; a Store that does not implement it is used through Load and
+// Commit, as before. storetest.Run checks both methods whenever a store
+// implements them.
+//
+// A wrapper that embeds a store and changes its Load or Commit (to count
+// calls, inject faults) inherits these methods unchanged, and the Ledger
+// would bypass the change: such a wrapper must change or hide them too.
+type RecordStore interface {
+	// LoadRecords reads what Load reads for q, as one consistent snapshot
+	// of committed state, and appends it to r: the accounts, documents and
+	// applications found to r.Accounts, r.Documents and r.Applications
+	// (in any order; a record may come more than once, the same each
+	// time), and the key's record, when found, to r.Idempotency (left
+	// alone otherwise). It returns only context and I/O errors.
+	//
+	// r is lent for the call. LoadRecords must not change what r's slices
+	// held before the call, and must keep nothing of r after it returns:
+	// the caller changes the records, and reuses the arrays for later
+	// calls. What it appends is the caller's: no part of it (a document's
+	// Labels, a Result's bytes) may be memory the store keeps or reuses.
+	LoadRecords(ctx context.Context, q Query, r *Records) error
+
+	// CommitCopy writes b exactly as Commit does, with the same checks,
+	// atomicity and errors, but b is lent for the call: as soon as it
+	// returns, the caller changes and reuses b, its slices, and the slices,
+	// maps and bytes they refer to (an entry's Documents and Applications,
+	// a document's Labels, the Idempotency record and its Result). The
+	// store copies whatever it keeps, and keeps no reference to any of it.
+	CommitCopy(ctx context.Context, b *Batch) error
+}
+
+// Records is what RecordStore.LoadRecords reads into: the records of a
+// Snapshot as slices, which the caller empties and reuses.
+type Records struct {
+	Accounts     []Account
+	Documents    []invoice.Document
+	Applications []Application
+	// Idempotency is the record of the Query's key, nil when it has none.
+	Idempotency *Idempotency
+}
+
 // Batch is every write of one operation.
 type Batch struct {
 	Namespace string

@@ -31,7 +31,7 @@ type txn struct {
 
 	accounts map[string]*Account
 	docs     map[string]*invoice.Document
-	apps     map[string]Application         // loaded and new, by id
+	apps     map[string]*Application        // loaded and new, by id, in appVals
 	appOrder []string                       // loaded then new, in the order seen
 	appsOf   map[string][]string            // document → ids of its applications and reversals, in order seen
 	reversed map[string]bool                // ids of applications a reversal undoes
@@ -43,11 +43,46 @@ type txn struct {
 	dirty         map[recKey]bool // in dirtyAccounts or dirtyDocs
 	newApps       []Application
 	entries       []Entry
-	recorded      map[string]Account // the account as of its last entry in this txn
-	pending       map[string]*refs   // per account: what changed since its last entry
-	closed        map[string]bool    // accounts that were closed when read
-	fx            []fxNote           // exchange differences to record (see noteDifference)
+	recorded      map[string]recordedBalances // the account's balances as of its last entry in this txn
+	pending       map[string]*refs            // per account: what changed since its last entry
+	spare         []*refs                     // refs done with, for refer to reuse
+	appIDs        []string                    // where the lists of appsOf start (see listApp)
+	copies        []invoice.Document          // an explicit Apply's documents, as its checks read them (see docCopies)
+	appVals       []Application               // where apps points: a map holds an Application out of place, an allocation each
+	closed        map[string]bool             // accounts that were closed when read
+	fx            []fxNote                    // exchange differences to record (see noteDifference)
+
+	// recs holds what the loads read from a RecordStore: the working copies
+	// of the accounts and documents, which accounts and docs point into,
+	// kept (emptied) with the txn for the next operation's loads.
+	recs Records
+	// lent is what a RecordStore's CommitCopy is lent, kept (emptied) with
+	// the txn for the next operation's commit, as are newApps, entries
+	// and the arrays of their lists then. Unused for a Store that is not
+	// a RecordStore: its Commit may keep what it is handed.
+	lent lent
 }
+
+// lent is the memory of a Batch lent to RecordStore.CommitCopy, beyond the
+// txn's newApps and entries.
+type lent struct {
+	batch  Batch
+	key    Idempotency
+	result []byte   // the key's Result
+	names  []string // the arrays the entries' lists are cut from
+}
+
+// lending reports whether the txn's Batch is lent to a RecordStore, and so
+// may be memory the txn reuses.
+func (t *txn) lending() bool { return t.l != nil && t.l.records != nil }
+
+// recordedBalances are an account's Credit and Debit balances, all that
+// an entry measures its changes from: small enough for a map to hold in
+// place, where an Account would be an allocation of its own.
+type recordedBalances struct{ credit, debit money.Money }
+
+// recordedOf returns a's recordedBalances.
+func recordedOf(a *Account) recordedBalances { return recordedBalances{a.Credit, a.Debit} }
 
 // refs are the documents and applications of one account that changed
 // since its last entry in the txn; record names them in the next one.
@@ -76,6 +111,28 @@ func (r *refs) lists() (docs, apps []string) {
 	return docs, apps
 }
 
+// cutLists is lists for a Batch that is lent: the copies are cut from
+// t.lent.names, which the txn reuses.
+func (t *txn) cutLists(r *refs) (docs, apps []string) {
+	cut := func(l []string) []string {
+		if len(l) == 0 {
+			return nil
+		}
+		n := len(t.lent.names)
+		t.lent.names = append(t.lent.names, l...)
+		return t.lent.names[n:len(t.lent.names):len(t.lent.names)]
+	}
+	return cut(r.docs), cut(r.apps)
+}
+
+// spareRefs keeps r, whose lists the entry has copied, for refer to reuse.
+func (t *txn) spareRefs(r *refs) {
+	if len(t.spare) < pooledMax {
+		*r = refs{}
+		t.spare = append(t.spare, r)
+	}
+}
+
 // recKey names a record of one kind ('a' an account or an application, 'd'
 // a document) in a set: a key of its own, where "d"+id would allocate a
 // string for each of an Apply's many lines.
@@ -92,7 +149,11 @@ func (t *txn) refer(account, id string, app bool) {
 		if t.pending == nil {
 			t.pending = make(map[string]*refs, 2)
 		}
-		r = &refs{}
+		if n := len(t.spare); n > 0 {
+			r, t.spare = t.spare[n-1], t.spare[:n-1]
+		} else {
+			r = &refs{}
+		}
 		r.docs, r.apps = r.room[:0:2], r.room[2:2:4]
 		t.pending[account] = r
 	}
@@ -130,8 +191,8 @@ func (t *txn) refer(account, id string, app bool) {
 func (l *Ledger) newTxn(ctx context.Context, p Principal, method string, op EntryKind, key string) *txn {
 	t, _ := txns.Get().(*txn)
 	if t == nil {
-		t = &txn{accounts: map[string]*Account{}, docs: map[string]*invoice.Document{}, apps: map[string]Application{},
-			recorded: map[string]Account{}, dirty: map[recKey]bool{}, appsOf: map[string][]string{},
+		t = &txn{accounts: map[string]*Account{}, docs: map[string]*invoice.Document{}, apps: map[string]*Application{},
+			recorded: map[string]recordedBalances{}, dirty: map[recKey]bool{}, appsOf: map[string][]string{},
 			reversed: map[string]bool{}, byAcct: map[string][]*invoice.Document{}}
 	}
 	t.l, t.ctx, t.p, t.ns, t.op, t.method, t.key = l, ctx, p, p.Namespace, op, method, key
@@ -151,14 +212,16 @@ const pooledMax = 64
 
 // free ends t: it keeps t's working sets, emptied, for a later operation
 // when they stayed small. Nothing of t may be used after: every record,
-// slice and map handed out of an operation (a Batch, a result, an error)
-// is its own, never one of these sets.
+// slice and map handed out of an operation (a result, an error, a Batch
+// given to a Store's Commit) is its own, never one of these sets; only a
+// RecordStore is lent t's memory (LoadRecords, CommitCopy), for the call.
 func (t *txn) free() {
 	if t == nil {
 		return
 	}
 	if len(t.docs) > pooledMax || len(t.apps) > pooledMax || len(t.accounts) > pooledMax || len(t.appOrder) > pooledMax ||
-		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax {
+		len(t.dirtyDocs) > pooledMax || len(t.dirtyAccounts) > pooledMax ||
+		len(t.appIDs) > 4*pooledMax || len(t.copies) > pooledMax || len(t.appVals) > pooledMax || len(t.recs.Accounts) > pooledMax || len(t.recs.Documents) > pooledMax || len(t.recs.Applications) > pooledMax {
 		return
 	}
 	clear(t.accounts)
@@ -169,15 +232,30 @@ func (t *txn) free() {
 	clear(t.appsOf)
 	clear(t.reversed)
 	clear(t.byAcct)
+	for _, r := range t.pending {
+		t.spareRefs(r)
+	}
 	clear(t.pending)
-	*t = txn{pending: t.pending, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
+	var keep lent
+	var newApps []Application
+	var entries []Entry
+	if t.lending() && len(t.newApps) <= pooledMax && len(t.entries) <= pooledMax && len(t.lent.names) <= 4*pooledMax &&
+		cap(t.lent.result) <= 4096 {
+		// What CommitCopy was lent (or would have been) is the txn's again.
+		keep = lent{batch: Batch{Accounts: clearSlice(t.lent.batch.Accounts), Documents: clearSlice(t.lent.batch.Documents)},
+			result: t.lent.result[:0], names: clearSlice(t.lent.names)}
+		newApps, entries = clearSlice(t.newApps), clearSlice(t.entries)
+	}
+	*t = txn{lent: keep, newApps: newApps, entries: entries, pending: t.pending, spare: t.spare, accounts: t.accounts, docs: t.docs, apps: t.apps, recorded: t.recorded, dirty: t.dirty, appsOf: t.appsOf,
 		reversed: t.reversed, byAcct: t.byAcct,
-		appOrder: clearSlice(t.appOrder), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs)}
+		appOrder: clearSlice(t.appOrder), appIDs: clearSlice(t.appIDs), copies: clearSlice(t.copies), appVals: clearSlice(t.appVals), dirtyAccounts: clearSlice(t.dirtyAccounts), dirtyDocs: clearSlice(t.dirtyDocs),
+		recs: Records{Accounts: clearSlice(t.recs.Accounts), Documents: clearSlice(t.recs.Documents),
+			Applications: clearSlice(t.recs.Applications)}}
 	txns.Put(t)
 }
 
 // clearSlice empties s, keeping its room and dropping what it referred to.
-func clearSlice(s []string) []string {
+func clearSlice[T any](s []T) []T {
 	clear(s)
 	return s[:0]
 }
@@ -194,6 +272,9 @@ func (t *txn) load(q Query) error {
 	}
 	t.loaded = true
 	t.loads++
+	if t.l.records != nil {
+		return t.loadRecords(q, first)
+	}
 	s, err := t.l.store.Load(t.ctx, q)
 	if err != nil {
 		return err
@@ -209,7 +290,7 @@ func (t *txn) load(q Query) error {
 		if _, ok := t.accounts[id]; !ok {
 			accounts = append(accounts, a)
 			t.accounts[id] = &accounts[len(accounts)-1]
-			t.recorded[id] = a
+			t.recorded[id] = recordedOf(&a)
 			if !a.Closed.IsZero() {
 				if t.closed == nil {
 					t.closed = map[string]bool{}
@@ -233,6 +314,48 @@ func (t *txn) load(q Query) error {
 	return nil
 }
 
+// loadRecords is load from a RecordStore, into t.recs. The records of
+// earlier loads stay where they are: the store appends after them (into a
+// larger array when it must, leaving the earlier ones, which the txn
+// points to, in theirs).
+func (t *txn) loadRecords(q Query, first bool) error {
+	r := &t.recs
+	na, nd := len(r.Accounts), len(r.Documents)
+	r.Applications = clearSlice(r.Applications) // copied into t.apps
+	r.Idempotency = nil
+	if err := t.l.records.LoadRecords(t.ctx, q, r); err != nil {
+		return err
+	}
+	if first && r.Idempotency != nil {
+		t.idem = r.Idempotency
+		return errReplay
+	}
+	for i := na; i < len(r.Accounts); i++ {
+		a := &r.Accounts[i]
+		if _, ok := t.accounts[a.ID]; !ok {
+			t.accounts[a.ID] = a
+			t.recorded[a.ID] = recordedOf(a)
+			if !a.Closed.IsZero() {
+				if t.closed == nil {
+					t.closed = map[string]bool{}
+				}
+				t.closed[a.ID] = true
+			}
+		}
+	}
+	for i := nd; i < len(r.Documents); i++ {
+		if d := &r.Documents[i]; t.docs[d.ID] == nil {
+			t.addDoc(d)
+		}
+	}
+	for _, a := range r.Applications {
+		if _, ok := t.apps[a.ID]; !ok {
+			t.addApp(a)
+		}
+	}
+	return nil
+}
+
 // addDoc puts a document in the txn and in its account's index.
 func (t *txn) addDoc(d *invoice.Document) {
 	t.docs[d.ID] = d
@@ -245,15 +368,39 @@ func (t *txn) addDoc(d *invoice.Document) {
 // that active reads, so that finding a document's applications costs what
 // it has, not what the txn holds.
 func (t *txn) addApp(a Application) {
-	t.apps[a.ID] = a
+	t.appVals = append(t.appVals, a)
+	t.apps[a.ID] = &t.appVals[len(t.appVals)-1]
 	t.appOrder = append(t.appOrder, a.ID)
-	t.appsOf[a.Credit] = append(t.appsOf[a.Credit], a.ID)
+	t.listApp(a.Credit, a.ID)
 	if a.Debit != a.Credit {
-		t.appsOf[a.Debit] = append(t.appsOf[a.Debit], a.ID)
+		t.listApp(a.Debit, a.ID)
 	}
 	if a.Reverses != "" {
 		t.reversed[a.Reverses] = true
 	}
+}
+
+// app returns the application or reversal id of the txn, the zero
+// Application when it has none.
+func (t *txn) app(id string) Application {
+	if a := t.apps[id]; a != nil {
+		return *a
+	}
+	return Application{}
+}
+
+// listApp appends application id to document doc's list in appsOf. A
+// list starts in t.appIDs, with room for two, so that most documents'
+// lists (one application, and its reversal) are no allocation of their
+// own; a longer one moves to an array of its own as it grows.
+func (t *txn) listApp(doc, id string) {
+	if l, ok := t.appsOf[doc]; ok {
+		t.appsOf[doc] = append(l, id)
+		return
+	}
+	n := len(t.appIDs)
+	t.appIDs = append(t.appIDs, id, "")
+	t.appsOf[doc] = t.appIDs[n : n+1 : n+2]
 }
 
 // account returns a loaded account the operation has already resolved.
@@ -297,7 +444,7 @@ func (t *txn) touchDoc(id string) {
 func (t *txn) addAccount(a Account) {
 	a.Version = 0
 	t.accounts[a.ID] = &a
-	t.recorded[a.ID] = a
+	t.recorded[a.ID] = recordedOf(&a)
 	t.touchAccount(a.ID)
 }
 
@@ -454,7 +601,7 @@ func (t *txn) referApp(a Application) {
 func (t *txn) active(id string) []Application {
 	var out []Application
 	for _, aid := range t.appsOf[id] {
-		if a := t.apps[aid]; a.Reverses == "" && !t.reversed[a.ID] {
+		if a := t.app(aid); a.Reverses == "" && !t.reversed[a.ID] {
 			out = append(out, a)
 		}
 	}
@@ -497,11 +644,11 @@ func (t *txn) record(account string, n note) error {
 		return err
 	}
 	prev := t.recorded[account]
-	cc, err := a.Credit.Sub(prev.Credit)
+	cc, err := a.Credit.Sub(prev.credit)
 	if err != nil {
 		return err
 	}
-	dc, err := a.Debit.Sub(prev.Debit)
+	dc, err := a.Debit.Sub(prev.debit)
 	if err != nil {
 		return err
 	}
@@ -525,13 +672,18 @@ func (t *txn) record(account string, n note) error {
 		Original: n.Original, Rate: n.Rate, Residual: n.Residual, CreditChange: cc, DebitChange: dc, After: a.Balances(),
 		By: t.p.ID, Reference: n.Reference, Comment: n.Comment, Operation: t.opID, Prev: a.Head}
 	if r := t.pending[account]; r != nil {
-		e.Documents, e.Applications = r.lists()
+		if t.lending() {
+			e.Documents, e.Applications = t.cutLists(r)
+		} else {
+			e.Documents, e.Applications = r.lists()
+		}
 		delete(t.pending, account)
+		t.spareRefs(r)
 	}
 	e.Hash = EntryHash(e)
 	a.Head = e.Hash
 	t.entries = append(t.entries, e)
-	t.recorded[account] = *a
+	t.recorded[account] = recordedOf(a)
 	t.touchAccount(account)
 	if !isDifference(n.Kind) {
 		return t.flushDifferences(account)
@@ -539,8 +691,35 @@ func (t *txn) record(account string, n note) error {
 	return nil
 }
 
-// batch gathers the txn's writes, each record at its next version.
+// keyRecord returns the idempotency record of the operation's key, with
+// result r: in memory the txn reuses when the Batch is lent.
+func (t *txn) keyRecord(key string, op EntryKind, fp string, r any) (*Idempotency, error) {
+	if !t.lending() {
+		result, err := encodeResult(r)
+		if err != nil {
+			return nil, err
+		}
+		return &Idempotency{Key: key, Kind: op, Fingerprint: fp, Result: result, At: t.now}, nil
+	}
+	result, err := appendResult(t.lent.result[:0], r)
+	if err != nil {
+		return nil, err
+	}
+	t.lent.result = result
+	t.lent.key = Idempotency{Key: key, Kind: op, Fingerprint: fp, Result: result, At: t.now}
+	return &t.lent.key, nil
+}
+
+// batch gathers the txn's writes, each record at its next version: in a
+// Batch of its own, or in the txn's (t.lent) when it is lent.
 func (t *txn) batch() *Batch {
+	if t.lending() {
+		b := &t.lent.batch
+		*b = Batch{Namespace: t.ns, Applications: t.newApps, Entries: t.entries,
+			Accounts: b.Accounts[:0], Documents: b.Documents[:0]}
+		t.fill(b)
+		return b
+	}
 	b := &Batch{Namespace: t.ns, Applications: t.newApps, Entries: t.entries}
 	// Room for every record at once (see linkPlan).
 	if len(t.dirtyAccounts) > 0 {
@@ -549,6 +728,12 @@ func (t *txn) batch() *Batch {
 	if len(t.dirtyDocs) > 0 {
 		b.Documents = make([]invoice.Document, 0, len(t.dirtyDocs))
 	}
+	t.fill(b)
+	return b
+}
+
+// fill appends the changed accounts and documents to b's.
+func (t *txn) fill(b *Batch) {
 	for _, id := range t.dirtyAccounts {
 		a := *t.accounts[id]
 		a.Version++
@@ -559,7 +744,6 @@ func (t *txn) batch() *Batch {
 		d.Version++
 		b.Documents = append(b.Documents, d)
 	}
-	return b
 }
 
 // nonEmpty returns the ids that are not empty.

@@ -14,13 +14,15 @@ import (
 	"github.com/arcredit/arcredit/invoice"
 )
 
-// Memory is a credit.Store that keeps everything in memory under one lock:
-// records in chunks of arrays, found through maps by id. Commit checks
-// every version and key before it changes anything, so a failed commit
-// leaves no trace. Records are values: what Load returns is a copy the
-// caller may change freely. Commit also keeps the orders that pages
-// are read in (account ids, each account's documents), so that a page of
-// Documents or AccountIDs costs the same however many records there are.
+// Memory is a credit.Store, and a credit.RecordStore, that keeps
+// everything in memory under one lock: records in chunks of arrays, found
+// through maps by id. Commit checks every version and key before it
+// changes anything, so a failed commit leaves no trace. Records are
+// values: what Load, LoadRecords, History, EntryAt and Documents return is
+// a copy the caller may change freely, and Commit (as CommitCopy) copies
+// what it keeps. Commit also keeps the orders that pages are read in
+// (account ids, each account's documents), so that a page of Documents or
+// AccountIDs costs the same however many records there are.
 type Memory struct {
 	mu     sync.RWMutex
 	spaces map[string]*space
@@ -55,6 +57,7 @@ type space struct {
 	places   []int32 // Commit's: the place of each document of the batch, -1 when new
 	ints     block[int32]
 	bytes    block[byte]
+	strs     block[string] // the lists of the entries kept
 }
 
 // appRecord is a stored application with its links: the next application
@@ -131,41 +134,54 @@ func nextOfCredit(r *appRecord) *int32 { return &r.nextOfCredit }
 func nextOfDebit(r *appRecord) *int32  { return &r.nextOfDebit }
 func nextOfOp(r *appRecord) *int32     { return &r.nextOfOp }
 
-// Load implements credit.Store.
+// Load implements credit.Store: the records LoadRecords reads, as maps.
 func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
-	if err := ctx.Err(); err != nil {
+	var r credit.Records
+	if err := m.LoadRecords(ctx, q, &r); err != nil {
 		return nil, err
+	}
+	snap := &credit.Snapshot{Accounts: make(map[string]credit.Account, len(r.Accounts)),
+		Documents: make(map[string]invoice.Document, len(r.Documents)), Idempotency: r.Idempotency}
+	for _, a := range r.Accounts {
+		snap.Accounts[a.ID] = a
+	}
+	for _, d := range r.Documents {
+		snap.Documents[d.ID] = d
+	}
+	// Each application once, however many of the query's fields name it.
+	seen := make(map[string]bool, len(r.Applications))
+	for _, a := range r.Applications {
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			snap.Applications = append(snap.Applications, a)
+		}
+	}
+	return snap, nil
+}
+
+// LoadRecords implements credit.RecordStore. A record named by more than
+// one of the query's fields comes once for each.
+func (m *Memory) LoadRecords(ctx context.Context, q credit.Query, r *credit.Records) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	s := m.space(q.Namespace, false)
 	if s == nil {
-		return &credit.Snapshot{Accounts: map[string]credit.Account{}, Documents: map[string]invoice.Document{}}, nil
+		return nil
 	}
-	// The maps are made with room for what they will hold, at most.
-	nAccts, nDocs := len(q.Accounts), len(q.Documents)
-	if q.DocumentAccounts {
-		nAccts += len(q.Documents)
-	}
-	for _, acct := range q.OpenOf {
-		if ad := s.byAcct[acct]; ad != nil {
-			for _, set := range ad.open {
-				nDocs += set.Len()
-			}
-		}
-	}
-	snap := &credit.Snapshot{Accounts: make(map[string]credit.Account, nAccts), Documents: make(map[string]invoice.Document, nDocs)}
 	for _, id := range q.Accounts {
 		if a, ok := s.accounts[id]; ok {
-			snap.Accounts[id] = a
+			r.Accounts = append(r.Accounts, a)
 		}
 	}
 	for _, id := range q.Documents {
 		if i, ok := s.docAt[id]; ok {
 			d := s.docs.at(i)
-			snap.Documents[id] = docCopy(*d)
+			r.Documents = append(r.Documents, docCopy(*d))
 			if q.DocumentAccounts {
-				snap.Accounts[d.Account] = s.accounts[d.Account]
+				r.Accounts = append(r.Accounts, s.accounts[d.Account])
 			}
 		}
 	}
@@ -173,19 +189,13 @@ func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, er
 		if ad := s.byAcct[acct]; ad != nil {
 			for _, set := range ad.open {
 				set.All(func(k docKey) bool {
-					snap.Documents[k.id] = docCopy(*s.docs.at(k.at))
+					r.Documents = append(r.Documents, docCopy(*s.docs.at(k.at)))
 					return true
 				})
 			}
 		}
 	}
-	seen := map[int32]bool{}
-	addApp := func(i int32) {
-		if !seen[i] {
-			seen[i] = true
-			snap.Applications = append(snap.Applications, s.apps.at(i).Application)
-		}
-	}
+	addApp := func(i int32) { r.Applications = append(r.Applications, s.apps.at(i).Application) }
 	for _, doc := range q.ApplicationsOf {
 		s.appsOfDoc(doc, addApp)
 	}
@@ -201,13 +211,14 @@ func (m *Memory) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, er
 		if stored, ok := s.idem[q.Idempotency]; ok {
 			rec := stored // a variable of its own: only a record found is allocated
 			rec.Result = slices.Clone(rec.Result)
-			snap.Idempotency = &rec
+			r.Idempotency = &rec
 		}
 	}
-	return snap, nil
+	return nil
 }
 
-// Commit implements credit.Store.
+// Commit implements credit.Store. It keeps nothing of b: it copies what
+// it keeps, as CommitCopy promises.
 func (m *Memory) Commit(ctx context.Context, b *credit.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -220,6 +231,11 @@ func (m *Memory) Commit(ctx context.Context, b *credit.Batch) error {
 	}
 	s.apply(b)
 	return nil
+}
+
+// CommitCopy implements credit.RecordStore: Commit copies what it keeps.
+func (m *Memory) CommitCopy(ctx context.Context, b *credit.Batch) error {
+	return m.Commit(ctx, b)
 }
 
 // docCopy returns d with labels of its own: a document's labels are a map,
@@ -329,6 +345,9 @@ func (s *space) apply(b *credit.Batch) {
 		}
 		i, rec := s.entries.add()
 		*rec = e
+		// The entry's lists are the store's own: the caller may reuse
+		// what it committed.
+		rec.Documents, rec.Applications = s.strs.clone(e.Documents), s.strs.clone(e.Applications)
 		s.history[e.Account] = append(h, i)
 	}
 	if b.Idempotency != nil {
@@ -361,10 +380,34 @@ func (m *Memory) History(ctx context.Context, ns, account string, afterSeq int64
 		page = page[:limit]
 	}
 	out := make([]credit.Entry, len(page))
+	lists := 0
 	for n, i := range page {
 		out[n] = *s.entries.at(i)
+		lists += len(out[n].Documents) + len(out[n].Applications)
 	}
+	ownLists(out, lists)
 	return out, nil
+}
+
+// ownLists gives entries lists of their own in place of the store's, cut
+// from one array of n strings (the lists' total length): what a read
+// returns is the caller's to change.
+func ownLists(entries []credit.Entry, n int) {
+	if n == 0 {
+		return
+	}
+	all := make([]string, 0, n)
+	own := func(l []string) []string {
+		if l == nil {
+			return nil
+		}
+		all = append(all, l...)
+		return all[len(all)-len(l) : len(all) : len(all)]
+	}
+	for i := range entries {
+		entries[i].Documents = own(entries[i].Documents)
+		entries[i].Applications = own(entries[i].Applications)
+	}
 }
 
 // EntryAt implements credit.Store by binary search: entries of an account are
@@ -384,7 +427,9 @@ func (m *Memory) EntryAt(ctx context.Context, ns, account string, t time.Time) (
 	if i == 0 {
 		return credit.Entry{}, false, nil
 	}
-	return *s.entries.at(h[i-1]), true, nil
+	e := []credit.Entry{*s.entries.at(h[i-1])}
+	ownLists(e, len(e[0].Documents)+len(e[0].Applications))
+	return e[0], true, nil
 }
 
 // Documents implements credit.Store. Without f.Original, it walks the

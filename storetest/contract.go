@@ -34,6 +34,7 @@ func contractScenarios() []scenario {
 		{"Store/Labels", "a document's labels read back as written, and are the store's own", contractLabels},
 		{"Store/Context", "a cancelled context is an error wrapping context.Canceled, and a cancelled Commit writes nothing", contractContext},
 		{"Store/AccountLister", "AccountIDs lists a namespace's accounts in byte order, after the cursor, at most limit", contractAccountLister},
+		{"Store/RecordStore", "LoadRecords reads what Load reads into the caller's slices, CommitCopy writes what Commit writes, and neither keeps what it was lent", contractRecordStore},
 	}
 }
 

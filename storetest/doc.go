@@ -93,6 +93,12 @@
 //   - Store/AccountLister (optional): AccountIDs lists the namespace's
 //     account ids in byte order, after the cursor, at most limit (all when
 //     limit ≤ 0). Skipped for a store that neither implements nor declares it.
+//   - Store/RecordStore (optional): LoadRecords reads what Load reads,
+//     appended after what the caller's slices held; CommitCopy writes what
+//     Commit writes and refuses what it refuses; neither keeps anything it
+//     was lent (the clause changes and reuses every record, list, map and
+//     byte after each call, then reads again). Skipped for a store that
+//     does not implement credit.RecordStore.
 //
 // Times are compared to the microsecond: a store may keep no finer.
 //

@@ -51,11 +51,21 @@ func (s *spaces) others(ns string) []string {
 	return out
 }
 
+// Memory is the memory store seen as a plain credit.Store (and
+// credit.AccountLister), which the broken stores below embed: a store
+// broken by changing Load or Commit must not keep the memory store's
+// LoadRecords and CommitCopy, which the Ledger would call instead (see
+// credit.RecordStore).
+type Memory interface {
+	credit.Store
+	credit.AccountLister
+}
+
 // leaks reads one kind of record from every namespace it has seen, as a
 // store that forgot the namespace in one query would. what names the read:
 // a field of Query, or History, EntryAt, Documents or AccountIDs.
 type leaks struct {
-	*store.Memory
+	Memory
 	what string
 	ns   spaces
 }
@@ -183,7 +193,7 @@ func (s *leaks) AccountIDs(ctx context.Context, ns, after string, limit int) ([]
 // window in which two operations work on the same state, as a network
 // round trip does.
 type ignoresVersions struct {
-	*store.Memory
+	Memory
 	pause time.Duration
 	// renumber numbers the entries after the stored history (an
 	// auto-increment), so that no check of Seq is left to catch a lost
@@ -232,7 +242,7 @@ func (s ignoresVersions) Commit(ctx context.Context, b *credit.Batch) error {
 
 // notAtomic writes a batch one record at a time and stops at the first
 // refusal, keeping what it wrote before it.
-type notAtomic struct{ *store.Memory }
+type notAtomic struct{ Memory }
 
 func (s notAtomic) Commit(ctx context.Context, b *credit.Batch) error {
 	var parts []*credit.Batch
@@ -263,7 +273,7 @@ func (s notAtomic) Commit(ctx context.Context, b *credit.Batch) error {
 // id, entry (account, Seq) or idempotency key, by quietly leaving the
 // repeated record out, as an INSERT … ON CONFLICT DO NOTHING would.
 type acceptsDuplicates struct {
-	*store.Memory
+	Memory
 	what string // "applications", "entries" or "keys"
 }
 
@@ -307,7 +317,7 @@ func (s acceptsDuplicates) Commit(ctx context.Context, b *credit.Batch) error {
 }
 
 // forgetsKeys never records an idempotency key.
-type forgetsKeys struct{ *store.Memory }
+type forgetsKeys struct{ Memory }
 
 func (s forgetsKeys) Commit(ctx context.Context, b *credit.Batch) error {
 	c := *b
@@ -318,7 +328,7 @@ func (s forgetsKeys) Commit(ctx context.Context, b *credit.Batch) error {
 // rewrites changes the records of every batch before the memory store
 // keeps them, as a store with a lossy column type would.
 type rewrites struct {
-	*store.Memory
+	Memory
 	account func(*credit.Account)
 	doc     func(*invoice.Document)
 	app     func(*credit.Application)
@@ -423,7 +433,7 @@ func floatAmounts() credit.Store {
 }
 
 // historyNewestFirst returns each page of a history in reverse.
-type historyNewestFirst struct{ *store.Memory }
+type historyNewestFirst struct{ Memory }
 
 func (s historyNewestFirst) History(ctx context.Context, ns, account string, after int64, limit int) ([]credit.Entry, error) {
 	h, err := s.Memory.History(ctx, ns, account, after, limit)
@@ -432,7 +442,7 @@ func (s historyNewestFirst) History(ctx context.Context, ns, account string, aft
 }
 
 // historyIgnoresLimit returns the whole rest of a history whatever the limit.
-type historyIgnoresLimit struct{ *store.Memory }
+type historyIgnoresLimit struct{ Memory }
 
 func (s historyIgnoresLimit) History(ctx context.Context, ns, account string, after int64, _ int) ([]credit.Entry, error) {
 	return s.Memory.History(ctx, ns, account, after, 0)
@@ -440,7 +450,7 @@ func (s historyIgnoresLimit) History(ctx context.Context, ns, account string, af
 
 // historyCapped returns at most 500 entries a call, whatever the limit, as
 // a store with a fixed page size of its own would.
-type historyCapped struct{ *store.Memory }
+type historyCapped struct{ Memory }
 
 func (s historyCapped) History(ctx context.Context, ns, account string, after int64, limit int) ([]credit.Entry, error) {
 	if limit <= 0 || limit > 500 {
@@ -451,7 +461,7 @@ func (s historyCapped) History(ctx context.Context, ns, account string, after in
 
 // entryAtFirstOfInstant returns, of several entries at one instant, the
 // first instead of the last.
-type entryAtFirstOfInstant struct{ *store.Memory }
+type entryAtFirstOfInstant struct{ Memory }
 
 func (s entryAtFirstOfInstant) EntryAt(ctx context.Context, ns, account string, t time.Time) (credit.Entry, bool, error) {
 	e, ok, err := s.Memory.EntryAt(ctx, ns, account, t)
@@ -468,7 +478,7 @@ func (s entryAtFirstOfInstant) EntryAt(ctx context.Context, ns, account string, 
 }
 
 // documentsByID orders documents by id alone.
-type documentsByID struct{ *store.Memory }
+type documentsByID struct{ Memory }
 
 func (s documentsByID) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
 	all, err := s.Memory.Documents(ctx, ns, credit.DocumentFilter{Account: f.Account, Kinds: f.Kinds, OpenOnly: f.OpenOnly, Original: f.Original})
@@ -487,7 +497,7 @@ func (s documentsByID) Documents(ctx context.Context, ns string, f credit.Docume
 }
 
 // documentsIgnoreCursor ignores DocumentFilter.After.
-type documentsIgnoreCursor struct{ *store.Memory }
+type documentsIgnoreCursor struct{ Memory }
 
 func (s documentsIgnoreCursor) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
 	f.After = ""
@@ -496,7 +506,7 @@ func (s documentsIgnoreCursor) Documents(ctx context.Context, ns string, f credi
 
 // openOfEverything returns every document of the accounts in OpenOf,
 // closed ones too.
-type openOfEverything struct{ *store.Memory }
+type openOfEverything struct{ Memory }
 
 func (s openOfEverything) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
 	snap, err := s.Memory.Load(ctx, q)
@@ -518,7 +528,7 @@ func (s openOfEverything) Load(ctx context.Context, q credit.Query) (*credit.Sna
 // sharesResults hands out the same Result slice of an idempotency record
 // on every Load, so that a caller that changes it changes the store's.
 type sharesResults struct {
-	*store.Memory
+	Memory
 	mu   sync.Mutex
 	seen map[string][]byte
 }
@@ -540,7 +550,7 @@ func (s *sharesResults) Load(ctx context.Context, q credit.Query) (*credit.Snaps
 }
 
 // ignoresContext answers whatever the context says.
-type ignoresContext struct{ *store.Memory }
+type ignoresContext struct{ Memory }
 
 func (s ignoresContext) Load(_ context.Context, q credit.Query) (*credit.Snapshot, error) {
 	return s.Memory.Load(context.Background(), q)
@@ -552,7 +562,7 @@ func (s ignoresContext) Commit(_ context.Context, b *credit.Batch) error {
 
 // hidesContextError reports an ended context as an error of its own,
 // without the context's error in the chain.
-type hidesContextError struct{ *store.Memory }
+type hidesContextError struct{ Memory }
 
 func (s hidesContextError) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
 	if ctx.Err() != nil {
@@ -562,7 +572,7 @@ func (s hidesContextError) Load(ctx context.Context, q credit.Query) (*credit.Sn
 }
 
 // accountsUnsorted lists accounts newest id first.
-type accountsUnsorted struct{ *store.Memory }
+type accountsUnsorted struct{ Memory }
 
 func (s accountsUnsorted) AccountIDs(ctx context.Context, ns, after string, limit int) ([]string, error) {
 	ids, err := s.Memory.AccountIDs(ctx, ns, after, limit)
@@ -572,7 +582,7 @@ func (s accountsUnsorted) AccountIDs(ctx context.Context, ns, after string, limi
 
 // conflictsAfter answers ErrConflict to every Commit after the first n.
 type conflictsAfter struct {
-	*store.Memory
+	Memory
 	n atomic.Int64
 }
 
@@ -594,6 +604,49 @@ type brokenStore struct {
 	// mustFail lists the contract clauses the store must fail; it must
 	// pass every other one.
 	mustFail []string
+}
+
+// recordsMissApplications is a credit.RecordStore whose LoadRecords reads
+// no applications, which Load does.
+type recordsMissApplications struct{ *store.Memory }
+
+func (s recordsMissApplications) LoadRecords(ctx context.Context, q credit.Query, r *credit.Records) error {
+	n := len(r.Applications)
+	err := s.Memory.LoadRecords(ctx, q, r)
+	r.Applications = r.Applications[:n]
+	return err
+}
+
+// keepsLentLists is a credit.RecordStore whose CommitCopy keeps the lists of
+// the entries it was lent, and whose History reads them back.
+type keepsLentLists struct {
+	*store.Memory
+	mu   sync.Mutex
+	kept map[string][]string // namespace + "/" + account + "/" + seq → an entry's Documents
+}
+
+func (s *keepsLentLists) CommitCopy(ctx context.Context, b *credit.Batch) error {
+	if err := s.Memory.CommitCopy(ctx, b); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range b.Entries {
+		s.kept[fmt.Sprint(b.Namespace, "/", e.Account, "/", e.Seq)] = e.Documents
+	}
+	return nil
+}
+
+func (s *keepsLentLists) History(ctx context.Context, ns, account string, after int64, limit int) ([]credit.Entry, error) {
+	h, err := s.Memory.History(ctx, ns, account, after, limit)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, e := range h {
+		if l, ok := s.kept[fmt.Sprint(ns, "/", e.Account, "/", e.Seq)]; ok {
+			h[i].Documents = l
+		}
+	}
+	return h, err
 }
 
 func catalogue() []brokenStore {
@@ -628,6 +681,8 @@ func catalogue() []brokenStore {
 		brokenStore{"hides the context's error", func() credit.Store { return hidesContextError{mem()} }, Options{}, []string{"Store/Context"}},
 		brokenStore{"lists accounts out of order", func() credit.Store { return accountsUnsorted{mem()} }, Options{}, []string{"Store/AccountLister"}},
 		brokenStore{"declares AccountLister without it", func() credit.Store { return notALister{mem()} }, Options{AccountLister: true}, []string{"Store/AccountLister"}},
+		brokenStore{"loads fewer records into slices", func() credit.Store { return recordsMissApplications{mem()} }, Options{}, []string{"Store/RecordStore"}},
+		brokenStore{"keeps the lists of a lent batch", func() credit.Store { return &keepsLentLists{Memory: mem(), kept: map[string][]string{}} }, Options{}, []string{"Store/RecordStore"}},
 	)
 }
 

@@ -1,0 +1,238 @@
+package storetest
+
+import (
+	"errors"
+	"maps"
+	"slices"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+)
+
+// contractRecordStore checks the promises of credit.RecordStore, for a
+// store that implements it: CommitCopy writes what Commit writes and
+// keeps nothing of the batch it was lent; LoadRecords reads what Load
+// reads, appends after what the caller's slices held, hands out records
+// of the caller's own and keeps nothing of them.
+func contractRecordStore(t tb, e *env) {
+	rs, ok := e.s.(credit.RecordStore)
+	if !ok {
+		t.Skip("the store does not implement credit.RecordStore")
+	}
+	r := newRaw(t, e)
+	acct, docs, apps, entries, idem := roundTripRecords("lent-")
+	docs[0].Labels = map[string]string{"region": "north", "tier": "gold"}
+	b := &credit.Batch{Namespace: r.ns, Accounts: []credit.Account{acct}, Documents: docs, Applications: apps,
+		Entries: entries, Idempotency: idem}
+	want := ownBatch(b)
+	if err := rs.CommitCopy(r.ctx, b); err != nil {
+		t.Fatalf("CommitCopy: %v", err)
+	}
+	// The caller reuses all it lent, down to the maps and bytes.
+	scribbleBatch(b)
+
+	all := credit.Query{Accounts: []string{acct.ID}, Documents: ids(want.Documents, docID),
+		Applications: ids(want.Applications, appID), Idempotency: want.Idempotency.Key}
+	snap := r.load(all)
+	same := func(what string, want, got any) {
+		t.Helper()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s differs from what CommitCopy was lent (-lent +read), after the caller reused the batch:\n%s", what, diff)
+		}
+	}
+	same("Load's account", want.Accounts[0], snap.Accounts[acct.ID])
+	for _, d := range want.Documents {
+		same("Load's document "+d.ID, d, snap.Documents[d.ID])
+	}
+	same("Load's key", want.Idempotency, snap.Idempotency)
+	same("History", want.Entries, r.history(acct.ID, 0, 0))
+
+	// LoadRecords reads what Load reads, after what the slices held.
+	queries := []credit.Query{
+		all,
+		{Documents: ids(want.Documents, docID), DocumentAccounts: true},
+		{OpenOf: []string{acct.ID}, ApplicationsOf: ids(want.Documents, docID), Operation: want.Applications[0].Operation},
+		{Accounts: []string{"nope"}, Documents: []string{"nope"}, Idempotency: "nope"},
+	}
+	held := credit.Records{Accounts: []credit.Account{{ID: "held"}}, Documents: []invoice.Document{{ID: "held"}},
+		Applications: []credit.Application{{ID: "held"}}}
+	for _, q := range queries {
+		q.Namespace = r.ns
+		before := ownSnapshot(r.load(q))
+		got := credit.Records{Accounts: append(make([]credit.Account, 0, 8), held.Accounts...),
+			Documents:    append(make([]invoice.Document, 0, 8), held.Documents...),
+			Applications: append(make([]credit.Application, 0, 8), held.Applications...)}
+		if err := rs.LoadRecords(r.ctx, q, &got); err != nil {
+			t.Fatalf("LoadRecords(%s): %v", describe(q), err)
+		}
+		if len(got.Accounts) == 0 || len(got.Documents) == 0 || len(got.Applications) == 0 ||
+			got.Accounts[0].ID != "held" || got.Documents[0].ID != "held" || got.Applications[0].ID != "held" {
+			t.Fatalf("LoadRecords(%s) changed the records its slices held before the call", describe(q))
+		}
+		read := &credit.Snapshot{Accounts: map[string]credit.Account{}, Documents: map[string]invoice.Document{},
+			Idempotency: got.Idempotency}
+		for _, a := range got.Accounts[1:] {
+			if prev, ok := read.Accounts[a.ID]; ok && !cmp.Equal(prev, a) {
+				t.Errorf("LoadRecords(%s) returned account %s twice, differently", describe(q), a.ID)
+			}
+			read.Accounts[a.ID] = a
+		}
+		for _, d := range got.Documents[1:] {
+			if prev, ok := read.Documents[d.ID]; ok && !cmp.Equal(prev, d) {
+				t.Errorf("LoadRecords(%s) returned document %s twice, differently", describe(q), d.ID)
+			}
+			read.Documents[d.ID] = d
+		}
+		seen := map[string]bool{}
+		for _, a := range got.Applications[1:] {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				read.Applications = append(read.Applications, a)
+			}
+		}
+		byID := func(x, y credit.Application) int { return cmpString(x.ID, y.ID) }
+		slices.SortFunc(read.Applications, byID)
+		slices.SortFunc(before.Applications, byID)
+		if diff := cmp.Diff(before, read, cmpEmptyApps); diff != "" {
+			t.Errorf("LoadRecords(%s) read other records than Load (-Load +LoadRecords):\n%s", describe(q), diff)
+		}
+		// What it appended is the caller's, and it keeps nothing of the
+		// slices: the caller changes and reuses them all.
+		scribbleRecords(&got)
+		if diff := cmp.Diff(before, sortedApps(r.load(q), byID), cmpEmptyApps); diff != "" {
+			t.Errorf("changing and reusing what LoadRecords(%s) returned changed the store (-before +after):\n%s", describe(q), diff)
+		}
+	}
+
+	// CommitCopy refuses what Commit refuses, and then writes nothing.
+	stale := want.Accounts[0]
+	stale.Credit = cents(99)
+	next := want.Entries[len(want.Entries)-1]
+	next.Seq++
+	err := rs.CommitCopy(r.ctx, &credit.Batch{Namespace: r.ns, Accounts: []credit.Account{stale}, Entries: []credit.Entry{next}})
+	if !errors.Is(err, credit.ErrConflict) {
+		t.Errorf("CommitCopy of account %s at a stale version returned %v, want an error wrapping credit.ErrConflict", acct.ID, err)
+	}
+	if got := r.load(credit.Query{Accounts: []string{acct.ID}}).Accounts[acct.ID]; !cmp.Equal(got, want.Accounts[0]) {
+		t.Errorf("a refused CommitCopy changed account %s", acct.ID)
+	}
+	if h := r.history(acct.ID, 0, 0); len(h) != len(want.Entries) {
+		t.Errorf("a refused CommitCopy wrote an entry: the history has %d, want %d", len(h), len(want.Entries))
+	}
+}
+
+// cmpEmptyApps makes a nil and an empty list of applications equal.
+var cmpEmptyApps = cmp.Comparer(func(x, y []credit.Application) bool {
+	return len(x) == 0 && len(y) == 0 || cmp.Equal(x, y)
+})
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func sortedApps(s *credit.Snapshot, cmp func(x, y credit.Application) int) *credit.Snapshot {
+	slices.SortFunc(s.Applications, cmp)
+	return s
+}
+
+// ownSnapshot returns s with labels and a Result of its own, so that it
+// keeps what was read even if the store hands out what it keeps.
+func ownSnapshot(s *credit.Snapshot) *credit.Snapshot {
+	for id, d := range s.Documents {
+		d.Labels = maps.Clone(d.Labels)
+		s.Documents[id] = d
+	}
+	if s.Idempotency != nil {
+		k := *s.Idempotency
+		k.Result = slices.Clone(k.Result)
+		s.Idempotency = &k
+	}
+	return s
+}
+
+// ownBatch returns a copy of b that shares nothing with it.
+func ownBatch(b *credit.Batch) *credit.Batch {
+	c := &credit.Batch{Namespace: b.Namespace, Accounts: slices.Clone(b.Accounts), Documents: slices.Clone(b.Documents),
+		Applications: slices.Clone(b.Applications), Entries: slices.Clone(b.Entries)}
+	for i := range c.Documents {
+		c.Documents[i].Labels = maps.Clone(c.Documents[i].Labels)
+	}
+	for i := range c.Entries {
+		c.Entries[i].Documents = slices.Clone(c.Entries[i].Documents)
+		c.Entries[i].Applications = slices.Clone(c.Entries[i].Applications)
+	}
+	if b.Idempotency != nil {
+		k := *b.Idempotency
+		k.Result = slices.Clone(k.Result)
+		c.Idempotency = &k
+	}
+	return c
+}
+
+// scribbleBatch changes everything b refers to, in place, as a caller
+// that reuses a batch it lent does.
+func scribbleBatch(b *credit.Batch) {
+	for i := range b.Documents {
+		for k := range b.Documents[i].Labels {
+			b.Documents[i].Labels[k] = "scribbled"
+		}
+		b.Documents[i] = invoice.Document{ID: "scribbled"}
+	}
+	for i := range b.Entries {
+		scribble(b.Entries[i].Documents)
+		scribble(b.Entries[i].Applications)
+		b.Entries[i] = credit.Entry{Account: "scribbled"}
+	}
+	for i := range b.Accounts {
+		b.Accounts[i] = credit.Account{ID: "scribbled"}
+	}
+	for i := range b.Applications {
+		b.Applications[i] = credit.Application{ID: "scribbled"}
+	}
+	if k := b.Idempotency; k != nil {
+		for i := range k.Result {
+			k.Result[i] = 'X'
+		}
+		*k = credit.Idempotency{Key: "scribbled"}
+	}
+}
+
+// scribbleRecords changes everything r holds and refers to, in place, and
+// the room beyond the slices' lengths, as a caller that reuses them does.
+func scribbleRecords(r *credit.Records) {
+	docs := r.Documents[:cap(r.Documents)]
+	for i := range docs {
+		for k := range docs[i].Labels {
+			docs[i].Labels[k] = "scribbled"
+		}
+		docs[i] = invoice.Document{ID: "scribbled"}
+	}
+	accts := r.Accounts[:cap(r.Accounts)]
+	for i := range accts {
+		accts[i] = credit.Account{ID: "scribbled"}
+	}
+	apps := r.Applications[:cap(r.Applications)]
+	for i := range apps {
+		apps[i] = credit.Application{ID: "scribbled"}
+	}
+	if k := r.Idempotency; k != nil {
+		for i := range k.Result {
+			k.Result[i] = 'X'
+		}
+		*k = credit.Idempotency{Key: "scribbled"}
+	}
+}
+
+func scribble(list []string) {
+	for i := range list {
+		list[i] = "scribbled"
+	}
+}
