@@ -61,7 +61,9 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 	l := &Ledger{store: store, auth: auth, clock: opts.Clock, newID: opts.NewID,
 		policy: opts.Policy, log: opts.Logger, attempts: opts.MaxAttempts,
 		policies: map[string]allocate.Policy{}, latches: newLatches()}
-	l.records, _ = store.(RecordStore)
+	if rs, ok := store.(RecordStore); ok && rs.Direct(store) {
+		l.records = rs
+	}
 	if l.clock == nil {
 		l.clock = time.Now
 	}

@@ -117,9 +117,18 @@ type Snapshot struct {
 // implements them.
 //
 // A wrapper that embeds a store and changes its Load or Commit (to count
-// calls, inject faults) inherits these methods unchanged, and the Ledger
-// would bypass the change: such a wrapper must change or hide them too.
+// calls, inject faults) inherits these methods unchanged. Direct keeps the
+// Ledger from going around the change: the Ledger uses LoadRecords and
+// CommitCopy only when Direct reports that the Store it was given is the
+// RecordStore itself, and otherwise goes through the wrapper's Load and
+// Commit.
 type RecordStore interface {
+	// Direct reports whether s, the Store a Ledger was given, is this
+	// store itself rather than something that embeds it. An
+	// implementation compares s with its receiver (for a pointer type:
+	// s.(*T) == t).
+	Direct(s Store) bool
+
 	// LoadRecords reads what Load reads for q, as one consistent snapshot
 	// of committed state, and appends it to r: the accounts, documents and
 	// applications found to r.Accounts, r.Documents and r.Applications

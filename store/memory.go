@@ -233,6 +233,14 @@ func (m *Memory) Commit(ctx context.Context, b *credit.Batch) error {
 	return nil
 }
 
+// Direct implements credit.RecordStore: it reports whether s is m itself,
+// so that a Ledger given a store that embeds m uses that store's Load and
+// Commit.
+func (m *Memory) Direct(s credit.Store) bool {
+	d, ok := s.(*Memory)
+	return ok && d == m
+}
+
 // CommitCopy implements credit.RecordStore: Commit copies what it keeps.
 func (m *Memory) CommitCopy(ctx context.Context, b *credit.Batch) error {
 	return m.Commit(ctx, b)

@@ -6,13 +6,14 @@ import (
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/store"
 )
 
 // sharesLabels keeps the very label maps it was committed and hands them
 // out on every read, so that what a caller does to a map changes what the
 // store keeps.
 type sharesLabels struct {
-	Memory
+	*store.Memory
 	mu   sync.Mutex
 	kept map[string]map[string]string // namespace + "/" + document id → the map committed
 }

@@ -97,8 +97,10 @@
 //     appended after what the caller's slices held; CommitCopy writes what
 //     Commit writes and refuses what it refuses; neither keeps anything it
 //     was lent (the clause changes and reuses every record, list, map and
-//     byte after each call, then reads again). Skipped for a store that
-//     does not implement credit.RecordStore.
+//     byte after each call, then reads again); Direct reports false for a
+//     store that embeds it. Skipped for a store that does not implement
+//     credit.RecordStore, or whose Direct reports false for itself (a
+//     wrapper that inherits the methods, which a Ledger does not call).
 //
 // Times are compared to the microsecond: a store may keep no finer.
 //

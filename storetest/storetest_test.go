@@ -51,21 +51,11 @@ func (s *spaces) others(ns string) []string {
 	return out
 }
 
-// Memory is the memory store seen as a plain credit.Store (and
-// credit.AccountLister), which the broken stores below embed: a store
-// broken by changing Load or Commit must not keep the memory store's
-// LoadRecords and CommitCopy, which the Ledger would call instead (see
-// credit.RecordStore).
-type Memory interface {
-	credit.Store
-	credit.AccountLister
-}
-
 // leaks reads one kind of record from every namespace it has seen, as a
 // store that forgot the namespace in one query would. what names the read:
 // a field of Query, or History, EntryAt, Documents or AccountIDs.
 type leaks struct {
-	Memory
+	*store.Memory
 	what string
 	ns   spaces
 }
@@ -193,7 +183,7 @@ func (s *leaks) AccountIDs(ctx context.Context, ns, after string, limit int) ([]
 // window in which two operations work on the same state, as a network
 // round trip does.
 type ignoresVersions struct {
-	Memory
+	*store.Memory
 	pause time.Duration
 	// renumber numbers the entries after the stored history (an
 	// auto-increment), so that no check of Seq is left to catch a lost
@@ -242,7 +232,7 @@ func (s ignoresVersions) Commit(ctx context.Context, b *credit.Batch) error {
 
 // notAtomic writes a batch one record at a time and stops at the first
 // refusal, keeping what it wrote before it.
-type notAtomic struct{ Memory }
+type notAtomic struct{ *store.Memory }
 
 func (s notAtomic) Commit(ctx context.Context, b *credit.Batch) error {
 	var parts []*credit.Batch
@@ -273,7 +263,7 @@ func (s notAtomic) Commit(ctx context.Context, b *credit.Batch) error {
 // id, entry (account, Seq) or idempotency key, by quietly leaving the
 // repeated record out, as an INSERT … ON CONFLICT DO NOTHING would.
 type acceptsDuplicates struct {
-	Memory
+	*store.Memory
 	what string // "applications", "entries" or "keys"
 }
 
@@ -317,7 +307,7 @@ func (s acceptsDuplicates) Commit(ctx context.Context, b *credit.Batch) error {
 }
 
 // forgetsKeys never records an idempotency key.
-type forgetsKeys struct{ Memory }
+type forgetsKeys struct{ *store.Memory }
 
 func (s forgetsKeys) Commit(ctx context.Context, b *credit.Batch) error {
 	c := *b
@@ -328,7 +318,7 @@ func (s forgetsKeys) Commit(ctx context.Context, b *credit.Batch) error {
 // rewrites changes the records of every batch before the memory store
 // keeps them, as a store with a lossy column type would.
 type rewrites struct {
-	Memory
+	*store.Memory
 	account func(*credit.Account)
 	doc     func(*invoice.Document)
 	app     func(*credit.Application)
@@ -433,7 +423,7 @@ func floatAmounts() credit.Store {
 }
 
 // historyNewestFirst returns each page of a history in reverse.
-type historyNewestFirst struct{ Memory }
+type historyNewestFirst struct{ *store.Memory }
 
 func (s historyNewestFirst) History(ctx context.Context, ns, account string, after int64, limit int) ([]credit.Entry, error) {
 	h, err := s.Memory.History(ctx, ns, account, after, limit)
@@ -442,7 +432,7 @@ func (s historyNewestFirst) History(ctx context.Context, ns, account string, aft
 }
 
 // historyIgnoresLimit returns the whole rest of a history whatever the limit.
-type historyIgnoresLimit struct{ Memory }
+type historyIgnoresLimit struct{ *store.Memory }
 
 func (s historyIgnoresLimit) History(ctx context.Context, ns, account string, after int64, _ int) ([]credit.Entry, error) {
 	return s.Memory.History(ctx, ns, account, after, 0)
@@ -450,7 +440,7 @@ func (s historyIgnoresLimit) History(ctx context.Context, ns, account string, af
 
 // historyCapped returns at most 500 entries a call, whatever the limit, as
 // a store with a fixed page size of its own would.
-type historyCapped struct{ Memory }
+type historyCapped struct{ *store.Memory }
 
 func (s historyCapped) History(ctx context.Context, ns, account string, after int64, limit int) ([]credit.Entry, error) {
 	if limit <= 0 || limit > 500 {
@@ -461,7 +451,7 @@ func (s historyCapped) History(ctx context.Context, ns, account string, after in
 
 // entryAtFirstOfInstant returns, of several entries at one instant, the
 // first instead of the last.
-type entryAtFirstOfInstant struct{ Memory }
+type entryAtFirstOfInstant struct{ *store.Memory }
 
 func (s entryAtFirstOfInstant) EntryAt(ctx context.Context, ns, account string, t time.Time) (credit.Entry, bool, error) {
 	e, ok, err := s.Memory.EntryAt(ctx, ns, account, t)
@@ -478,7 +468,7 @@ func (s entryAtFirstOfInstant) EntryAt(ctx context.Context, ns, account string, 
 }
 
 // documentsByID orders documents by id alone.
-type documentsByID struct{ Memory }
+type documentsByID struct{ *store.Memory }
 
 func (s documentsByID) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
 	all, err := s.Memory.Documents(ctx, ns, credit.DocumentFilter{Account: f.Account, Kinds: f.Kinds, OpenOnly: f.OpenOnly, Original: f.Original})
@@ -497,7 +487,7 @@ func (s documentsByID) Documents(ctx context.Context, ns string, f credit.Docume
 }
 
 // documentsIgnoreCursor ignores DocumentFilter.After.
-type documentsIgnoreCursor struct{ Memory }
+type documentsIgnoreCursor struct{ *store.Memory }
 
 func (s documentsIgnoreCursor) Documents(ctx context.Context, ns string, f credit.DocumentFilter) ([]invoice.Document, error) {
 	f.After = ""
@@ -506,7 +496,7 @@ func (s documentsIgnoreCursor) Documents(ctx context.Context, ns string, f credi
 
 // openOfEverything returns every document of the accounts in OpenOf,
 // closed ones too.
-type openOfEverything struct{ Memory }
+type openOfEverything struct{ *store.Memory }
 
 func (s openOfEverything) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
 	snap, err := s.Memory.Load(ctx, q)
@@ -528,7 +518,7 @@ func (s openOfEverything) Load(ctx context.Context, q credit.Query) (*credit.Sna
 // sharesResults hands out the same Result slice of an idempotency record
 // on every Load, so that a caller that changes it changes the store's.
 type sharesResults struct {
-	Memory
+	*store.Memory
 	mu   sync.Mutex
 	seen map[string][]byte
 }
@@ -550,7 +540,7 @@ func (s *sharesResults) Load(ctx context.Context, q credit.Query) (*credit.Snaps
 }
 
 // ignoresContext answers whatever the context says.
-type ignoresContext struct{ Memory }
+type ignoresContext struct{ *store.Memory }
 
 func (s ignoresContext) Load(_ context.Context, q credit.Query) (*credit.Snapshot, error) {
 	return s.Memory.Load(context.Background(), q)
@@ -562,7 +552,7 @@ func (s ignoresContext) Commit(_ context.Context, b *credit.Batch) error {
 
 // hidesContextError reports an ended context as an error of its own,
 // without the context's error in the chain.
-type hidesContextError struct{ Memory }
+type hidesContextError struct{ *store.Memory }
 
 func (s hidesContextError) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, error) {
 	if ctx.Err() != nil {
@@ -572,7 +562,7 @@ func (s hidesContextError) Load(ctx context.Context, q credit.Query) (*credit.Sn
 }
 
 // accountsUnsorted lists accounts newest id first.
-type accountsUnsorted struct{ Memory }
+type accountsUnsorted struct{ *store.Memory }
 
 func (s accountsUnsorted) AccountIDs(ctx context.Context, ns, after string, limit int) ([]string, error) {
 	ids, err := s.Memory.AccountIDs(ctx, ns, after, limit)
@@ -582,7 +572,7 @@ func (s accountsUnsorted) AccountIDs(ctx context.Context, ns, after string, limi
 
 // conflictsAfter answers ErrConflict to every Commit after the first n.
 type conflictsAfter struct {
-	Memory
+	*store.Memory
 	n atomic.Int64
 }
 
@@ -610,6 +600,12 @@ type brokenStore struct {
 // no applications, which Load does.
 type recordsMissApplications struct{ *store.Memory }
 
+// Direct reports whether st is s, as a RecordStore of its own does.
+func (s recordsMissApplications) Direct(st credit.Store) bool {
+	o, ok := st.(recordsMissApplications)
+	return ok && o == s
+}
+
 func (s recordsMissApplications) LoadRecords(ctx context.Context, q credit.Query, r *credit.Records) error {
 	n := len(r.Applications)
 	err := s.Memory.LoadRecords(ctx, q, r)
@@ -623,6 +619,12 @@ type keepsLentLists struct {
 	*store.Memory
 	mu   sync.Mutex
 	kept map[string][]string // namespace + "/" + account + "/" + seq → an entry's Documents
+}
+
+// Direct reports whether st is s, as a RecordStore of its own does.
+func (s *keepsLentLists) Direct(st credit.Store) bool {
+	o, ok := st.(*keepsLentLists)
+	return ok && o == s
 }
 
 func (s *keepsLentLists) CommitCopy(ctx context.Context, b *credit.Batch) error {
