@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/arcredit/arcredit/allocate"
 )
 
@@ -68,7 +70,7 @@ func New(store Store, auth Authorizer, opts Options) (*Ledger, error) {
 		l.clock = time.Now
 	}
 	if l.newID == nil {
-		l.newID = newV7
+		l.newID = func() string { return uuid.Must(uuid.NewV7()).String() }
 	}
 	if l.policy == nil {
 		l.policy = allocate.OldestFirst()
