@@ -3,6 +3,7 @@ package credit
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
@@ -265,7 +266,7 @@ func (t *txn) undoneBy(cb *invoice.Document) []Application {
 		if c := ox.At.Compare(oy.At); c != 0 {
 			return c
 		}
-		return cmpStr(ox.ID, oy.ID)
+		return strings.Compare(ox.ID, oy.ID)
 	})
 	return out
 }

@@ -3,6 +3,7 @@ package credit
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/arcredit/arcredit/allocate"
@@ -174,7 +175,7 @@ var applications = &spec[string, []Application]{
 			if c := x.At.Compare(y.At); c != 0 {
 				return c
 			}
-			return cmpStr(x.ID, y.ID)
+			return strings.Compare(x.ID, y.ID)
 		})
 		return out, nil
 	},
@@ -233,7 +234,7 @@ var operationApplications = &spec[string, []Application]{
 			if c := x.At.Compare(y.At); c != 0 {
 				return c
 			}
-			return cmpStr(x.ID, y.ID)
+			return strings.Compare(x.ID, y.ID)
 		})
 		return out, nil
 	},

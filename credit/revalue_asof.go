@@ -2,6 +2,7 @@ package credit
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/arcredit/arcredit/invoice"
@@ -215,7 +216,7 @@ func (r *pastAccount) rebuild(t *txn) error {
 	for id := range r.am.named {
 		named = append(named, id)
 	}
-	slices.SortFunc(named, cmpStr)
+	slices.SortFunc(named, strings.Compare)
 	for len(named) > 0 {
 		n := min(len(named), MaxPage)
 		s, err := t.l.store.Load(t.ctx, Query{Namespace: t.ns, Documents: named[:n], ApplicationsOf: named[:n]})

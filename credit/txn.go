@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -609,19 +610,9 @@ func (t *txn) active(id string) []Application {
 		if c := x.At.Compare(y.At); c != 0 {
 			return c
 		}
-		return cmpStr(x.ID, y.ID)
+		return strings.Compare(x.ID, y.ID)
 	})
 	return out
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // note describes one history entry for record.
@@ -811,7 +802,7 @@ func (t *txn) index() {
 	for _, d := range t.docs {
 		all = append(all, d)
 	}
-	slices.SortFunc(all, func(a, b *invoice.Document) int { return cmpStr(a.Account, b.Account) })
+	slices.SortFunc(all, func(a, b *invoice.Document) int { return strings.Compare(a.Account, b.Account) })
 	for i := 0; i < len(all); {
 		j := i + 1
 		for j < len(all) && all[j].Account == all[i].Account {
@@ -842,7 +833,7 @@ func sortDocs(ds []*invoice.Document) {
 		if c := x.Issued.Compare(y.Issued); c != 0 {
 			return c
 		}
-		return cmpStr(x.ID, y.ID)
+		return strings.Compare(x.ID, y.ID)
 	})
 }
 

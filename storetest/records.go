@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -97,7 +98,7 @@ func contractRecordStore(t tb, e *env) {
 				read.Applications = append(read.Applications, a)
 			}
 		}
-		byID := func(x, y credit.Application) int { return cmpString(x.ID, y.ID) }
+		byID := func(x, y credit.Application) int { return strings.Compare(x.ID, y.ID) }
 		slices.SortFunc(read.Applications, byID)
 		slices.SortFunc(before.Applications, byID)
 		if diff := cmp.Diff(before, read, cmpEmptyApps); diff != "" {
@@ -132,16 +133,6 @@ func contractRecordStore(t tb, e *env) {
 var cmpEmptyApps = cmp.Comparer(func(x, y []credit.Application) bool {
 	return len(x) == 0 && len(y) == 0 || cmp.Equal(x, y)
 })
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 func sortedApps(s *credit.Snapshot, cmp func(x, y credit.Application) int) *credit.Snapshot {
 	slices.SortFunc(s.Applications, cmp)
