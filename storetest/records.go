@@ -28,6 +28,16 @@ func contractRecordStore(t tb, e *env) {
 		t.Fatalf("Direct reports true for a store that embeds this one, so a Ledger would go around the wrapper's Load and Commit")
 	}
 	r := newRaw(t, e)
+	want := commitLent(t, r, rs)
+	loadRecordsAsLoad(t, r, rs, want)
+	commitCopyRefuses(t, r, rs, want)
+}
+
+// commitLent writes a batch with CommitCopy, changes and reuses all of it
+// as a caller may, and checks that the store read back what it was lent.
+// It returns a copy of the batch as written.
+func commitLent(t tb, r *rawStore, rs credit.RecordStore) *credit.Batch {
+	t.Helper()
 	acct, docs, apps, entries, idem := roundTripRecords("lent-")
 	docs[0].Labels = map[string]string{"region": "north", "tier": "gold"}
 	b := &credit.Batch{Namespace: r.ns, Accounts: []credit.Account{acct}, Documents: docs, Applications: apps,
@@ -39,9 +49,8 @@ func contractRecordStore(t tb, e *env) {
 	// The caller reuses all it lent, down to the maps and bytes.
 	scribbleBatch(b)
 
-	all := credit.Query{Accounts: []string{acct.ID}, Documents: ids(want.Documents, docID),
-		Applications: ids(want.Applications, appID), Idempotency: want.Idempotency.Key}
-	snap := r.load(all)
+	snap := r.load(credit.Query{Accounts: []string{acct.ID}, Documents: ids(want.Documents, docID),
+		Applications: ids(want.Applications, appID), Idempotency: want.Idempotency.Key})
 	same := func(what string, want, got any) {
 		t.Helper()
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -54,22 +63,28 @@ func contractRecordStore(t tb, e *env) {
 	}
 	same("Load's key", want.Idempotency, snap.Idempotency)
 	same("History", want.Entries, r.history(acct.ID, 0, 0))
+	return want
+}
 
-	// LoadRecords reads what Load reads, after what the slices held.
+// loadRecordsAsLoad checks that LoadRecords reads what Load reads, after
+// what the caller's slices held, and keeps nothing of what it appended.
+func loadRecordsAsLoad(t tb, r *rawStore, rs credit.RecordStore, want *credit.Batch) {
+	t.Helper()
+	acct := want.Accounts[0].ID
 	queries := []credit.Query{
-		all,
+		{Accounts: []string{acct}, Documents: ids(want.Documents, docID), Applications: ids(want.Applications, appID),
+			Idempotency: want.Idempotency.Key},
 		{Documents: ids(want.Documents, docID), DocumentAccounts: true},
-		{OpenOf: []string{acct.ID}, ApplicationsOf: ids(want.Documents, docID), Operation: want.Applications[0].Operation},
+		{OpenOf: []string{acct}, ApplicationsOf: ids(want.Documents, docID), Operation: want.Applications[0].Operation},
 		{Accounts: []string{"nope"}, Documents: []string{"nope"}, Idempotency: "nope"},
 	}
-	held := credit.Records{Accounts: []credit.Account{{ID: "held"}}, Documents: []invoice.Document{{ID: "held"}},
-		Applications: []credit.Application{{ID: "held"}}}
+	byID := func(x, y credit.Application) int { return strings.Compare(x.ID, y.ID) }
 	for _, q := range queries {
 		q.Namespace = r.ns
 		before := ownSnapshot(r.load(q))
-		got := credit.Records{Accounts: append(make([]credit.Account, 0, 8), held.Accounts...),
-			Documents:    append(make([]invoice.Document, 0, 8), held.Documents...),
-			Applications: append(make([]credit.Application, 0, 8), held.Applications...)}
+		got := credit.Records{Accounts: append(make([]credit.Account, 0, 8), credit.Account{ID: "held"}),
+			Documents:    append(make([]invoice.Document, 0, 8), invoice.Document{ID: "held"}),
+			Applications: append(make([]credit.Application, 0, 8), credit.Application{ID: "held"})}
 		if err := rs.LoadRecords(r.ctx, q, &got); err != nil {
 			t.Fatalf("LoadRecords(%s): %v", describe(q), err)
 		}
@@ -77,28 +92,7 @@ func contractRecordStore(t tb, e *env) {
 			got.Accounts[0].ID != "held" || got.Documents[0].ID != "held" || got.Applications[0].ID != "held" {
 			t.Fatalf("LoadRecords(%s) changed the records its slices held before the call", describe(q))
 		}
-		read := &credit.Snapshot{Accounts: map[string]credit.Account{}, Documents: map[string]invoice.Document{},
-			Idempotency: got.Idempotency}
-		for _, a := range got.Accounts[1:] {
-			if prev, ok := read.Accounts[a.ID]; ok && !cmp.Equal(prev, a) {
-				t.Errorf("LoadRecords(%s) returned account %s twice, differently", describe(q), a.ID)
-			}
-			read.Accounts[a.ID] = a
-		}
-		for _, d := range got.Documents[1:] {
-			if prev, ok := read.Documents[d.ID]; ok && !cmp.Equal(prev, d) {
-				t.Errorf("LoadRecords(%s) returned document %s twice, differently", describe(q), d.ID)
-			}
-			read.Documents[d.ID] = d
-		}
-		seen := map[string]bool{}
-		for _, a := range got.Applications[1:] {
-			if !seen[a.ID] {
-				seen[a.ID] = true
-				read.Applications = append(read.Applications, a)
-			}
-		}
-		byID := func(x, y credit.Application) int { return strings.Compare(x.ID, y.ID) }
+		read := recordsSnapshot(t, q, &got)
 		slices.SortFunc(read.Applications, byID)
 		slices.SortFunc(before.Applications, byID)
 		if diff := cmp.Diff(before, read, cmpEmptyApps); diff != "" {
@@ -111,20 +105,54 @@ func contractRecordStore(t tb, e *env) {
 			t.Errorf("changing and reusing what LoadRecords(%s) returned changed the store (-before +after):\n%s", describe(q), diff)
 		}
 	}
+}
 
-	// CommitCopy refuses what Commit refuses, and then writes nothing.
+// recordsSnapshot is what LoadRecords appended to got after its first
+// (held) record of each kind, as a Snapshot; a record read twice must read
+// the same.
+func recordsSnapshot(t tb, q credit.Query, got *credit.Records) *credit.Snapshot {
+	t.Helper()
+	read := &credit.Snapshot{Accounts: map[string]credit.Account{}, Documents: map[string]invoice.Document{},
+		Idempotency: got.Idempotency}
+	for _, a := range got.Accounts[1:] {
+		if prev, ok := read.Accounts[a.ID]; ok && !cmp.Equal(prev, a) {
+			t.Errorf("LoadRecords(%s) returned account %s twice, differently", describe(q), a.ID)
+		}
+		read.Accounts[a.ID] = a
+	}
+	for _, d := range got.Documents[1:] {
+		if prev, ok := read.Documents[d.ID]; ok && !cmp.Equal(prev, d) {
+			t.Errorf("LoadRecords(%s) returned document %s twice, differently", describe(q), d.ID)
+		}
+		read.Documents[d.ID] = d
+	}
+	seen := map[string]bool{}
+	for _, a := range got.Applications[1:] {
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			read.Applications = append(read.Applications, a)
+		}
+	}
+	return read
+}
+
+// commitCopyRefuses checks that CommitCopy refuses a stale version, as
+// Commit does, and then writes nothing.
+func commitCopyRefuses(t tb, r *rawStore, rs credit.RecordStore, want *credit.Batch) {
+	t.Helper()
+	acct := want.Accounts[0].ID
 	stale := want.Accounts[0]
 	stale.Credit = cents(99)
 	next := want.Entries[len(want.Entries)-1]
 	next.Seq++
 	err := rs.CommitCopy(r.ctx, &credit.Batch{Namespace: r.ns, Accounts: []credit.Account{stale}, Entries: []credit.Entry{next}})
 	if !errors.Is(err, credit.ErrConflict) {
-		t.Errorf("CommitCopy of account %s at a stale version returned %v, want an error wrapping credit.ErrConflict", acct.ID, err)
+		t.Errorf("CommitCopy of account %s at a stale version returned %v, want an error wrapping credit.ErrConflict", acct, err)
 	}
-	if got := r.load(credit.Query{Accounts: []string{acct.ID}}).Accounts[acct.ID]; !cmp.Equal(got, want.Accounts[0]) {
-		t.Errorf("a refused CommitCopy changed account %s", acct.ID)
+	if got := r.load(credit.Query{Accounts: []string{acct}}).Accounts[acct]; !cmp.Equal(got, want.Accounts[0]) {
+		t.Errorf("a refused CommitCopy changed account %s", acct)
 	}
-	if h := r.history(acct.ID, 0, 0); len(h) != len(want.Entries) {
+	if h := r.history(acct, 0, 0); len(h) != len(want.Entries) {
 		t.Errorf("a refused CommitCopy wrote an entry: the history has %d, want %d", len(h), len(want.Entries))
 	}
 }
