@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
@@ -216,6 +217,30 @@ func contractLoad(t tb, e *env) {
 		slices.Sort(got)
 		if !cmp.Equal(got, c.want, cmpEmpty) {
 			t.Errorf("Load(%s) returned applications %q, want %q", describe(c.q), got, c.want)
+		}
+	}
+	// A Query of several fields reads what its fields read apart: a store
+	// may read them together (the PostgreSQL store reads the documents,
+	// accounts, applications and key of an Apply in one statement).
+	for _, q := range []credit.Query{
+		{Documents: []string{"inv", "pay", "nope"}, DocumentAccounts: true, ApplicationsOf: []string{"inv"}, Idempotency: "k1"},
+		{Documents: []string{"other"}, DocumentAccounts: true, ApplicationsOf: []string{"inv", "pay"}},
+		{Documents: []string{"inv", "other"}, DocumentAccounts: true, ApplicationsOf: []string{"other"}, Idempotency: "nope"},
+		{Documents: []string{"nope"}, DocumentAccounts: true, Idempotency: "k1"},
+	} {
+		want := r.load(credit.Query{Documents: q.Documents, DocumentAccounts: true})
+		if len(q.ApplicationsOf) > 0 {
+			want.Applications = r.load(credit.Query{ApplicationsOf: q.ApplicationsOf}).Applications
+		}
+		if q.Idempotency != "" {
+			want.Idempotency = r.load(credit.Query{Idempotency: q.Idempotency}).Idempotency
+		}
+		got := r.load(q)
+		for _, s := range []*credit.Snapshot{want, got} {
+			slices.SortFunc(s.Applications, func(x, y credit.Application) int { return strings.Compare(x.ID, y.ID) })
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("Load(%s) differs from its fields read apart (-apart +together):\n%s", describe(q), diff)
 		}
 	}
 	// OpenOf reads the open documents only, of the accounts named.
