@@ -111,21 +111,33 @@ func newStatements(table func(string) string) statements {
 		// Every check and write of a Commit in one statement, from one
 		// array per column.
 		//
-		// chk comes first: the entry before the first one appended to an
-		// account ($75, $76) exists. Each write reads chk in its WHERE, so
-		// chk runs before the first row is built and a failed check
-		// divides by zero before any row is written. Each entry is looked
-		// up by its key in a scalar subquery of its own (NOT EXISTS would
-		// become an anti-join, free to scan), so the lookups are index
-		// scans whatever the size of the batch: a scan of a whole table
-		// would take a SERIALIZABLE predicate lock on all of it and make
-		// every concurrent commit a serialization failure. The arrays are
-		// walked together by unnest of scalar subqueries, whose row
-		// estimate does not depend on the arrays, so that the server keeps
-		// one generic plan, and which reads each array once: with
-		// generate_subscripts and ($16::text[])[i], each subscript walked
-		// the text[] from its start, and a batch of 50,000 documents spent
-		// 5 s of its 8 in the check.
+		// chk comes first but for we: the entry before the first one
+		// appended to an account ($75, $76) exists. Each write but we reads chk in its
+		// WHERE, so chk runs before their first row is built, and a failed
+		// check divides by zero before they write any. The entries are not
+		// read: we proposes, beside the entries of the batch, a probe row
+		// (at -infinity, empty but for its key) for each entry that must
+		// exist, ON CONFLICT DO NOTHING, and an entry that is there is not
+		// written, so the check is that we wrote no probe (a probe it did
+		// write goes with the failed statement; a new entry whose key is
+		// taken is not written either, and the count of rows written
+		// catches it). A conflict is found through the primary key with no
+		// SERIALIZABLE predicate lock, where a lookup of the entries by
+		// SELECT locked the leaf pages of an index, which the appends of
+		// neighbouring accounts in other transactions then hit:
+		// Consolidates of accounts with a history were retried 0.8 times
+		// each. An entry still being appended by another transaction is
+		// waited for, and one it then commits, unseen by this
+		// transaction's snapshot, fails it with SQLSTATE 40001, a conflict
+		// as well. The probes go in the one INSERT into entries because
+		// an engine may refuse two modifications of a table in one
+		// statement (docs/scaling.md). The arrays are walked together by
+		// unnest of scalar subqueries, whose row estimate does not depend
+		// on the arrays, so that the server keeps one generic plan, and
+		// which reads each array once: with generate_subscripts and
+		// ($16::text[])[i], each subscript walked the text[] from its
+		// start, and a batch of 50,000 documents spent 5 s of its 8 in
+		// the check.
 		//
 		// Accounts and documents are not read: they go through INSERT …
 		// ON CONFLICT DO UPDATE, which finds each row through the primary
@@ -149,11 +161,30 @@ func newStatements(table func(string) string) statements {
 		// existing fails with SQLSTATE 22012 before COMMIT, and the
 		// marked row goes with the rest of the transaction.
 		write: q(`WITH
-			chk AS MATERIALIZED (SELECT 1 / CASE WHEN
-				(SELECT count(*) FROM unnest((SELECT $75::text[]), (SELECT $76::int8[])) AS v(account, seq)
-					WHERE (SELECT count(*) FROM {entries} e
-						WHERE e.ns = $1 AND e.account = v.account AND e.seq = v.seq) = 0)
-				= 0 THEN 1 ELSE 0 END AS ok),
+			we AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency,
+				amount, original_currency, original, rate, credit_change, debit_change, after_credit,
+				after_debit, after_outstanding, after_limit, after_available, principal, reference,
+				comment, operation, residual, prev, hash, documents, applications)
+				SELECT $1, account, seq, at, op, document, currency, amount::numeric,
+				original_currency, original::numeric, rate, credit_change::numeric,
+				debit_change::numeric, after_credit::numeric, after_debit::numeric,
+				after_outstanding::numeric, after_limit::numeric, after_available::numeric, principal,
+				reference, comment, operation, residual, prev, hash, documents::jsonb,
+				applications::jsonb
+				FROM unnest($45::text[], $46::int8[], $47::timestamptz[], $48::text[],
+				$49::text[], $50::text[], $51::text[], $52::text[], $53::text[], $54::text[],
+				$55::text[], $56::text[], $57::text[], $58::text[], $59::text[], $60::text[],
+				$61::text[], $62::text[], $63::text[], $64::text[], $65::text[], $66::text[],
+				$67::text[], $68::text[], $80::text[], $81::text[])
+				AS v(account, seq, at, op, document, currency, amount, original_currency,
+				original, rate, credit_change, debit_change, after_credit, after_debit,
+				after_outstanding, after_limit, after_available, principal, reference, comment,
+				operation, residual, prev, hash, documents, applications)
+				UNION ALL SELECT $1, account, seq, '-infinity', '', '', '', NULL, '', NULL, '',
+				NULL, NULL, NULL, NULL, NULL, NULL, NULL, '', '', '', '', '', '', '', '[]', '[]'
+				FROM unnest((SELECT $75::text[]), (SELECT $76::int8[])) AS p(account, seq)
+				ON CONFLICT (ns, account, seq) DO NOTHING RETURNING at = '-infinity' AS probe),
+			chk AS MATERIALIZED (SELECT 1 / CASE WHEN (SELECT count(*) FROM we WHERE probe) = 0 THEN 1 ELSE 0 END AS ok),
 			wa AS (INSERT INTO {accounts} AS t (ns, id, currency, kind, party_company,
 				party_person, limit_amount, allow_exceed, credit, debit, seq, updated, head, created,
 				version, hold, closed)
@@ -212,26 +243,6 @@ func newStatements(table func(string) string) statements {
 				AS v(id, credit, debit, credit_account, debit_account, currency, amount, reverses,
 				policy, operation, principal, at, value_currency, debit_value, difference)
 				WHERE (SELECT ok FROM chk) = 1 RETURNING 1),
-			we AS (INSERT INTO {entries} (ns, account, seq, at, op, document, currency,
-				amount, original_currency, original, rate, credit_change, debit_change, after_credit,
-				after_debit, after_outstanding, after_limit, after_available, principal, reference,
-				comment, operation, residual, prev, hash, documents, applications)
-				SELECT $1, account, seq, at, op, document, currency, amount::numeric,
-				original_currency, original::numeric, rate, credit_change::numeric,
-				debit_change::numeric, after_credit::numeric, after_debit::numeric,
-				after_outstanding::numeric, after_limit::numeric, after_available::numeric, principal,
-				reference, comment, operation, residual, prev, hash, documents::jsonb,
-				applications::jsonb
-				FROM unnest($45::text[], $46::int8[], $47::timestamptz[], $48::text[],
-				$49::text[], $50::text[], $51::text[], $52::text[], $53::text[], $54::text[],
-				$55::text[], $56::text[], $57::text[], $58::text[], $59::text[], $60::text[],
-				$61::text[], $62::text[], $63::text[], $64::text[], $65::text[], $66::text[],
-				$67::text[], $68::text[], $80::text[], $81::text[])
-				AS v(account, seq, at, op, document, currency, amount, original_currency,
-				original, rate, credit_change, debit_change, after_credit, after_debit,
-				after_outstanding, after_limit, after_available, principal, reference, comment,
-				operation, residual, prev, hash, documents, applications)
-				WHERE (SELECT ok FROM chk) = 1 RETURNING 1),
 			wi AS (INSERT INTO {idempotency} (ns, idem_key, op, fingerprint, result, at)
 				SELECT $1, idem_key, op, fingerprint, result, at
 				FROM unnest($69::text[], $70::text[], $71::text[], $72::bytea[],
@@ -240,7 +251,7 @@ func newStatements(table func(string) string) statements {
 				WHERE (SELECT ok FROM chk) = 1 RETURNING 1)
 			SELECT (SELECT ok FROM chk) / CASE WHEN (SELECT count(*) FROM wa WHERE version < ` + unseen + `)
 				+ (SELECT count(*) FROM wd WHERE version < ` + unseen + `)
-				+ (SELECT count(*) FROM wp) + (SELECT count(*) FROM we) + (SELECT count(*) FROM wi)
+				+ (SELECT count(*) FROM wp) + (SELECT count(*) FROM we WHERE NOT probe) + (SELECT count(*) FROM wi)
 				= $74::int8 THEN 1 ELSE 0 END`),
 		// The versions of the accounts and documents $2 of namespace $1,
 		// read by Commit after a write failed a CHECK constraint, to tell
