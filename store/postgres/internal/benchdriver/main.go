@@ -351,12 +351,13 @@ type dataset struct {
 
 // commitAll commits the records in batches of about 1,000 rows, from four
 // goroutines. docs must be grouped by account, in the order of accounts.
-func commitAll(ctx context.Context, st credit.Store, accounts []credit.Account, docs []invoice.Document) error {
+func commitAll(ctx context.Context, st credit.Store, accounts []credit.Account, entries []credit.Entry, docs []invoice.Document) error {
 	var batches []*credit.Batch
 	b := &credit.Batch{Namespace: ns}
 	d := 0
-	for _, a := range accounts {
+	for i, a := range accounts {
 		b.Accounts = append(b.Accounts, a)
+		b.Entries = append(b.Entries, entries[i])
 		for d < len(docs) && docs[d].Account == a.ID {
 			b.Documents = append(b.Documents, docs[d])
 			d++
@@ -402,8 +403,9 @@ func commitAll(ctx context.Context, st credit.Store, accounts []credit.Account, 
 }
 
 // seed writes n accounts named prefix…, each with k pairs, straight to
-// the store (no history: the first operation on an account writes entry 1),
-// and returns their pairs grouped by account.
+// the store, and returns their pairs grouped by account. Each account has
+// the entry that opened it, as every account the Ledger opens does, so that
+// an operation's entries follow one already there, as they do in use.
 func seed(ctx context.Context, st credit.Store, prefix string, n, k int) ([][]pair, error) {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	total, err := money.FromMinor(usd, 1000*int64(k))
@@ -411,12 +413,19 @@ func seed(ctx context.Context, st credit.Store, prefix string, n, k int) ([][]pa
 		return nil, err
 	}
 	var accounts []credit.Account
+	var entries []credit.Entry
 	var docs []invoice.Document
 	out := make([][]pair, n)
 	for i := range n {
 		id := fmt.Sprintf("%s%06d", prefix, i)
-		accounts = append(accounts, credit.Account{ID: id, Currency: usd, Kind: credit.Term, Limit: money.Zero(usd),
-			Credit: total, Debit: total, Created: now, Updated: now, Version: 1})
+		a := credit.Account{ID: id, Currency: usd, Kind: credit.Term, Limit: money.Zero(usd),
+			Credit: total, Debit: total, Created: now, Updated: now, Version: 1, Seq: 1}
+		e := credit.Entry{Account: id, Seq: 1, At: now, Kind: credit.AccountOpened, Amount: money.Zero(usd),
+			CreditChange: total, DebitChange: total, After: a.Balances(), By: user.ID, Operation: "seed-" + id}
+		e.Hash = credit.EntryHash(e)
+		a.Head = e.Hash
+		accounts = append(accounts, a)
+		entries = append(entries, e)
 		for j := range k {
 			p := pair{credit: fmt.Sprintf("%s-c%d", id, j), debit: fmt.Sprintf("%s-d%d", id, j)}
 			out[i] = append(out[i], p)
@@ -425,7 +434,7 @@ func seed(ctx context.Context, st credit.Store, prefix string, n, k int) ([][]pa
 				invoice.Document{ID: p.debit, Account: id, Kind: invoice.Invoice, Amount: ten, Open: ten, Issued: now, Due: now, Status: invoice.Open, Version: 1})
 		}
 	}
-	return out, commitAll(ctx, st, accounts, docs)
+	return out, commitAll(ctx, st, accounts, entries, docs)
 }
 
 func (ds *dataset) seedPairs(ctx context.Context, st credit.Store, prefix string, n, k int) error {
