@@ -64,7 +64,7 @@ func TestCommitLocksNoNeighbours(t *testing.T) {
 // checks that the entry before its first is there without reading the
 // entries, so it leaves no SERIALIZABLE predicate lock on them for the
 // appends of neighbouring accounts to hit (looked up by SELECT, they had
-// Consolidates of accounts with a history retried 0.8 times each). A
+// Consolidates of accounts with a history retried 0.8–1.0 times each). A
 // transaction that overlaps the Commits keeps their predicate locks, were
 // there any, in pg_locks after they commit. A gap in a history and an
 // entry already there are still refused. Each is tried with an Apply's few entries (a shaped
