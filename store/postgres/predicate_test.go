@@ -8,7 +8,6 @@ import (
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
-	"github.com/arcredit/arcredit/store/postgres"
 	"github.com/arcredit/arcredit/store/postgres/postgrestest"
 )
 
@@ -25,11 +24,7 @@ import (
 func TestCommitLocksNoNeighbours(t *testing.T) {
 	ctx := testCtx(t)
 	pool := postgrestest.Pool(t, nil)
-	schema := postgrestest.Schema(t, pool)
-	s := postgres.New(pool, postgres.Options{Schema: schema})
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, schema := migrated(t, pool)
 	a := document("a", "acct", invoice.Invoice, "USD 10.00", t0)
 	b := document("b", "acct", invoice.Invoice, "USD 10.00", t0)
 	if err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Documents: []invoice.Document{a, b}}); err != nil {
@@ -72,11 +67,7 @@ func TestCommitLocksNoNeighbours(t *testing.T) {
 func TestCommitChecksEntriesWithoutLocks(t *testing.T) {
 	ctx := testCtx(t)
 	pool := postgrestest.Pool(t, nil)
-	schema := postgrestest.Schema(t, pool)
-	s := postgres.New(pool, postgres.Options{Schema: schema})
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, schema := migrated(t, pool)
 	commit := func(es ...credit.Entry) error {
 		return s.Commit(ctx, &credit.Batch{Namespace: "ns", Entries: es})
 	}

@@ -23,11 +23,7 @@ import (
 func TestSchemaRefusesBadFigures(t *testing.T) {
 	ctx := testCtx(t)
 	pool := postgrestest.Pool(t, nil)
-	schema := postgrestest.Schema(t, pool)
-	s := postgres.New(pool, postgres.Options{Schema: schema})
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, schema := migrated(t, pool)
 	if err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Accounts: []credit.Account{account("a", usd, 1)},
 		Documents: []invoice.Document{document("d", "a", invoice.Invoice, "USD 10.00", t0)},
 		Entries:   []credit.Entry{entry("a", 1, t0)}}); err != nil {

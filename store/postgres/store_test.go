@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/arcredit/arcredit/credit"
 	"github.com/arcredit/arcredit/invoice"
 	"github.com/arcredit/arcredit/money"
+	"github.com/arcredit/arcredit/store/postgres"
 	"github.com/arcredit/arcredit/store/postgres/postgrestest"
 )
 
@@ -483,4 +485,16 @@ func TestLoadDocumentWithoutItsAccount(t *testing.T) {
 	if len(snap.Accounts) != 1 || snap.Accounts["a"].Version != 1 || snap.Accounts["a"].Currency != usd {
 		t.Errorf("accounts: %v", snap.Accounts)
 	}
+}
+
+// migrated returns a migrated store on pool in a fresh schema, and the
+// schema's name, for a test that reads the store's tables itself.
+func migrated(t *testing.T, pool *pgxpool.Pool) (*postgres.Store, string) {
+	t.Helper()
+	schema := postgrestest.Schema(t, pool)
+	s := postgres.New(pool, postgres.Options{Schema: schema})
+	if err := s.Migrate(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	return s, schema
 }
