@@ -219,9 +219,8 @@ func contractLoad(t tb, e *env) {
 			t.Errorf("Load(%s) returned applications %q, want %q", describe(c.q), got, c.want)
 		}
 	}
-	// A Query of several fields reads what its fields read apart: a store
-	// may read them together (the PostgreSQL store reads the documents,
-	// accounts, applications and key of an Apply in one statement).
+	// A Query of several fields reads what its fields read apart, however
+	// a store reads them (one read each, or all in one statement).
 	for _, q := range []credit.Query{
 		{Documents: []string{"inv", "pay", "nope"}, DocumentAccounts: true, ApplicationsOf: []string{"inv"}, Idempotency: "k1"},
 		{Documents: []string{"other"}, DocumentAccounts: true, ApplicationsOf: []string{"inv", "pay"}},

@@ -39,11 +39,12 @@
 // generic plan of it per connection instead of planning each call: keys are
 // walked with unnest of a scalar subquery (sized alike in every plan, and
 // read once: subscripts of a text[] would walk it from its start) and looked
-// up one by one. Commit checks the version of every account and document it
-// writes by the writes themselves, and that each history goes on from its
-// last entry by a probe row, for that entry's key, that its insert into the
-// entries must not write (a read first would take SERIALIZABLE predicate
-// locks that neighbouring writes conflict with), and reports a stale one, an existing key, a serialization failure
+// up one by one. Commit reads nothing before it writes, since a read would
+// take SERIALIZABLE predicate locks that neighbouring writes conflict with:
+// the writes of accounts and documents check their versions themselves, and
+// the insert into the entries checks that each history goes on from its
+// last entry by proposing a row of that entry's key, which must not be
+// written. It reports a stale record, an existing key, a serialization failure
 // or a deadlock as credit.ErrConflict, on which the Ledger reloads and
 // retries with backoff; reads retry serialization failures themselves.
 // A commit whose outcome is unknown (the connection failed after the batch

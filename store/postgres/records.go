@@ -111,30 +111,32 @@ func newStatements(table func(string) string) statements {
 		// Every check and write of a Commit in one statement, from one
 		// array per column.
 		//
-		// chk comes first, after we: the entry before the first one appended to
-		// an account ($75, $76) exists. Each other write reads chk in its WHERE,
-		// so chk runs before their first row is built, and a failed check
-		// divides by zero before they write any. The entries are not read: we
-		// proposes, beside the entries of the batch, a probe row (at -infinity,
-		// empty but for its key) for each entry that must exist, ON CONFLICT DO
-		// NOTHING, and an entry that is there is not written, so the check is
-		// that we wrote no probe (a probe it did write goes with the failed
-		// statement; a new entry whose key is taken is not written either, and
-		// the count of rows written catches it). A conflict is found through the
-		// primary key with no SERIALIZABLE predicate lock, where a lookup of the
-		// entries by SELECT locked the leaf pages of an index, which the appends
-		// of neighbouring accounts in other transactions then hit: Consolidates
-		// of accounts with a history were retried 0.8–1.0 times each. An entry still
-		// being appended by another transaction is waited for, and one it then
-		// commits, unseen by this transaction's snapshot, fails it with SQLSTATE
-		// 40001, a conflict as well. The probes go in the one INSERT into
-		// entries because an engine may refuse two modifications of a table in
-		// one statement (docs/scaling.md). The arrays are walked together by
-		// unnest of scalar subqueries, whose row estimate does not depend on the
-		// arrays, so that the server keeps one generic plan, and which reads
-		// each array once: with generate_subscripts and ($16::text[])[i], each
-		// subscript walked the text[] from its start, and a batch of 50,000
-		// documents spent 5 s of its 8 in the check.
+		// chk comes first, after we: the entry before the first one appended
+		// to an account ($75, $76) exists. Each other write reads chk in its
+		// WHERE, so chk runs before their first row is built, and a failed
+		// check divides by zero before they write any. The entries are not
+		// read: we proposes, beside the entries of the batch, a probe row
+		// (at -infinity, empty but for its key) for each entry that must
+		// exist, ON CONFLICT DO NOTHING, and an entry that is there is not
+		// written, so the check is that we wrote no probe (a probe it did
+		// write goes with the failed statement; a new entry whose key is
+		// taken is not written either, and the count of rows written catches
+		// it). A conflict is found through the primary key with no
+		// SERIALIZABLE predicate lock, where a lookup of the entries by
+		// SELECT locked the leaf pages of an index, which the appends of
+		// neighbouring accounts in other transactions then hit: Consolidates
+		// of accounts with a history were retried 0.8–1.0 times each. An
+		// entry still being appended by another transaction is waited for,
+		// and one it then commits, unseen by this transaction's snapshot,
+		// fails it with SQLSTATE 40001, a conflict as well. The probes go in
+		// the one INSERT into entries because an engine may refuse two
+		// modifications of a table in one statement (docs/scaling.md). The
+		// arrays are walked together by unnest of scalar subqueries, whose
+		// row estimate does not depend on the arrays, so that the server
+		// keeps one generic plan, and which reads each array once: with
+		// generate_subscripts and ($16::text[])[i], each subscript walked
+		// the text[] from its start, and a batch of 50,000 documents spent
+		// 5 s of its 8 in the check.
 		//
 		// Accounts and documents are not read: they go through INSERT …
 		// ON CONFLICT DO UPDATE, which finds each row through the primary
