@@ -62,8 +62,8 @@ func TestCommitLocksNoNeighbours(t *testing.T) {
 // Consolidates of accounts with a history retried 0.8–1.0 times each). A
 // transaction that overlaps the Commits keeps their predicate locks, were
 // there any, in pg_locks after they commit. A gap in a history and an
-// entry already there are still refused. Each is tried with an Apply's few entries (a shaped
-// statement) and with more (the array statement).
+// entry already there are still refused. Each is tried with an Apply's few
+// entries (a shaped statement) and with more (the array statement).
 func TestCommitChecksEntriesWithoutLocks(t *testing.T) {
 	ctx := testCtx(t)
 	pool := postgrestest.Pool(t, nil)
