@@ -36,21 +36,25 @@ type Memory struct {
 // Documents, applications and entries are kept in records (chunks that do
 // not move), and every index refers to them by place: a map from id to
 // place, the lists of applications of a document or an operation as links
-// between the applications, an account's history as places. A large store
+// between the applications, an account's history as places. A document's
+// list is kept at the document's place, so that the lookup that finds a
+// document finds its applications, and an Apply looks up no map of its own
+// for them. A large store
 // is then a few large objects and maps of small values rather than a
 // separate object per record, which is what the collector's marking and
 // the caches pay for.
 type space struct {
 	accounts map[string]credit.Account
 	ids      *sortedSet[string] // every account id
-	docAt    map[string]int32   // document id → place in docs
+	docAt    map[string]int32   // document id → place in docs (and in docApps)
 	docs     records[invoice.Document]
+	docApps  records[appList] // the applications touching each document, by its place
 	byAcct   map[string]*accountDocs
 	amends   map[string]map[string]struct{} // document → ids of the documents that amend it
 	appAt    map[string]int32               // application id → place in apps
 	apps     records[appRecord]
-	appsOf   map[string]appList // document → the applications touching it
-	appsByOp map[string]appList // operation → its applications
+	orphans  map[string]*appList // the applications touching a document the store does not hold
+	appsByOp map[string]appList  // operation → its applications
 	entries  records[credit.Entry]
 	history  map[string][]int32 // account → places of its entries, in Seq order
 	idem     map[string]credit.Idempotency
@@ -69,8 +73,11 @@ type appRecord struct {
 }
 
 // appList is a list of applications in the order they were committed: the
-// places of the first and the last.
+// places of the first and the last, -1 when the list is empty.
 type appList struct{ first, last int32 }
+
+// noApps is the empty list.
+var noApps = appList{first: -1, last: -1}
 
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory {
@@ -82,7 +89,7 @@ func (m *Memory) space(ns string, create bool) *space {
 	if s == nil && create {
 		s = &space{accounts: map[string]credit.Account{}, ids: newSortedSet(strings.Compare),
 			docAt: map[string]int32{}, byAcct: map[string]*accountDocs{},
-			amends: map[string]map[string]struct{}{}, appAt: map[string]int32{}, appsOf: map[string]appList{},
+			amends: map[string]map[string]struct{}{}, appAt: map[string]int32{}, orphans: map[string]*appList{},
 			appsByOp: map[string]appList{}, history: map[string][]int32{},
 			idem: map[string]credit.Idempotency{}}
 		m.spaces[ns] = s
@@ -93,8 +100,8 @@ func (m *Memory) space(ns string, create bool) *space {
 // appsOfDoc calls yield with the place of each application touching
 // document doc, in the order they were committed.
 func (s *space) appsOfDoc(doc string, yield func(int32)) {
-	l, ok := s.appsOf[doc]
-	if !ok {
+	l := s.docList(doc, false)
+	if l == nil {
 		return
 	}
 	for i := l.first; i >= 0; {
@@ -119,15 +126,33 @@ func (s *space) appsOfOp(op string, yield func(int32)) {
 	}
 }
 
-// link appends the application at place i to the list of key in lists;
-// next says where an application keeps its link on that list.
-func (s *space) link(lists map[string]appList, key string, i int32, next func(*appRecord) *int32) {
-	if l, ok := lists[key]; ok {
-		*next(s.apps.at(l.last)) = i
-		lists[key] = appList{first: l.first, last: i}
-	} else {
-		lists[key] = appList{first: i, last: i}
+// docList returns the list of the applications touching document doc:
+// the one kept with the document, which is found through the map that
+// finds the document itself, or, for a document the store does not hold
+// (yet), one of the orphans, made when create is set (else nil when
+// missing). A document committed later takes its orphan list over.
+func (s *space) docList(doc string, create bool) *appList {
+	if at, ok := s.docAt[doc]; ok {
+		return s.docApps.at(at)
 	}
+	l := s.orphans[doc]
+	if l == nil && create {
+		l = &appList{}
+		*l = noApps
+		s.orphans[doc] = l
+	}
+	return l
+}
+
+// link appends the application at place i to list l; next says where an
+// application keeps its link on that list.
+func (s *space) link(l *appList, i int32, next func(*appRecord) *int32) {
+	if l.first < 0 {
+		l.first = i
+	} else {
+		*next(s.apps.at(l.last)) = i
+	}
+	l.last = i
 }
 
 func nextOfCredit(r *appRecord) *int32 { return &r.nextOfCredit }
@@ -325,6 +350,12 @@ func (s *space) apply(b *credit.Batch) {
 				i, rec = s.docs.add()
 				*rec = *d
 				rec.Labels = invoice.CloneLabels(d.Labels)
+				_, l := s.docApps.add()
+				*l = noApps
+				if o := s.orphans[d.ID]; o != nil {
+					*l = *o
+					delete(s.orphans, d.ID)
+				}
 				s.docAt[d.ID] = i
 				s.reindex(nil, i, d)
 				continue
@@ -340,11 +371,16 @@ func (s *space) apply(b *credit.Batch) {
 		i, rec := s.apps.add()
 		*rec = appRecord{Application: *a, nextOfCredit: -1, nextOfDebit: -1, nextOfOp: -1}
 		s.appAt[a.ID] = i
-		s.link(s.appsOf, a.Credit, i, nextOfCredit)
+		s.link(s.docList(a.Credit, true), i, nextOfCredit)
 		if a.Debit != a.Credit {
-			s.link(s.appsOf, a.Debit, i, nextOfDebit)
+			s.link(s.docList(a.Debit, true), i, nextOfDebit)
 		}
-		s.link(s.appsByOp, a.Operation, i, nextOfOp)
+		op, ok := s.appsByOp[a.Operation]
+		if !ok {
+			op = noApps
+		}
+		s.link(&op, i, nextOfOp)
+		s.appsByOp[a.Operation] = op
 	}
 	for _, e := range b.Entries {
 		h := s.history[e.Account]
