@@ -75,6 +75,7 @@ var (
 	flagSchema    = flag.String("schema", "arcredit_bench", "schema of the store's tables (dropped first and at the end)")
 	flagKeep      = flag.Bool("keep", false, "keep the schema at the end, to look at it")
 	flagProfile   = flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
+	flagLedgers   = flag.Int("ledgers", 1, "Ledgers the clients of a phase share, client i using Ledger i mod n: as many application processes on one database, each with latches of its own")
 	flagWarmup    = flag.Duration("warmup", 3*time.Second, "uniform Apply run before the measurements, so that the tables have a history when analyzed")
 )
 
@@ -567,9 +568,16 @@ func measure(ctx context.Context, cs *countingStore, scenario string, n int, do 
 // measureFor runs op from n clients for d.
 func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, d time.Duration, do op) (result, error) {
 	reads := &rereads{}
-	l, err := credit.New(cs, credit.AllowAll, credit.Options{Logger: slog.New(reads)})
-	if err != nil {
-		return result{}, err
+	// Several Ledgers stand for several processes: their operations on one
+	// account do not wait on each other's latches but race, and the loser
+	// of a race reads again (a conflict, counted in retries).
+	ledgers := make([]*credit.Ledger, max(1, min(*flagLedgers, n)))
+	for i := range ledgers {
+		l, err := credit.New(cs, credit.AllowAll, credit.Options{Logger: slog.New(reads)})
+		if err != nil {
+			return result{}, err
+		}
+		ledgers[i] = l
 	}
 	before := cs.conflicts.Load() + transferRetries.Load()
 	var ops, apps atomic.Int64
@@ -587,6 +595,7 @@ func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, 
 	var wg sync.WaitGroup
 	for c := range n {
 		wg.Go(func() {
+			l := ledgers[c%len(ledgers)]
 			r := rand.New(rand.NewPCG(uint64(c), uint64(time.Now().UnixNano())))
 			for time.Now().Before(deadline) && !exhausted.Load() {
 				t := time.Now()
