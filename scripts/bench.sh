@@ -5,7 +5,8 @@
 # same server, in the same run: pgbench -i -s 10, then for N = 1, 4 and 8 clients
 # pgbench -M prepared -c N -j N -T 10 followed by a SERIALIZABLE transfer in Go over pgx
 # (calibration) and arcredit's Apply at N clients for 10 s each (uniform over 10,000
-# accounts, and a hot set), and Consolidate at 8 clients. Prints one
+# accounts, and a hot set), and at 8 clients the hot set with a Ledger per client (as 8
+# processes) and Consolidate. Prints one
 # table (see store/postgres/internal/benchdriver). Flags are passed to the driver, e.g.
 # -clients 8 -duration 20s.
 #

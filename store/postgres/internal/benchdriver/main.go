@@ -67,7 +67,7 @@ var (
 	flagURL       = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "database URL (default $ARCREDIT_POSTGRES_URL)")
 	flagClients   = flag.String("clients", "1,4,8", "client counts, comma-separated")
 	flagDuration  = flag.Duration("duration", 10*time.Second, "length of each measurement")
-	flagScenarios = flag.String("scenarios", "uniform,hot,consolidate,transfer", "what to measure: uniform, hot, consolidate, transfer")
+	flagScenarios = flag.String("scenarios", "uniform,hot,hot-procs,consolidate,transfer", "what to measure: uniform, hot, hot-procs (the hot set with a Ledger per client, as that many processes would run it; at the largest client count), consolidate, transfer")
 	flagPgbench   = flag.String("pgbench", "", "path of pgbench; when set, tpcb-like is measured too")
 	flagScale     = flag.Int("scale", 10, "pgbench scale factor (-s)")
 	flagAccounts  = flag.Int("accounts", 10000, "accounts of the uniform set")
@@ -75,7 +75,7 @@ var (
 	flagSchema    = flag.String("schema", "arcredit_bench", "schema of the store's tables (dropped first and at the end)")
 	flagKeep      = flag.Bool("keep", false, "keep the schema at the end, to look at it")
 	flagProfile   = flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
-	flagLedgers   = flag.Int("ledgers", 1, "Ledgers the clients of a phase share, client i using Ledger i mod n: as many application processes on one database, each with latches of its own")
+	flagLedgers   = flag.Int("ledgers", 1, "Ledgers the clients of a phase share, client i using Ledger i mod n: as many application processes on one database, each with latches of its own (hot-procs: one per client)")
 	flagWarmup    = flag.Duration("warmup", 3*time.Second, "uniform Apply run before the measurements, so that the tables have a history when analyzed")
 )
 
@@ -209,17 +209,20 @@ func run() error {
 
 	// Fresh pairs for every uniform and hot operation the runs may make.
 	runs := len(clients)
+	if want("hot-procs") {
+		runs++
+	}
 	need := *flagRate * (int(flagDuration.Seconds()+1)*runs + int(flagWarmup.Seconds()+1))
 	perAccount := max(1, (need+*flagAccounts-1) / *flagAccounts)
 	hotPer := need * 9 / 10 / 10
 	start := time.Now()
 	ds := &dataset{}
-	if want("uniform") || want("hot") {
+	if want("uniform") || want("hot") || want("hot-procs") {
 		if err := ds.seedPairs(ctx, st, "u", *flagAccounts, perAccount); err != nil {
 			return err
 		}
 	}
-	if want("hot") {
+	if want("hot") || want("hot-procs") {
 		if err := ds.seedPairs(ctx, st, "h", 10, hotPer); err != nil {
 			return err
 		}
@@ -239,7 +242,7 @@ func run() error {
 	// uniform Applies writes a history before ANALYZE, as autovacuum
 	// would in a running system.
 	if *flagWarmup > 0 && len(ds.uniform) > 0 {
-		if _, err := measureFor(ctx, cs, "warm-up", maxClients, *flagWarmup, ds.uniformOp(cs)); err != nil {
+		if _, err := measureFor(ctx, cs, "warm-up", maxClients, *flagLedgers, *flagWarmup, ds.uniformOp(cs)); err != nil {
 			return err
 		}
 	}
@@ -304,6 +307,13 @@ func run() error {
 		}
 		if want("hot") {
 			r, err := measure(ctx, cs, "hot", n, ds.hotOp(cs))
+			if err != nil {
+				return err
+			}
+			report(r)
+		}
+		if want("hot-procs") && n == maxClients {
+			r, err := measureFor(ctx, cs, "hot-procs", n, n, *flagDuration, ds.hotOp(cs))
 			if err != nil {
 				return err
 			}
@@ -560,18 +570,19 @@ func transfer(pool *pgxpool.Pool, scale int) op {
 // transferRetries counts the serialization failures of transfer.
 var transferRetries atomic.Int64
 
-// measure runs op from n clients for the duration.
+// measure runs op from n clients for the duration, on -ledgers Ledgers.
 func measure(ctx context.Context, cs *countingStore, scenario string, n int, do op) (result, error) {
-	return measureFor(ctx, cs, scenario, n, *flagDuration, do)
+	return measureFor(ctx, cs, scenario, n, *flagLedgers, *flagDuration, do)
 }
 
-// measureFor runs op from n clients for d.
-func measureFor(ctx context.Context, cs *countingStore, scenario string, n int, d time.Duration, do op) (result, error) {
+// measureFor runs op from n clients for d, client i on Ledger i mod
+// ledgerCount.
+func measureFor(ctx context.Context, cs *countingStore, scenario string, n, ledgerCount int, d time.Duration, do op) (result, error) {
 	reads := &rereads{}
 	// Several Ledgers stand for several processes: their operations on one
 	// account do not wait on each other's latches but race, and the loser
 	// of a race reads again (a conflict, counted in retries).
-	ledgers := make([]*credit.Ledger, max(1, min(*flagLedgers, n)))
+	ledgers := make([]*credit.Ledger, max(1, min(ledgerCount, n)))
 	for i := range ledgers {
 		l, err := credit.New(cs, credit.AllowAll, credit.Options{Logger: slog.New(reads)})
 		if err != nil {
@@ -717,7 +728,7 @@ func printTable(w *os.File, clients []int, tps map[int]int64, results []result) 
 		byKey[fmt.Sprintf("%s/%d", r.scenario, r.clients)] = r
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "clients\tpgbench TPS\tpgx transfer TPS\tarcredit apply ops/s\tratio\tapply/transfer\ttransfer p50\tapply p50\tp50 apply/transfer\ttransfer server CPU/op\tapply server CPU/op\tapply client CPU/op\thot ops/s\thot/uniform\thot retries/op\thot p50\thot p99\tconsolidate apps/s\tconsolidate/apply\tconsolidate server CPU/app\t")
+	fmt.Fprintln(tw, "clients\tpgbench TPS\tpgx transfer TPS\tarcredit apply ops/s\tratio\tapply/transfer\ttransfer p50\tapply p50\tp50 apply/transfer\ttransfer server CPU/op\tapply server CPU/op\tapply client CPU/op\thot ops/s\thot/uniform\thot retries/op\thot p50\thot p99\thot-procs/uniform\thot-procs retries/op\thot-procs p50\thot-procs p99\tconsolidate apps/s\tconsolidate/apply\tconsolidate server CPU/app\t")
 	cell := func(ok bool, format string, v ...any) string {
 		if !ok {
 			return "-"
@@ -728,9 +739,10 @@ func printTable(w *os.File, clients []int, tps map[int]int64, results []result) 
 		u, uok := byKey[fmt.Sprintf("uniform/%d", n)]
 		h, hok := byKey[fmt.Sprintf("hot/%d", n)]
 		c, cok := byKey[fmt.Sprintf("consolidate/%d", n)]
+		hp, hpok := byKey[fmt.Sprintf("hot-procs/%d", n)]
 		p, pok := tps[n]
 		g, gok := byKey[fmt.Sprintf("transfer/%d", n)]
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", n,
 			cell(pok, "%d", p),
 			cell(gok, "%d", g.opsPerSec()),
 			cell(uok, "%d", u.opsPerSec()),
@@ -747,6 +759,10 @@ func printTable(w *os.File, clients []int, tps map[int]int64, results []result) 
 			cell(hok, "%s", thousandths(h.retriesPerOp())),
 			cell(hok, "%s", ms(h.p50)),
 			cell(hok, "%s", ms(h.p99)),
+			cell(hpok && uok && u.opsPerSec() > 0, "%d%%", 100*hp.opsPerSec()/max(u.opsPerSec(), 1)),
+			cell(hpok, "%s", thousandths(hp.retriesPerOp())),
+			cell(hpok, "%s", ms(hp.p50)),
+			cell(hpok, "%s", ms(hp.p99)),
 			cell(cok, "%d", c.appsPerSec()),
 			cell(cok && uok && u.opsPerSec() > 0, "%s×", tenths(10*c.appsPerSec()/max(u.opsPerSec(), 1))),
 			cell(cok, "%s", cpuCell(c.serverOK, c.server/time.Duration(max(c.apps, 1)))))
