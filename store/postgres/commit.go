@@ -81,7 +81,7 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 		return err
 	}
 	failed, committed := -1, false
-	err = s.sendBatch(ctx, batch, func(br pgx.BatchResults) error {
+	err = s.sendBatch(ctx, batch, true, func(br pgx.BatchResults) error {
 		for i := range what {
 			tag, err := br.Exec()
 			if err != nil {

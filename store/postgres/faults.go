@@ -14,8 +14,9 @@ import (
 	"github.com/arcredit/arcredit/credit"
 )
 
-// notSent wraps the error of a call that failed before anything reached
-// the server: it never obtained a connection.
+// notSent wraps the error of a call that failed before any of its
+// statements ran: it never obtained a connection, or could not prepare
+// them.
 type notSent struct{ err error }
 
 func (e *notSent) Error() string { return e.err.Error() }

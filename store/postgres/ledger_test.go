@@ -136,10 +136,16 @@ func (c *counter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceB
 func (c *counter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
 func (c *counter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
 func (c *counter) TracePrepareStart(ctx context.Context, _ *pgx.Conn, _ pgx.TracePrepareStartData) context.Context {
-	c.n.Add(1)
 	return ctx
 }
-func (c *counter) TracePrepareEnd(context.Context, *pgx.Conn, pgx.TracePrepareEndData) {}
+
+// TracePrepareEnd counts a Prepare that went to the server: one of a
+// statement the connection already holds is a lookup in pgx's map.
+func (c *counter) TracePrepareEnd(_ context.Context, _ *pgx.Conn, data pgx.TracePrepareEndData) {
+	if !data.AlreadyPrepared {
+		c.n.Add(1)
+	}
+}
 func (c *counter) TraceConnectStart(ctx context.Context, _ pgx.TraceConnectStartData) context.Context {
 	c.n.Add(1)
 	return ctx

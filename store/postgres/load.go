@@ -30,7 +30,7 @@ func (s *Store) Load(ctx context.Context, q credit.Query) (*credit.Snapshot, err
 		if b.Len() == 0 {
 			return ctx.Err()
 		}
-		return s.sendBatch(ctx, b, nil)
+		return s.sendBatch(ctx, b, false, nil)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: load: %w", err)

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -436,4 +437,46 @@ func sqlLiteral(t *testing.T, v any) string {
 	}
 	t.Fatalf("no literal for %T", v)
 	return ""
+}
+
+// TestCommitKeepsItsPlanAfterAConflict: a Commit that loses a race fails
+// in the server, and pgx drops from its cache every statement of a batch
+// that failed; the next Commit on the connection then parsed the write
+// statement again and planned it afresh for five calls before the server
+// kept a generic plan: with several processes on a hot account, where
+// losing is routine, that planning doubled the server's CPU per Apply.
+// The store prepares a Commit's statements itself, so that one statement
+// serves every Commit of its shape on a connection, failed or not.
+func TestCommitKeepsItsPlanAfterAConflict(t *testing.T) {
+	ctx := testCtx(t)
+	pool := postgrestest.Pool(t, func(c *pgxpool.Config) { c.MaxConns = 1 })
+	s, _ := migrated(t, pool)
+	d := document("d", "acct", invoice.Invoice, "USD 10.00", t0)
+	writes, conflicts := 0, 0
+	for v := int64(1); v <= 30; v++ {
+		d.Version = v
+		if err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Documents: []invoice.Document{d}}); err != nil {
+			t.Fatalf("Commit of version %d: %v", v, err)
+		}
+		writes++
+		if v%6 == 3 {
+			// A version already written: the write is stale, as a loser's.
+			err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Documents: []invoice.Document{d}})
+			if !errors.Is(err, credit.ErrConflict) {
+				t.Fatalf("stale Commit of version %d: %v, want ErrConflict", v, err)
+			}
+			writes++
+			conflicts++
+		}
+	}
+	var n, custom, generic int64
+	if err := pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(custom_plans), 0), coalesce(sum(generic_plans), 0)
+		FROM pg_prepared_statements WHERE statement LIKE 'WITH%INSERT INTO%documents%'`).Scan(&n, &custom, &generic); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || custom > 5 || custom+generic < int64(writes) {
+		t.Errorf("after %d writes of one shape, %d of them conflicts, the connection holds %d write statements planned %d times "+
+			"for their own call and %d times from a kept plan; want one statement, planned at most 5 times, serving every write",
+			writes, conflicts, n, custom, generic)
+	}
 }

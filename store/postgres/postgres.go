@@ -149,13 +149,30 @@ func (s *Store) retryRaw(ctx context.Context, again func(error) bool, fn func() 
 // with read (or just their errors when read is nil). A batch that leaves
 // the connection inside a transaction (one that began with BEGIN and
 // failed before COMMIT) is rolled back so the connection can be reused.
-// A failure to obtain a connection is a *notSent.
-func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, read func(pgx.BatchResults) error) error {
+// A failure to obtain a connection, or to prepare, is a *notSent.
+//
+// With prepare set, b's statements are first prepared on the connection
+// under their own text (once per connection: pgx keeps them), which b
+// then uses. pgx drops from its cache every statement of a batch that
+// failed, and a statement it prepares again is parsed again and planned
+// afresh for five calls before the server keeps a generic plan; for a
+// Commit, which fails whenever it loses a race, that planning had
+// doubled the server's CPU per Apply with several processes on a hot
+// account. Statements prepared this way are never dropped, so prepare is
+// for the few texts of a Commit (three per shape, a bounded set).
+func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, prepare bool, read func(pgx.BatchResults) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return &notSent{err}
 	}
 	defer conn.Release()
+	if prepare {
+		for _, q := range b.QueuedQueries {
+			if _, err := conn.Conn().Prepare(ctx, q.SQL, q.SQL); err != nil {
+				return &notSent{err}
+			}
+		}
+	}
 	br := conn.SendBatch(ctx, b)
 	if read != nil {
 		err = read(br)
