@@ -35,8 +35,12 @@
 // one per column, so a batch of any size costs the same three prepared
 // statements, and a batch of at most two records of each kind, as an
 // Apply writes, goes as the same statement with a row of scalar
-// parameters per record, one prepared text per shape). Every statement is written so that the server keeps one
-// generic plan of it per connection instead of planning each call: keys are
+// parameters per record, one prepared text per shape). Commit prepares
+// its statements on the connection itself, so that a Commit that fails
+// (pgx then drops the statements of its batch from its cache) does not
+// cost the next one a fresh parse and plan. Every statement is written so
+// that the server keeps one generic plan of it per connection instead of
+// planning each call: keys are
 // walked with unnest of a scalar subquery (sized alike in every plan, and
 // read once: subscripts of a text[] would walk it from its start) and looked
 // up one by one. Commit reads nothing before it writes, since a read would
