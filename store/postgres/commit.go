@@ -128,7 +128,7 @@ func (s *Store) Commit(ctx context.Context, b *credit.Batch) error {
 	switch code := sqlState(err); {
 	case !definite || code == codeCompletionUnknown:
 	case code == codeDivisionByZero:
-		return fmt.Errorf("%w: postgres: %s: failed", credit.ErrConflict, stmt)
+		return fmt.Errorf("%w: postgres: %s: refused: a version, the last entry of a history or a key is not what the batch expects", credit.ErrConflict, stmt)
 	case code == codeCheckViolated && failed == 1 && len(what) == 3:
 		// The transaction failed, so nothing was written: the question is
 		// only whether the write was stale or bad.
