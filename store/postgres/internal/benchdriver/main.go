@@ -207,34 +207,10 @@ func run() error {
 	}
 	cs := &countingStore{Store: st}
 
-	// Fresh pairs for every uniform and hot operation the runs may make.
-	runs := len(clients)
-	if want("hot-procs") {
-		runs++
-	}
-	need := *flagRate * (int(flagDuration.Seconds()+1)*runs + int(flagWarmup.Seconds()+1))
-	perAccount := max(1, (need+*flagAccounts-1) / *flagAccounts)
-	hotPer := need * 9 / 10 / 10
 	start := time.Now()
-	ds := &dataset{}
-	if want("uniform") || want("hot") || want("hot-procs") {
-		if err := ds.seedPairs(ctx, st, "u", *flagAccounts, perAccount); err != nil {
-			return err
-		}
-	}
-	if want("hot") || want("hot-procs") {
-		if err := ds.seedPairs(ctx, st, "h", 10, hotPer); err != nil {
-			return err
-		}
-	}
-	const groupSize, groupPairs = 10, 5
-	if want("consolidate") {
-		// Measured at the largest client count only, at up to 12×
-		// max-rate applications per second.
-		groups := max(1, 12**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
-		if err := ds.seedGroups(ctx, st, groups, groupSize, groupPairs); err != nil {
-			return err
-		}
+	ds, err := seedFor(ctx, st, want, len(clients))
+	if err != nil {
+		return err
 	}
 	// A ledger in use has applications, entries and idempotency records;
 	// freshly seeded tables have none, and statistics taken then would
@@ -249,8 +225,7 @@ func run() error {
 	if _, err := admin.Exec(ctx, "ANALYZE"); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "benchdriver: seeded and warmed up in %s: %d uniform accounts × %d pairs, 10 hot accounts × %d pairs, %d consolidation groups of %d accounts × %d pairs\n",
-		time.Since(start).Round(time.Millisecond), *flagAccounts, perAccount, hotPer, len(ds.groups), groupSize, groupPairs)
+	fmt.Fprintf(os.Stderr, "benchdriver: seeded and warmed up in %s: %s\n", time.Since(start).Round(time.Millisecond), ds.sizes)
 
 	// Seeding built large batches that are garbage now: return their
 	// memory to the system before measuring, or the runtime's scavenger
@@ -331,6 +306,41 @@ func run() error {
 	return nil
 }
 
+// seedFor seeds fresh records for every operation the phases wanted may
+// make: runs phases of each of the uniform and hot sets (one per client
+// count, and hot-procs), at up to -max-rate operations a second.
+func seedFor(ctx context.Context, st credit.Store, want func(string) bool, runs int) (*dataset, error) {
+	if want("hot-procs") {
+		runs++
+	}
+	need := *flagRate * (int(flagDuration.Seconds()+1)*runs + int(flagWarmup.Seconds()+1))
+	perAccount := max(1, (need+*flagAccounts-1) / *flagAccounts)
+	hotPer := need * 9 / 10 / 10
+	ds := &dataset{}
+	if want("uniform") || want("hot") || want("hot-procs") {
+		if err := ds.seedPairs(ctx, st, "u", *flagAccounts, perAccount); err != nil {
+			return nil, err
+		}
+	}
+	if want("hot") || want("hot-procs") {
+		if err := ds.seedPairs(ctx, st, "h", 10, hotPer); err != nil {
+			return nil, err
+		}
+	}
+	const groupSize, groupPairs = 10, 5
+	if want("consolidate") {
+		// Measured at the largest client count only, at up to 12×
+		// max-rate applications per second.
+		groups := max(1, 12**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
+		if err := ds.seedGroups(ctx, st, groups, groupSize, groupPairs); err != nil {
+			return nil, err
+		}
+	}
+	ds.sizes = fmt.Sprintf("%d uniform accounts × %d pairs, 10 hot accounts × %d pairs, %d consolidation groups of %d accounts × %d pairs",
+		*flagAccounts, perAccount, hotPer, len(ds.groups), groupSize, groupPairs)
+	return ds, nil
+}
+
 // countingStore counts the Commit calls that return ErrConflict: each is
 // one retry of the Ledger.
 type countingStore struct {
@@ -358,6 +368,7 @@ type dataset struct {
 	groups  [][]string // accounts consolidated together
 	gNext   atomic.Int64
 	keys    atomic.Int64
+	sizes   string // what was seeded, for the log
 }
 
 // commitAll commits the records in batches of about 1,000 rows, from four
