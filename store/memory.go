@@ -39,10 +39,9 @@ type Memory struct {
 // between the applications, an account's history as places. A document's
 // list is kept at the document's place, so that the lookup that finds a
 // document finds its applications, and an Apply looks up no map of its own
-// for them. A large store
-// is then a few large objects and maps of small values rather than a
-// separate object per record, which is what the collector's marking and
-// the caches pay for.
+// for them. A large store is then a few large objects and maps of small
+// values rather than a separate object per record, which is what the
+// collector's marking and the caches pay for.
 type space struct {
 	accounts map[string]credit.Account
 	ids      *sortedSet[string] // every account id
@@ -137,8 +136,8 @@ func (s *space) docList(doc string, create bool) *appList {
 	}
 	l := s.orphans[doc]
 	if l == nil && create {
-		l = &appList{}
-		*l = noApps
+		empty := noApps
+		l = &empty
 		s.orphans[doc] = l
 	}
 	return l
