@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -36,6 +37,7 @@ type Store struct {
 	attempts int
 	sql      statements
 	writes   *shapes // the write statement by shape (see shaped.go); nil: arrays only
+	kept     *kept   // the texts Commit prepares itself (see sendBatch)
 }
 
 var (
@@ -57,7 +59,7 @@ var ErrCommitUnknown = credit.ErrCommitUnknown
 // New returns a Store that keeps its records in pool's database. Call
 // Migrate once before the first use (it is safe to call on every start).
 func New(pool *pgxpool.Pool, opts Options) *Store {
-	s := &Store{pool: pool, schema: opts.Schema, attempts: opts.MaxAttempts}
+	s := &Store{pool: pool, schema: opts.Schema, attempts: opts.MaxAttempts, kept: &kept{texts: map[string]bool{}}}
 	if s.attempts <= 0 {
 		s.attempts = 5
 	}
@@ -158,8 +160,9 @@ func (s *Store) retryRaw(ctx context.Context, again func(error) bool, fn func() 
 // afresh for five calls before the server keeps a generic plan; for a
 // Commit, which fails whenever it loses a race, that planning had
 // doubled the server's CPU per Apply with several processes on a hot
-// account. Statements prepared this way are never dropped, so prepare is
-// for the few texts of a Commit (three per shape, a bounded set).
+// account. Statements prepared this way stay for the connection's life,
+// so the store keeps at most maxKept texts so (the first it meets: the
+// shapes its operations write most) and leaves any others to pgx's cache.
 func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, prepare bool, read func(pgx.BatchResults) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -168,6 +171,9 @@ func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, prepare bool, read 
 	defer conn.Release()
 	if prepare {
 		for _, q := range b.QueuedQueries {
+			if !s.kept.keep(q.SQL) {
+				continue
+			}
 			if _, err := conn.Conn().Prepare(ctx, q.SQL, q.SQL); err != nil {
 				return &notSent{err}
 			}
@@ -182,6 +188,36 @@ func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, prepare bool, read 
 	}
 	rollback(ctx, conn)
 	return err
+}
+
+// maxKept bounds the statement texts a Store prepares itself, and so the
+// statements each connection keeps for its life beside pgx's cache: an
+// Apply's, a Transfer's and the other operations' shapes of write, with
+// their BEGIN and COMMIT, are far fewer.
+const maxKept = 64
+
+// kept is the set of texts a Store prepares itself, the first maxKept it
+// was asked about. Safe for concurrent use.
+type kept struct {
+	mu    sync.RWMutex
+	texts map[string]bool
+}
+
+// keep reports whether sql is one of the kept texts, adding it while there
+// is room.
+func (k *kept) keep(sql string) bool {
+	k.mu.RLock()
+	in, full := k.texts[sql], len(k.texts) >= maxKept
+	k.mu.RUnlock()
+	if in || full {
+		return in
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.texts) < maxKept {
+		k.texts[sql] = true
+	}
+	return k.texts[sql]
 }
 
 // rollback ends a transaction a failed batch left open on conn. If that

@@ -156,3 +156,21 @@ func BenchmarkCommitBatch(b *testing.B) {
 		}
 	}
 }
+
+// TestKeptStopsAtItsBound: the store prepares itself the first maxKept
+// texts it meets, and leaves the rest to pgx's cache, so that a connection
+// keeps a bounded set of statements for its life.
+func TestKeptStopsAtItsBound(t *testing.T) {
+	k := &kept{texts: map[string]bool{}}
+	for i := range maxKept + 10 {
+		if got, want := k.keep(fmt.Sprint("text ", i)), i < maxKept; got != want {
+			t.Fatalf("keep(text %d) = %v, want %v", i, got, want)
+		}
+	}
+	if !k.keep("text 0") || k.keep(fmt.Sprint("text ", maxKept)) {
+		t.Error("a kept text was forgotten, or one met when the set was full was kept")
+	}
+	if len(k.texts) != maxKept {
+		t.Errorf("%d texts kept, want %d", len(k.texts), maxKept)
+	}
+}
