@@ -480,3 +480,36 @@ func TestCommitKeepsItsPlanAfterAConflict(t *testing.T) {
 			writes, conflicts, n, custom, generic)
 	}
 }
+
+// TestCommitPreparesAgainWhatTheServerForgot: a statement the store
+// prepared itself and the server then dropped (a DISCARD ALL from outside)
+// fails one Commit on the connection, and the next prepares it again, as
+// pgx's own cache does for the statements it prepares.
+func TestCommitPreparesAgainWhatTheServerForgot(t *testing.T) {
+	ctx := testCtx(t)
+	pool := postgrestest.Pool(t, func(c *pgxpool.Config) { c.MaxConns = 1 })
+	s, _ := migrated(t, pool)
+	d := document("d", "acct", invoice.Invoice, "USD 10.00", t0)
+	if err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Documents: []invoice.Document{d}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, "DISCARD ALL"); err != nil {
+		t.Fatal(err)
+	}
+	// Three more versions written, with at most one Commit failing on the way.
+	failed := 0
+	for v := int64(2); v <= 4; {
+		d.Version = v
+		err := s.Commit(ctx, &credit.Batch{Namespace: "ns", Documents: []invoice.Document{d}})
+		if err == nil {
+			v++
+			continue
+		}
+		if failed++; failed > 1 {
+			t.Fatalf("a second Commit failed after the server forgot the statements: %v", err)
+		}
+		if credit.Code(err) == "" {
+			t.Errorf("the failed Commit's error %v wraps no credit sentinel", err)
+		}
+	}
+}

@@ -93,6 +93,7 @@ const (
 	codeQueryCanceled      = "57014" // a cancel request, or statement_timeout
 	codeIdleInTransaction  = "25P03"
 	codeCompletionUnknown  = "40003"
+	codeNoStatement        = "26000" // a prepared statement the server does not have
 )
 
 // sqlState returns the SQLSTATE of a database error, or "" for any other
@@ -187,7 +188,24 @@ func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, prepare bool, read 
 		err = cerr
 	}
 	rollback(ctx, conn)
+	if prepare && sqlState(err) == codeNoStatement {
+		// The server forgot a statement pgx holds as prepared (a
+		// DISCARD ALL from outside): forget them all on this connection,
+		// so that the next batch prepares them again, as pgx's cache
+		// would have.
+		for _, q := range b.QueuedQueries {
+			forget(ctx, conn, q.SQL)
+		}
+	}
 	return err
+}
+
+// forget drops the statement prepared under the text sql from conn, on
+// the server if it is there and from pgx's map of prepared statements.
+func forget(ctx context.Context, conn *pgxpool.Conn, sql string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = conn.Conn().Deallocate(ctx, sql)
 }
 
 // maxKept bounds the statement texts a Store prepares itself, and so the
