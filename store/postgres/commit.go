@@ -390,8 +390,12 @@ func describeWrite(b *credit.Batch) string {
 	if b.Idempotency != nil {
 		rows++
 	}
-	return fmt.Sprintf("write %d rows (%s at the versions before theirs, after entries %s)",
-		rows, records(accounts, documents), some(prev))
+	noun := "rows"
+	if rows == 1 {
+		noun = "row"
+	}
+	return fmt.Sprintf("write %d %s (%s at the versions before theirs, after entries %s)",
+		rows, noun, records(accounts, documents), some(prev))
 }
 
 func records(accounts, documents []string) string {
