@@ -162,7 +162,7 @@ func (s *Store) retryRaw(ctx context.Context, again func(error) bool, fn func() 
 // Commit, which fails whenever it loses a race, that planning had
 // doubled the server's CPU per Apply with several processes on a hot
 // account. Statements prepared this way stay for the connection's life,
-// so the store keeps at most maxKept texts so (the first it meets: the
+// so a Store prepares only the first maxKept texts it meets this way (the
 // shapes its operations write most) and leaves any others to pgx's cache.
 func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, prepare bool, read func(pgx.BatchResults) error) error {
 	conn, err := s.pool.Acquire(ctx)
@@ -194,7 +194,9 @@ func (s *Store) sendBatch(ctx context.Context, b *pgx.Batch, prepare bool, read 
 		// so that the next batch prepares them again, as pgx's cache
 		// would have.
 		for _, q := range b.QueuedQueries {
-			forget(ctx, conn, q.SQL)
+			if s.kept.keep(q.SQL) {
+				forget(ctx, conn, q.SQL)
+			}
 		}
 	}
 	return err
