@@ -212,6 +212,7 @@ func (m *Memory) LoadRecords(ctx context.Context, q credit.Query, r *credit.Reco
 	for _, acct := range q.OpenOf {
 		if ad := s.byAcct[acct]; ad != nil {
 			for _, set := range ad.open {
+				r.Documents = slices.Grow(r.Documents, set.Len())
 				set.All(func(k docKey) bool {
 					r.Documents = append(r.Documents, docCopy(*s.docs.at(k.at)))
 					return true
