@@ -40,10 +40,9 @@
 // (pgx then drops the statements of its batch from its cache) does not
 // cost the next one a fresh parse and plan. Every statement is written so
 // that the server keeps one generic plan of it per connection instead of
-// planning each call: keys are
-// walked with unnest of a scalar subquery (sized alike in every plan, and
-// read once: subscripts of a text[] would walk it from its start) and looked
-// up one by one. Commit reads nothing before it writes, since a read would
+// planning each call: keys are walked with unnest of a scalar subquery
+// (sized alike in every plan, and read once: subscripts of a text[] would
+// walk it from its start) and looked up one by one. Commit reads nothing before it writes, since a read would
 // take SERIALIZABLE predicate locks that neighbouring writes conflict with:
 // the writes of accounts and documents check their versions themselves, and
 // the insert into the entries checks that each history goes on from its
