@@ -246,102 +246,16 @@ func (s *Store) stale(ctx context.Context, b *credit.Batch) (bool, error) {
 // no database (an entry out of sequence within b, a version below 1) are
 // reported at once.
 func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
-	ns := b.Namespace
-	var (
-		accounts     accountRows
-		documents    documentRows
-		applications applicationRows
-		entries      entryRows
-		idem         idempotencyRows
-		// The entry before the first one appended to each account.
-		prevAccount []string
-		prevSeq     []int64
-	)
-	// The same record twice in a batch is a conflict: the second write
-	// would be computed from a version that the first replaces.
-	accounts.grow(len(b.Accounts))
-	documents.grow(len(b.Documents))
-	applications.grow(len(b.Applications))
-	entries.grow(len(b.Entries))
-	seen := map[string]bool{}
-	for _, a := range b.Accounts {
-		if seen[a.ID] {
-			return nil, nil, fmt.Errorf("%w: postgres: account %q twice in a batch", credit.ErrConflict, a.ID)
-		}
-		seen[a.ID] = true
-		if a.Version < 1 {
-			return nil, nil, fmt.Errorf("%w: postgres: account %q at version %d", credit.ErrConflict, a.ID, a.Version)
-		}
-		if a.Version > maxVersion {
-			return nil, nil, fmt.Errorf("postgres: account %q at version %d, beyond the store's %d", a.ID, a.Version, int64(maxVersion))
-		}
-		if err := accounts.add(a); err != nil {
-			return nil, nil, err
-		}
+	r := &batchRows{}
+	if err := r.fill(b); err != nil {
+		return nil, nil, err
 	}
-	clear(seen)
-	for _, d := range b.Documents {
-		if seen[d.ID] {
-			return nil, nil, fmt.Errorf("%w: postgres: document %q twice in a batch", credit.ErrConflict, d.ID)
-		}
-		seen[d.ID] = true
-		if d.Version < 1 {
-			return nil, nil, fmt.Errorf("%w: postgres: document %q at version %d", credit.ErrConflict, d.ID, d.Version)
-		}
-		if d.Version > maxVersion {
-			return nil, nil, fmt.Errorf("postgres: document %q at version %d, beyond the store's %d", d.ID, d.Version, int64(maxVersion))
-		}
-		if err := documents.add(d); err != nil {
-			return nil, nil, err
-		}
-	}
-	for _, a := range b.Applications {
-		applications.add(a)
-	}
-	next := map[string]int64{}
-	for _, e := range b.Entries {
-		n, seen := next[e.Account]
-		switch {
-		case seen && e.Seq != n:
-			return nil, nil, fmt.Errorf("%w: postgres: entry %d of account %q is not the next (%d)", credit.ErrConflict, e.Seq, e.Account, n)
-		case e.Seq < 1:
-			return nil, nil, fmt.Errorf("%w: postgres: entry %d of account %q", credit.ErrConflict, e.Seq, e.Account)
-		case !seen && e.Seq > 1:
-			prevAccount = append(prevAccount, e.Account)
-			prevSeq = append(prevSeq, e.Seq-1)
-		}
-		next[e.Account] = e.Seq + 1
-		if err := entries.add(e); err != nil {
-			return nil, nil, err
-		}
-	}
-	if r := b.Idempotency; r != nil {
-		idem.add(r)
-	}
-	rows := len(b.Accounts) + len(b.Documents) + len(b.Applications) + len(b.Entries) + len(idem.key)
-
 	batch := &pgx.Batch{}
 	var what []string
 	batch.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
 	what = append(what, "begin")
-	if rows > 0 {
-		args := make([]any, 0, 89)
-		args = append(args, ns)
-		// Each column goes in as a pointer to its slice, which costs no
-		// allocation (a slice in an interface costs one): the shaped
-		// write takes the elements, the array write the slices.
-		args = accounts.appendArgs(args)
-		args = documents.appendArgs(args)
-		args = applications.appendArgs(args)
-		args = entries.appendArgs(args)
-		args = idem.appendArgs(args)
-		args = append(args, int64(rows), &prevAccount, &prevSeq)
-		// Columns added after the first schema come last, numbered from $77.
-		args = append(args, &documents.labels, &accounts.hold, &accounts.closed)
-		args = entries.appendLists(args)
-		// Then those of foreign documents and applications, from $82.
-		args = documents.appendForeign(args)
-		args = applications.appendForeign(args)
+	if rows := len(b.Accounts) + len(b.Documents) + len(b.Applications) + len(b.Entries) + len(r.idem.key); rows > 0 {
+		args := r.args(b.Namespace, rows)
 		sql, shaped := s.sql.write, false
 		if s.writes != nil {
 			var text string
@@ -361,6 +275,118 @@ func (s *Store) commitBatch(b *credit.Batch) (*pgx.Batch, []string, error) {
 	batch.Queue("COMMIT")
 	what = append(what, "commit")
 	return batch, what, nil
+}
+
+// batchRows are the rows a batch writes, column by column, and the entry
+// before the first one appended to each account, whose existence the
+// write checks.
+type batchRows struct {
+	accounts     accountRows
+	documents    documentRows
+	applications applicationRows
+	entries      entryRows
+	idem         idempotencyRows
+	prevAccount  []string
+	prevSeq      []int64
+}
+
+// fill takes the rows of b. The same record twice in a batch is a
+// conflict: the second write would be computed from a version that the
+// first replaces.
+func (r *batchRows) fill(b *credit.Batch) error {
+	r.accounts.grow(len(b.Accounts))
+	r.documents.grow(len(b.Documents))
+	r.applications.grow(len(b.Applications))
+	r.entries.grow(len(b.Entries))
+	seen := map[string]bool{}
+	for _, a := range b.Accounts {
+		if err := versioned("account", a.ID, a.Version, seen); err != nil {
+			return err
+		}
+		if err := r.accounts.add(a); err != nil {
+			return err
+		}
+	}
+	clear(seen)
+	for _, d := range b.Documents {
+		if err := versioned("document", d.ID, d.Version, seen); err != nil {
+			return err
+		}
+		if err := r.documents.add(d); err != nil {
+			return err
+		}
+	}
+	for _, a := range b.Applications {
+		r.applications.add(a)
+	}
+	if err := r.addEntries(b.Entries); err != nil {
+		return err
+	}
+	if rec := b.Idempotency; rec != nil {
+		r.idem.add(rec)
+	}
+	return nil
+}
+
+// versioned checks the record of kind and id at version for a write: once
+// in the batch (seen holds the ids before it), at a version the store holds.
+func versioned(kind, id string, version int64, seen map[string]bool) error {
+	if seen[id] {
+		return fmt.Errorf("%w: postgres: %s %q twice in a batch", credit.ErrConflict, kind, id)
+	}
+	seen[id] = true
+	if version < 1 {
+		return fmt.Errorf("%w: postgres: %s %q at version %d", credit.ErrConflict, kind, id, version)
+	}
+	if version > maxVersion {
+		return fmt.Errorf("postgres: %s %q at version %d, beyond the store's %d", kind, id, version, int64(maxVersion))
+	}
+	return nil
+}
+
+// addEntries takes the entries, which must follow each other within an
+// account, and notes the entry before each account's first.
+func (r *batchRows) addEntries(entries []credit.Entry) error {
+	next := map[string]int64{}
+	for _, e := range entries {
+		n, seen := next[e.Account]
+		switch {
+		case seen && e.Seq != n:
+			return fmt.Errorf("%w: postgres: entry %d of account %q is not the next (%d)", credit.ErrConflict, e.Seq, e.Account, n)
+		case e.Seq < 1:
+			return fmt.Errorf("%w: postgres: entry %d of account %q", credit.ErrConflict, e.Seq, e.Account)
+		case !seen && e.Seq > 1:
+			r.prevAccount = append(r.prevAccount, e.Account)
+			r.prevSeq = append(r.prevSeq, e.Seq-1)
+		}
+		next[e.Account] = e.Seq + 1
+		if err := r.entries.add(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// args are the write statement's arguments, in the order of its
+// parameters, for a batch of rows rows in namespace ns.
+func (r *batchRows) args(ns string, rows int) []any {
+	args := make([]any, 0, 89)
+	args = append(args, ns)
+	// Each column goes in as a pointer to its slice, which costs no
+	// allocation (a slice in an interface costs one): the shaped
+	// write takes the elements, the array write the slices.
+	args = r.accounts.appendArgs(args)
+	args = r.documents.appendArgs(args)
+	args = r.applications.appendArgs(args)
+	args = r.entries.appendArgs(args)
+	args = r.idem.appendArgs(args)
+	args = append(args, int64(rows), &r.prevAccount, &r.prevSeq)
+	// Columns added after the first schema come last, numbered from $77.
+	args = append(args, &r.documents.labels, &r.accounts.hold, &r.accounts.closed)
+	args = r.entries.appendLists(args)
+	// Then those of foreign documents and applications, from $82.
+	args = r.documents.appendForeign(args)
+	return r.applications.appendForeign(args)
 }
 
 // records names the accounts and documents of a batch for an error.
