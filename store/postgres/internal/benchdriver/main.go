@@ -164,13 +164,9 @@ func run() error {
 	if *flagURL == "" {
 		return errors.New("no database: set ARCREDIT_POSTGRES_URL or -url (scripts/with-postgres.sh sets it)")
 	}
-	var clients []int
-	for _, s := range strings.Split(*flagClients, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("-clients: bad count %q", s)
-		}
-		clients = append(clients, n)
+	clients, err := parseClients(*flagClients)
+	if err != nil {
+		return err
 	}
 	scenarios := strings.Split(*flagScenarios, ",")
 	want := func(s string) bool { return slices.Contains(scenarios, s) }
@@ -207,32 +203,10 @@ func run() error {
 	}
 	cs := &countingStore{Store: st}
 
-	start := time.Now()
-	ds, err := seedFor(ctx, st, want, len(clients))
+	ds, err := prepare(ctx, admin, cs, want, clients)
 	if err != nil {
 		return err
 	}
-	// A ledger in use has applications, entries and idempotency records;
-	// freshly seeded tables have none, and statistics taken then would
-	// plan the reads of those tables for empty ones. So a warm-up of
-	// uniform Applies writes a history before ANALYZE, as autovacuum
-	// would in a running system.
-	if *flagWarmup > 0 && len(ds.uniform) > 0 {
-		if _, err := measureFor(ctx, cs, "warm-up", maxClients, *flagLedgers, *flagWarmup, ds.uniformOp(cs)); err != nil {
-			return err
-		}
-	}
-	if _, err := admin.Exec(ctx, "ANALYZE"); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "benchdriver: seeded and warmed up in %s: %s\n", time.Since(start).Round(time.Millisecond), ds.sizes)
-
-	// Seeding built large batches that are garbage now: return their
-	// memory to the system before measuring, or the runtime's scavenger
-	// does it during the first measurements and its CPU time counts as
-	// the client's (8% of it at 1 client).
-	debug.FreeOSMemory()
-	pgbenchTPS := map[int]int64{}
 	if *flagPgbench != "" {
 		if err := pgbenchInit(ctx); err != nil {
 			return err
@@ -249,6 +223,64 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	results, pgbenchTPS, err := measureAll(ctx, pool, cs, ds, clients, want)
+	if err != nil {
+		return err
+	}
+	printTable(os.Stdout, clients, pgbenchTPS, results)
+	return nil
+}
+
+// parseClients reads the -clients list.
+func parseClients(list string) ([]int, error) {
+	var clients []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-clients: bad count %q", s)
+		}
+		clients = append(clients, n)
+	}
+	return clients, nil
+}
+
+// prepare seeds the records the phases wanted use, writes a history and
+// analyzes the tables, so that what is measured is a ledger in use.
+func prepare(ctx context.Context, admin *pgx.Conn, cs *countingStore, want func(string) bool, clients []int) (*dataset, error) {
+	maxClients := slices.Max(clients)
+	start := time.Now()
+	ds, err := seedFor(ctx, cs.Store, want, len(clients))
+	if err != nil {
+		return nil, err
+	}
+	// A ledger in use has applications, entries and idempotency records;
+	// freshly seeded tables have none, and statistics taken then would
+	// plan the reads of those tables for empty ones. So a warm-up of
+	// uniform Applies writes a history before ANALYZE, as autovacuum
+	// would in a running system.
+	if *flagWarmup > 0 && len(ds.uniform) > 0 {
+		if _, err := measureFor(ctx, cs, "warm-up", maxClients, *flagLedgers, *flagWarmup, ds.uniformOp(cs)); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := admin.Exec(ctx, "ANALYZE"); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "benchdriver: seeded and warmed up in %s: %s\n", time.Since(start).Round(time.Millisecond), ds.sizes)
+
+	// Seeding built large batches that are garbage now: return their
+	// memory to the system before measuring, or the runtime's scavenger
+	// does it during the first measurements and its CPU time counts as
+	// the client's (8% of it at 1 client).
+	debug.FreeOSMemory()
+	return ds, nil
+}
+
+// measureAll runs each phase wanted at each client count, reports each
+// as it ends, and returns them all with pgbench's rates.
+func measureAll(ctx context.Context, pool *pgxpool.Pool, cs *countingStore, ds *dataset, clients []int, want func(string) bool) ([]result, map[int]int64, error) {
+	maxClients := slices.Max(clients)
+	pgbenchTPS := map[int]int64{}
 	var results []result
 	report := func(r result) {
 		results = append(results, r)
@@ -261,14 +293,14 @@ func run() error {
 		if *flagPgbench != "" {
 			tps, err := pgbench(ctx, n)
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			pgbenchTPS[n] = tps
 			fmt.Fprintf(os.Stderr, "benchdriver: pgbench     clients=%d %d tps\n", n, tps)
 			if want("transfer") {
 				r, err := measure(ctx, cs, "transfer", n, transfer(pool, *flagScale))
 				if err != nil {
-					return err
+					return nil, nil, err
 				}
 				report(r)
 			}
@@ -276,34 +308,33 @@ func run() error {
 		if want("uniform") {
 			r, err := measure(ctx, cs, "uniform", n, ds.uniformOp(cs))
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			report(r)
 		}
 		if want("hot") {
 			r, err := measure(ctx, cs, "hot", n, ds.hotOp(cs))
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			report(r)
 		}
 		if want("hot-procs") && n == maxClients {
 			r, err := measureFor(ctx, cs, "hot-procs", n, n, *flagDuration, ds.hotOp(cs))
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			report(r)
 		}
 		if want("consolidate") && n == maxClients {
 			r, err := measure(ctx, cs, "consolidate", n, ds.consolidateOp(cs))
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			report(r)
 		}
 	}
-	printTable(os.Stdout, clients, pgbenchTPS, results)
-	return nil
+	return results, pgbenchTPS, nil
 }
 
 // seedFor seeds fresh records for every operation the phases wanted may
