@@ -14,7 +14,10 @@
 //     accounts drawn uniformly (two balances updated, a history row
 //     inserted, one balance read back), SERIALIZABLE, sent as one
 //     pgx.Batch and retried on serialization failure: what this client and
-//     isolation level cost on their own, apart from the Ledger's work.
+//     isolation level cost on their own, apart from the Ledger's work;
+//   - load, floor, checked, store (asked for by -scenarios only): the
+//     parts of a uniform Apply measured apart, each on fresh pairs of the
+//     uniform set (see floor.go).
 //
 // With -pgbench, it first initializes pgbench's tables (pgbench -i -s
 // -scale) and then runs pgbench -M prepared -c N -j N -T duration just
@@ -67,7 +70,7 @@ var (
 	flagURL       = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "database URL (default $ARCREDIT_POSTGRES_URL)")
 	flagClients   = flag.String("clients", "1,4,8", "client counts, comma-separated")
 	flagDuration  = flag.Duration("duration", 10*time.Second, "length of each measurement")
-	flagScenarios = flag.String("scenarios", "uniform,hot,hot-procs,consolidate,transfer", "what to measure: uniform, hot, hot-procs (the hot set with a Ledger per client, as that many processes would run it; at the largest client count), consolidate, transfer")
+	flagScenarios = flag.String("scenarios", "uniform,hot,hot-procs,consolidate,transfer", "what to measure: uniform, hot, hot-procs (the hot set with a Ledger per client, as that many processes would run it; at the largest client count), consolidate, transfer; and the parts of a uniform Apply, apart: load, floor, checked, store (floor.go)")
 	flagPgbench   = flag.String("pgbench", "", "path of pgbench; when set, tpcb-like is measured too")
 	flagScale     = flag.Int("scale", 10, "pgbench scale factor (-s)")
 	flagAccounts  = flag.Int("accounts", 10000, "accounts of the uniform set")
@@ -312,6 +315,15 @@ func measureAll(ctx context.Context, pool *pgxpool.Pool, cs *countingStore, ds *
 			}
 			report(r)
 		}
+		for _, p := range ds.parts(cs, pool) {
+			if want(p.name) {
+				r, err := measure(ctx, cs, p.name, n, p.op)
+				if err != nil {
+					return nil, nil, err
+				}
+				report(r)
+			}
+		}
 		if want("hot") {
 			r, err := measure(ctx, cs, "hot", n, ds.hotOp(cs))
 			if err != nil {
@@ -341,6 +353,13 @@ func measureAll(ctx context.Context, pool *pgxpool.Pool, cs *countingStore, ds *
 // make: runs phases of each of the uniform and hot sets (one per client
 // count, and hot-procs), at up to -max-rate operations a second.
 func seedFor(ctx context.Context, st credit.Store, want func(string) bool, runs int) (*dataset, error) {
+	uses := 1 // phases at each client count that take fresh uniform pairs
+	for _, p := range partNames {
+		if want(p) {
+			uses++
+		}
+	}
+	runs *= uses
 	if want("hot-procs") {
 		runs++
 	}
@@ -348,7 +367,7 @@ func seedFor(ctx context.Context, st credit.Store, want func(string) bool, runs 
 	perAccount := max(1, (need+*flagAccounts-1) / *flagAccounts)
 	hotPer := need * 9 / 10 / 10
 	ds := &dataset{}
-	if want("uniform") || want("hot") || want("hot-procs") {
+	if uses > 1 || want("uniform") || want("hot") || want("hot-procs") {
 		if err := ds.seedPairs(ctx, st, "u", *flagAccounts, perAccount); err != nil {
 			return nil, err
 		}
@@ -587,29 +606,40 @@ func transfer(pool *pgxpool.Pool, scale int) op {
 	return func(ctx context.Context, _ *credit.Ledger, r *rand.Rand) (int, error) {
 		from, to := 1+r.IntN(100000*scale), 1+r.IntN(100000*scale)
 		delta := 1 + r.IntN(5000)
-		for {
-			b := &pgx.Batch{}
-			b.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
+		return 0, serializable(ctx, pool, func(b *pgx.Batch) {
 			b.Queue("UPDATE pgbench_accounts SET abalance = abalance - $1 WHERE aid = $2", delta, from)
 			b.Queue("UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2", delta, to)
 			b.Queue("INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (0, 0, $1, $2, CURRENT_TIMESTAMP)",
 				from, -delta)
 			b.Queue("SELECT abalance FROM pgbench_accounts WHERE aid = $1", from)
-			b.Queue("COMMIT")
-			err := pool.SendBatch(ctx, b).Close()
-			if err == nil {
-				return 0, nil
-			}
-			var pgErr *pgconn.PgError
-			if !errors.As(err, &pgErr) || pgErr.Code != "40001" && pgErr.Code != "40P01" {
-				return 0, err
-			}
-			transferRetries.Add(1)
-		}
+		})
 	}
 }
 
-// transferRetries counts the serialization failures of transfer.
+// serializable sends the statements queue adds as one SERIALIZABLE
+// transaction in one pgx.Batch, again on a serialization failure or
+// deadlock (counted in transferRetries) until it commits or fails
+// otherwise.
+func serializable(ctx context.Context, pool *pgxpool.Pool, queue func(*pgx.Batch)) error {
+	for {
+		b := &pgx.Batch{}
+		b.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
+		queue(b)
+		b.Queue("COMMIT")
+		err := pool.SendBatch(ctx, b).Close()
+		if err == nil {
+			return nil
+		}
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "40001" && pgErr.Code != "40P01" {
+			return err
+		}
+		transferRetries.Add(1)
+	}
+}
+
+// transferRetries counts the serialization failures of the transactions
+// serializable sends (transfer and the parts of an Apply).
 var transferRetries atomic.Int64
 
 // measure runs op from n clients for the duration, on -ledgers Ledgers.

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/arcredit/arcredit/credit"
+	"github.com/arcredit/arcredit/invoice"
+	"github.com/arcredit/arcredit/money"
+)
+
+// partNames are the phases that measure parts of a uniform Apply apart,
+// in the order they run.
+var partNames = []string{"load", "floor", "checked", "store"}
+
+// part is one of those phases.
+type part struct {
+	name string
+	op   op
+}
+
+// parts returns the phases of partNames with their operations.
+func (ds *dataset) parts(cs *countingStore, pool *pgxpool.Pool) []part {
+	return []part{{"load", ds.loadOp(cs)}, {"floor", ds.floorOp(pool)}, {"checked", ds.checkedOp(pool)}, {"store", ds.storeOp(cs)}}
+}
+
+// floorOp writes the rows one Apply of a fresh pair writes, with none of
+// the Ledger's work: no read before the write, no checks in Go, no
+// encoding of records, plain statements of SQL that does the arithmetic
+// itself. One SERIALIZABLE transaction sent as one pgx.Batch, like the
+// transfer, into the store's own tables with their indexes and
+// constraints: the idempotency record, the application, both documents
+// (paid and closed, so they leave the index of open documents as an
+// Apply's do), the account's balances, sequence and head, and the entry
+// after them. What it costs is the least any Apply on this schema could
+// cost from this client; the distance from it to the uniform phase is
+// what the Ledger's reads, checks and encoding add.
+func (ds *dataset) floorOp(pool *pgxpool.Pool) op {
+	q := func(sql string) string {
+		return strings.ReplaceAll(sql, "§", pgx.Identifier{*flagSchema}.Sanitize()+".")
+	}
+	idem := q(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credit_applied', $3, $4, now())`)
+	app := q(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, operation, principal, at)
+		VALUES ($1, $2, $3, $4, $5, $5, 'USD', 10.00, $6, 'bench', now())`)
+	doc := q(`UPDATE §documents SET open_amount = 0, status = $3, version = version + 1 WHERE ns = $1 AND id = $2`)
+	acct := q(`UPDATE §accounts SET credit = credit - 10.00, debit = debit - 10.00, seq = seq + 1, head = $3, updated = now(), version = version + 1
+		WHERE ns = $1 AND id = $2`)
+	entry := q(`INSERT INTO §entries (ns, account, seq, at, op, currency, amount, credit_change, debit_change,
+			after_credit, after_debit, after_outstanding, after_limit, after_available, principal, operation, prev, hash, documents, applications)
+		SELECT ns, id, seq, now(), 'credit_applied', currency, 10.00, -10.00, -10.00,
+			credit, debit, debit, limit_amount, limit_amount, 'bench', $3, $4, head, $5, $6
+		FROM §accounts WHERE ns = $1 AND id = $2`)
+	// Values of the widths an Apply writes: a fingerprint and hashes of
+	// 64 hex digits, an encoded result of about a hundred bytes.
+	hash := strings.Repeat("ab", 32)
+	result := make([]byte, 100)
+	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
+		i := ds.next.Add(1) - 1
+		if i >= int64(len(ds.uniform)) {
+			return 0, errExhausted
+		}
+		p := ds.uniform[i]
+		account := p.credit[:strings.LastIndex(p.credit, "-c")]
+		key := "f" + strconv.FormatInt(ds.keys.Add(1), 10)
+		operation := "op-" + key
+		docs := `["` + p.credit + `","` + p.debit + `"]`
+		apps := `["app-` + key + `"]`
+		return 1, serializable(ctx, pool, func(b *pgx.Batch) {
+			b.Queue(idem, ns, key, hash, result)
+			b.Queue(app, ns, "app-"+key, p.credit, p.debit, account, operation)
+			b.Queue(doc, ns, p.credit, "closed")
+			b.Queue(doc, ns, p.debit, "paid")
+			b.Queue(acct, ns, account, hash)
+			b.Queue(entry, ns, account, operation, hash, docs, apps)
+		})
+	}
+}
+
+// loadOp makes the one read an Apply of a fresh pair makes (its
+// documents with their account, the debit's applications and the key),
+// and writes nothing: with floorOp, it splits an Apply's cost into its
+// read, its write and the rest.
+func (ds *dataset) loadOp(cs *countingStore) op {
+	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
+		i := ds.next.Add(1) - 1
+		if i >= int64(len(ds.uniform)) {
+			return 0, errExhausted
+		}
+		p := ds.uniform[i]
+		key := "l" + strconv.FormatInt(ds.keys.Add(1), 10)
+		snap, err := cs.Store.Load(ctx, credit.Query{Namespace: ns, Documents: []string{p.credit, p.debit},
+			DocumentAccounts: true, ApplicationsOf: []string{p.debit}, Idempotency: key})
+		if err == nil && len(snap.Documents) != 2 {
+			err = fmt.Errorf("load of %s and %s found %d documents", p.credit, p.debit, len(snap.Documents))
+		}
+		return 0, err
+	}
+}
+
+// checkedOp is floorOp with the checks a Commit makes, written as plain
+// statements, one per record: every column of a record set (a store
+// writes whole records), each update refused unless it finds its row at
+// the version it expects, the entry before the new one probed, each
+// check failing its statement (and so the transaction) by a division by
+// zero. What it costs against floorOp is what the checks add; against
+// the uniform phase, what the Ledger's one-statement write and its
+// client work add beyond it.
+func (ds *dataset) checkedOp(pool *pgxpool.Pool) op {
+	q := func(sql string) string {
+		return strings.ReplaceAll(sql, "§", pgx.Identifier{*flagSchema}.Sanitize()+".")
+	}
+	idem := q(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credit_applied', $3, $4, $5)`)
+	app := q(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, reverses, policy,
+			operation, principal, at, value_currency, debit_value, difference)
+		VALUES ($1, $2, $3, $4, $5, $5, 'USD', $6::numeric, '', '', $7, 'bench', $8, '', NULL, NULL)`)
+	doc := q(`WITH w AS (UPDATE §documents SET account = $3, kind = $4, currency = 'USD', amount = $5::numeric, open_amount = $6::numeric,
+			issued = issued, due = due, expires = NULL, recurring = false, status = $7, bill_to_company = '', bill_to_person = '',
+			reason = '', reference = '', original = '', version = version + 1, labels = '{}'::jsonb, rate = '',
+			functional_currency = '', functional = NULL, functional_open = NULL
+		WHERE ns = $1 AND id = $2 AND version >= $8 RETURNING 1) SELECT 1 / count(*) FROM w`)
+	acct := q(`WITH w AS (UPDATE §accounts SET currency = 'USD', kind = kind, party_company = '', party_person = '', limit_amount = limit_amount,
+			allow_exceed = false, credit = credit - $3::numeric, debit = debit - $3::numeric, seq = seq + 1, updated = $4, head = $5,
+			created = created, version = version + 1, hold = '', closed = NULL
+		WHERE ns = $1 AND id = $2 AND version >= $6 RETURNING 1) SELECT 1 / count(*) FROM w`)
+	entry := q(`WITH we AS (INSERT INTO §entries (ns, account, seq, at, op, document, currency, amount, original_currency, original, rate,
+			credit_change, debit_change, after_credit, after_debit, after_outstanding, after_limit, after_available, principal,
+			reference, comment, operation, residual, prev, hash, documents, applications)
+		SELECT ns, id, seq + 1, $3::timestamptz, 'credit_applied', '', currency, $4::numeric, '', NULL, '', $5::numeric, $5::numeric,
+			credit, debit, debit, limit_amount, limit_amount, 'bench', '', '', $6, '', $7, head, $8::jsonb, $9::jsonb
+		FROM §accounts WHERE ns = $1 AND id = $2
+		UNION ALL SELECT ns, id, seq, '-infinity'::timestamptz, '', '', '', NULL::numeric, '', NULL::numeric, '', NULL::numeric, NULL::numeric,
+			NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric, '', '', '', '', '', '', '', '[]'::jsonb, '[]'::jsonb
+		FROM §accounts WHERE ns = $1 AND id = $2
+		ON CONFLICT (ns, account, seq) DO NOTHING RETURNING at = '-infinity' AS probe)
+		SELECT 1 / CASE WHEN count(*) FILTER (WHERE probe) = 0 AND count(*) = 1 THEN 1 ELSE 0 END FROM we`)
+	hash := strings.Repeat("ab", 32)
+	result := make([]byte, 100)
+	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
+		i := ds.next.Add(1) - 1
+		if i >= int64(len(ds.uniform)) {
+			return 0, errExhausted
+		}
+		p := ds.uniform[i]
+		account := p.credit[:strings.LastIndex(p.credit, "-c")]
+		key := "f" + strconv.FormatInt(ds.keys.Add(1), 10)
+		operation := "op-" + key
+		docs := `["` + p.credit + `","` + p.debit + `"]`
+		apps := `["app-` + key + `"]`
+		now := time.Now()
+		return 1, serializable(ctx, pool, func(b *pgx.Batch) {
+			b.Queue(entry, ns, account, now, "10.00", "-10.00", operation, hash, docs, apps)
+			b.Queue(acct, ns, account, "10.00", now, hash, int64(1))
+			b.Queue(doc, ns, p.credit, account, "payment", "10.00", "0.00", "closed", int64(1))
+			b.Queue(doc, ns, p.debit, account, "invoice", "10.00", "0.00", "paid", int64(1))
+			b.Queue(app, ns, "app-"+key, p.credit, p.debit, account, "10.00", operation, now)
+			b.Queue(idem, ns, key, hash, result, now)
+		})
+	}
+}
+
+// storeOp is an Apply of a fresh pair made straight on the store, with
+// none of the Ledger's work: the read loadOp makes, then a Commit of the
+// records an Apply writes, built here from what was read (the account's
+// balances, sequence and head moved on, both documents settled, the
+// application, the entry and the key). Against loadOp with checkedOp, it
+// measures what the store's write costs beyond plain statements; against
+// the uniform phase, what the Ledger adds around the store.
+func (ds *dataset) storeOp(cs *countingStore) op {
+	zero := money.Zero(usd)
+	result := make([]byte, 100)
+	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
+		i := ds.next.Add(1) - 1
+		if i >= int64(len(ds.uniform)) {
+			return 0, errExhausted
+		}
+		p := ds.uniform[i]
+		key := "s" + strconv.FormatInt(ds.keys.Add(1), 10)
+		for {
+			snap, err := cs.Store.Load(ctx, credit.Query{Namespace: ns, Documents: []string{p.credit, p.debit},
+				DocumentAccounts: true, ApplicationsOf: []string{p.debit}, Idempotency: key})
+			if err != nil {
+				return 0, err
+			}
+			c, d := snap.Documents[p.credit], snap.Documents[p.debit]
+			a, ok := snap.Accounts[c.Account]
+			if !ok {
+				return 0, fmt.Errorf("no account %q", c.Account)
+			}
+			now := time.Now().UTC().Truncate(time.Microsecond)
+			c.Open, d.Open = zero, zero
+			c.Status, d.Status = invoice.Closed, invoice.Paid
+			c.Version++
+			d.Version++
+			if a.Credit, err = a.Credit.Sub(ten); err != nil {
+				return 0, err
+			}
+			if a.Debit, err = a.Debit.Sub(ten); err != nil {
+				return 0, err
+			}
+			a.Seq++
+			a.Version++
+			a.Updated = now
+			app := credit.Application{ID: "app-" + key, Credit: c.ID, Debit: d.ID, CreditAccount: a.ID, DebitAccount: a.ID,
+				Amount: ten, Operation: "op-" + key, By: user.ID, At: now}
+			e := credit.Entry{Account: a.ID, Seq: a.Seq, At: now, Kind: credit.CreditApplied, Documents: []string{c.ID, d.ID},
+				Applications: []string{app.ID}, Amount: ten, CreditChange: ten.Neg(), DebitChange: ten.Neg(),
+				After: a.Balances(), By: user.ID, Operation: app.Operation, Prev: a.Head}
+			e.Hash = credit.EntryHash(e)
+			a.Head = e.Hash
+			err = cs.Commit(ctx, &credit.Batch{Namespace: ns, Accounts: []credit.Account{a}, Documents: []invoice.Document{c, d},
+				Applications: []credit.Application{app}, Entries: []credit.Entry{e},
+				Idempotency: &credit.Idempotency{Key: key, Kind: credit.CreditApplied, Fingerprint: e.Hash, Result: result, At: now}})
+			if !errors.Is(err, credit.ErrConflict) {
+				return 1, err
+			}
+		}
+	}
+}
