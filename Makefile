@@ -2,7 +2,7 @@
 
 FUZZTIME ?= 30s
 
-.PHONY: test test-all test-allocs test-faults test-short bench bench-go bench-pg bench-scale fuzz tour
+.PHONY: test test-all test-allocs test-faults test-short bench bench-go bench-pg bench-pg-parts bench-scale fuzz tour
 
 # go.mod and go.sum tidy, formatting, vet, staticcheck (a tool dependency in
 # go.mod), then every test, against a throwaway PostgreSQL.
@@ -45,6 +45,11 @@ bench-go:
 # pgbench tpcb-like and the Ledger's Apply at 1, 4 and 8 clients on one throwaway server.
 bench-pg:
 	scripts/with-postgres.sh scripts/bench.sh
+
+# The parts of a uniform Apply measured apart beside the transfer and the
+# Apply itself (README: How far the goals are from what this design can reach).
+bench-pg-parts:
+	scripts/with-postgres.sh scripts/bench.sh -clients 1,8 -duration 6s -scenarios transfer,uniform,load,floor,checked,store
 
 # The stores' reads and the Ledger's operations with a small and a large
 # account, a small and a large namespace, one Apply and one Commit of 1k to 100k
