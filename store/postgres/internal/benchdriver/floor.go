@@ -32,6 +32,39 @@ func (ds *dataset) parts(cs *countingStore, pool *pgxpool.Pool) []part {
 	return []part{{"load", ds.loadOp(cs)}, {"floor", ds.floorOp(pool)}, {"checked", ds.checkedOp(pool)}, {"store", ds.storeOp(cs)}}
 }
 
+// Values of the widths an Apply writes: a fingerprint and hashes of 64 hex
+// digits, an encoded result of about a hundred bytes.
+var (
+	aHash   = strings.Repeat("ab", 32)
+	aResult = make([]byte, 100)
+)
+
+// inSchema puts the store's schema where sql has §.
+func inSchema(sql string) string {
+	return strings.ReplaceAll(sql, "§", pgx.Identifier{*flagSchema}.Sanitize()+".")
+}
+
+// anApply is a fresh uniform pair and the names of what an Apply of it
+// writes: its account, a new key, operation and application, and the
+// entry's lists of documents and applications as JSON.
+type anApply struct {
+	pair
+	account, key, operation, app, docs, apps string
+}
+
+// fresh takes the next uniform pair, or reports that none is left.
+func (ds *dataset) fresh() (anApply, bool) {
+	i := ds.next.Add(1) - 1
+	if i >= int64(len(ds.uniform)) {
+		return anApply{}, false
+	}
+	p := ds.uniform[i]
+	key := "p" + strconv.FormatInt(ds.keys.Add(1), 10)
+	app := "app-" + key
+	return anApply{pair: p, account: p.credit[:strings.LastIndex(p.credit, "-c")], key: key, operation: "op-" + key,
+		app: app, docs: `["` + p.credit + `","` + p.debit + `"]`, apps: `["` + app + `"]`}, true
+}
+
 // floorOp writes the rows one Apply of a fresh pair writes, with none of
 // the Ledger's work: no read before the write, no checks in Go, no
 // encoding of records, plain statements of SQL that does the arithmetic
@@ -44,42 +77,29 @@ func (ds *dataset) parts(cs *countingStore, pool *pgxpool.Pool) []part {
 // cost from this client; the distance from it to the uniform phase is
 // what the Ledger's reads, checks and encoding add.
 func (ds *dataset) floorOp(pool *pgxpool.Pool) op {
-	q := func(sql string) string {
-		return strings.ReplaceAll(sql, "§", pgx.Identifier{*flagSchema}.Sanitize()+".")
-	}
-	idem := q(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credit_applied', $3, $4, now())`)
-	app := q(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, operation, principal, at)
+	idem := inSchema(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credit_applied', $3, $4, now())`)
+	app := inSchema(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, operation, principal, at)
 		VALUES ($1, $2, $3, $4, $5, $5, 'USD', 10.00, $6, 'bench', now())`)
-	doc := q(`UPDATE §documents SET open_amount = 0, status = $3, version = version + 1 WHERE ns = $1 AND id = $2`)
-	acct := q(`UPDATE §accounts SET credit = credit - 10.00, debit = debit - 10.00, seq = seq + 1, head = $3, updated = now(), version = version + 1
+	doc := inSchema(`UPDATE §documents SET open_amount = 0, status = $3, version = version + 1 WHERE ns = $1 AND id = $2`)
+	acct := inSchema(`UPDATE §accounts SET credit = credit - 10.00, debit = debit - 10.00, seq = seq + 1, head = $3, updated = now(), version = version + 1
 		WHERE ns = $1 AND id = $2`)
-	entry := q(`INSERT INTO §entries (ns, account, seq, at, op, currency, amount, credit_change, debit_change,
+	entry := inSchema(`INSERT INTO §entries (ns, account, seq, at, op, currency, amount, credit_change, debit_change,
 			after_credit, after_debit, after_outstanding, after_limit, after_available, principal, operation, prev, hash, documents, applications)
 		SELECT ns, id, seq, now(), 'credit_applied', currency, 10.00, -10.00, -10.00,
 			credit, debit, debit, limit_amount, limit_amount, 'bench', $3, $4, head, $5, $6
 		FROM §accounts WHERE ns = $1 AND id = $2`)
-	// Values of the widths an Apply writes: a fingerprint and hashes of
-	// 64 hex digits, an encoded result of about a hundred bytes.
-	hash := strings.Repeat("ab", 32)
-	result := make([]byte, 100)
 	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
-		i := ds.next.Add(1) - 1
-		if i >= int64(len(ds.uniform)) {
+		a, ok := ds.fresh()
+		if !ok {
 			return 0, errExhausted
 		}
-		p := ds.uniform[i]
-		account := p.credit[:strings.LastIndex(p.credit, "-c")]
-		key := "f" + strconv.FormatInt(ds.keys.Add(1), 10)
-		operation := "op-" + key
-		docs := `["` + p.credit + `","` + p.debit + `"]`
-		apps := `["app-` + key + `"]`
 		return 1, serializable(ctx, pool, func(b *pgx.Batch) {
-			b.Queue(idem, ns, key, hash, result)
-			b.Queue(app, ns, "app-"+key, p.credit, p.debit, account, operation)
-			b.Queue(doc, ns, p.credit, "closed")
-			b.Queue(doc, ns, p.debit, "paid")
-			b.Queue(acct, ns, account, hash)
-			b.Queue(entry, ns, account, operation, hash, docs, apps)
+			b.Queue(idem, ns, a.key, aHash, aResult)
+			b.Queue(app, ns, a.app, a.credit, a.debit, a.account, a.operation)
+			b.Queue(doc, ns, a.credit, "closed")
+			b.Queue(doc, ns, a.debit, "paid")
+			b.Queue(acct, ns, a.account, aHash)
+			b.Queue(entry, ns, a.account, a.operation, aHash, a.docs, a.apps)
 		})
 	}
 }
@@ -90,12 +110,11 @@ func (ds *dataset) floorOp(pool *pgxpool.Pool) op {
 // read, its write and the rest.
 func (ds *dataset) loadOp(cs *countingStore) op {
 	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
-		i := ds.next.Add(1) - 1
-		if i >= int64(len(ds.uniform)) {
+		f, ok := ds.fresh()
+		if !ok {
 			return 0, errExhausted
 		}
-		p := ds.uniform[i]
-		key := "l" + strconv.FormatInt(ds.keys.Add(1), 10)
+		p, key := f.pair, f.key
 		snap, err := cs.Store.Load(ctx, credit.Query{Namespace: ns, Documents: []string{p.credit, p.debit},
 			DocumentAccounts: true, ApplicationsOf: []string{p.debit}, Idempotency: key})
 		if err == nil && len(snap.Documents) != 2 {
@@ -114,23 +133,20 @@ func (ds *dataset) loadOp(cs *countingStore) op {
 // the uniform phase, what the Ledger's one-statement write and its
 // client work add beyond it.
 func (ds *dataset) checkedOp(pool *pgxpool.Pool) op {
-	q := func(sql string) string {
-		return strings.ReplaceAll(sql, "§", pgx.Identifier{*flagSchema}.Sanitize()+".")
-	}
-	idem := q(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credit_applied', $3, $4, $5)`)
-	app := q(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, reverses, policy,
+	idem := inSchema(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credit_applied', $3, $4, $5)`)
+	app := inSchema(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, reverses, policy,
 			operation, principal, at, value_currency, debit_value, difference)
 		VALUES ($1, $2, $3, $4, $5, $5, 'USD', $6::numeric, '', '', $7, 'bench', $8, '', NULL, NULL)`)
-	doc := q(`WITH w AS (UPDATE §documents SET account = $3, kind = $4, currency = 'USD', amount = $5::numeric, open_amount = $6::numeric,
+	doc := inSchema(`WITH w AS (UPDATE §documents SET account = $3, kind = $4, currency = 'USD', amount = $5::numeric, open_amount = $6::numeric,
 			issued = issued, due = due, expires = NULL, recurring = false, status = $7, bill_to_company = '', bill_to_person = '',
 			reason = '', reference = '', original = '', version = version + 1, labels = '{}'::jsonb, rate = '',
 			functional_currency = '', functional = NULL, functional_open = NULL
 		WHERE ns = $1 AND id = $2 AND version >= $8 RETURNING 1) SELECT 1 / count(*) FROM w`)
-	acct := q(`WITH w AS (UPDATE §accounts SET currency = 'USD', kind = kind, party_company = '', party_person = '', limit_amount = limit_amount,
+	acct := inSchema(`WITH w AS (UPDATE §accounts SET currency = 'USD', kind = kind, party_company = '', party_person = '', limit_amount = limit_amount,
 			allow_exceed = false, credit = credit - $3::numeric, debit = debit - $3::numeric, seq = seq + 1, updated = $4, head = $5,
 			created = created, version = version + 1, hold = '', closed = NULL
 		WHERE ns = $1 AND id = $2 AND version >= $6 RETURNING 1) SELECT 1 / count(*) FROM w`)
-	entry := q(`WITH we AS (INSERT INTO §entries (ns, account, seq, at, op, document, currency, amount, original_currency, original, rate,
+	entry := inSchema(`WITH we AS (INSERT INTO §entries (ns, account, seq, at, op, document, currency, amount, original_currency, original, rate,
 			credit_change, debit_change, after_credit, after_debit, after_outstanding, after_limit, after_available, principal,
 			reference, comment, operation, residual, prev, hash, documents, applications)
 		SELECT ns, id, seq + 1, $3::timestamptz, 'credit_applied', '', currency, $4::numeric, '', NULL, '', $5::numeric, $5::numeric,
@@ -141,27 +157,19 @@ func (ds *dataset) checkedOp(pool *pgxpool.Pool) op {
 		FROM §accounts WHERE ns = $1 AND id = $2
 		ON CONFLICT (ns, account, seq) DO NOTHING RETURNING at = '-infinity' AS probe)
 		SELECT 1 / CASE WHEN count(*) FILTER (WHERE probe) = 0 AND count(*) = 1 THEN 1 ELSE 0 END FROM we`)
-	hash := strings.Repeat("ab", 32)
-	result := make([]byte, 100)
 	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
-		i := ds.next.Add(1) - 1
-		if i >= int64(len(ds.uniform)) {
+		a, ok := ds.fresh()
+		if !ok {
 			return 0, errExhausted
 		}
-		p := ds.uniform[i]
-		account := p.credit[:strings.LastIndex(p.credit, "-c")]
-		key := "f" + strconv.FormatInt(ds.keys.Add(1), 10)
-		operation := "op-" + key
-		docs := `["` + p.credit + `","` + p.debit + `"]`
-		apps := `["app-` + key + `"]`
 		now := time.Now()
 		return 1, serializable(ctx, pool, func(b *pgx.Batch) {
-			b.Queue(entry, ns, account, now, "10.00", "-10.00", operation, hash, docs, apps)
-			b.Queue(acct, ns, account, "10.00", now, hash, int64(1))
-			b.Queue(doc, ns, p.credit, account, "payment", "10.00", "0.00", "closed", int64(1))
-			b.Queue(doc, ns, p.debit, account, "invoice", "10.00", "0.00", "paid", int64(1))
-			b.Queue(app, ns, "app-"+key, p.credit, p.debit, account, "10.00", operation, now)
-			b.Queue(idem, ns, key, hash, result, now)
+			b.Queue(entry, ns, a.account, now, "10.00", "-10.00", a.operation, aHash, a.docs, a.apps)
+			b.Queue(acct, ns, a.account, "10.00", now, aHash, int64(1))
+			b.Queue(doc, ns, a.credit, a.account, "payment", "10.00", "0.00", "closed", int64(1))
+			b.Queue(doc, ns, a.debit, a.account, "invoice", "10.00", "0.00", "paid", int64(1))
+			b.Queue(app, ns, a.app, a.credit, a.debit, a.account, "10.00", a.operation, now)
+			b.Queue(idem, ns, a.key, aHash, aResult, now)
 		})
 	}
 }
@@ -175,14 +183,12 @@ func (ds *dataset) checkedOp(pool *pgxpool.Pool) op {
 // the uniform phase, what the Ledger adds around the store.
 func (ds *dataset) storeOp(cs *countingStore) op {
 	zero := money.Zero(usd)
-	result := make([]byte, 100)
 	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
-		i := ds.next.Add(1) - 1
-		if i >= int64(len(ds.uniform)) {
+		f, ok := ds.fresh()
+		if !ok {
 			return 0, errExhausted
 		}
-		p := ds.uniform[i]
-		key := "s" + strconv.FormatInt(ds.keys.Add(1), 10)
+		p, key := f.pair, f.key
 		for {
 			snap, err := cs.Store.Load(ctx, credit.Query{Namespace: ns, Documents: []string{p.credit, p.debit},
 				DocumentAccounts: true, ApplicationsOf: []string{p.debit}, Idempotency: key})
@@ -208,8 +214,8 @@ func (ds *dataset) storeOp(cs *countingStore) op {
 			a.Seq++
 			a.Version++
 			a.Updated = now
-			app := credit.Application{ID: "app-" + key, Credit: c.ID, Debit: d.ID, CreditAccount: a.ID, DebitAccount: a.ID,
-				Amount: ten, Operation: "op-" + key, By: user.ID, At: now}
+			app := credit.Application{ID: f.app, Credit: c.ID, Debit: d.ID, CreditAccount: a.ID, DebitAccount: a.ID,
+				Amount: ten, Operation: f.operation, By: user.ID, At: now}
 			e := credit.Entry{Account: a.ID, Seq: a.Seq, At: now, Kind: credit.CreditApplied, Documents: []string{c.ID, d.ID},
 				Applications: []string{app.ID}, Amount: ten, CreditChange: ten.Neg(), DebitChange: ten.Neg(),
 				After: a.Balances(), By: user.ID, Operation: app.Operation, Prev: a.Head}
@@ -217,7 +223,7 @@ func (ds *dataset) storeOp(cs *countingStore) op {
 			a.Head = e.Hash
 			err = cs.Commit(ctx, &credit.Batch{Namespace: ns, Accounts: []credit.Account{a}, Documents: []invoice.Document{c, d},
 				Applications: []credit.Application{app}, Entries: []credit.Entry{e},
-				Idempotency: &credit.Idempotency{Key: key, Kind: credit.CreditApplied, Fingerprint: e.Hash, Result: result, At: now}})
+				Idempotency: &credit.Idempotency{Key: key, Kind: credit.CreditApplied, Fingerprint: e.Hash, Result: aResult, At: now}})
 			if !errors.Is(err, credit.ErrConflict) {
 				return 1, err
 			}
