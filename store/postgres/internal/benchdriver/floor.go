@@ -126,12 +126,15 @@ func (ds *dataset) loadOp(cs *countingStore) op {
 
 // checkedOp is floorOp with the checks a Commit makes, written as plain
 // statements, one per record: every column of a record set (a store
-// writes whole records), each update refused unless it finds its row at
-// the version it expects, the entry before the new one probed, each
+// writes whole records; those this driver cannot know without a read are
+// set to themselves), each update refused unless its row passes a
+// version predicate (version >= 1, which every row passes: with no read,
+// the expected version is unknown, and the predicate costs what
+// version = expected would), the entry before the new one probed, each
 // check failing its statement (and so the transaction) by a division by
 // zero. What it costs against floorOp is what the checks add; against
-// the uniform phase, what the Ledger's one-statement write and its
-// client work add beyond it.
+// loadOp and storeOp, what the store's one-statement write and its
+// encoding add beyond it.
 func (ds *dataset) checkedOp(pool *pgxpool.Pool) op {
 	idem := inSchema(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credit_applied', $3, $4, $5)`)
 	app := inSchema(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, reverses, policy,
