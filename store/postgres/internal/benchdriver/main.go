@@ -619,14 +619,26 @@ func transfer(pool *pgxpool.Pool, scale int) op {
 // serializable sends the statements queue adds as one SERIALIZABLE
 // transaction in one pgx.Batch, again on a serialization failure or
 // deadlock (counted in transferRetries) until it commits or fails
-// otherwise.
+// otherwise. A failed batch leaves its transaction open (the server skips
+// the rest of the pipeline, COMMIT too), so it is rolled back before the
+// connection goes back to the pool, which would otherwise close it: a new
+// connection per failure, whose set-up the phase would pay, and whose
+// predecessor's CPU time the measurement would lose.
 func serializable(ctx context.Context, pool *pgxpool.Pool, queue func(*pgx.Batch)) error {
 	for {
 		b := &pgx.Batch{}
 		b.Queue("BEGIN ISOLATION LEVEL SERIALIZABLE")
 		queue(b)
 		b.Queue("COMMIT")
-		err := pool.SendBatch(ctx, b).Close()
+		c, err := pool.Acquire(ctx)
+		if err != nil {
+			return err
+		}
+		err = c.SendBatch(ctx, b).Close()
+		if err != nil && c.Conn().PgConn().TxStatus() != 'I' {
+			_, _ = c.Exec(ctx, "ROLLBACK")
+		}
+		c.Release()
 		if err == nil {
 			return nil
 		}
