@@ -351,7 +351,9 @@ func measureAll(ctx context.Context, pool *pgxpool.Pool, cs *countingStore, ds *
 
 // seedFor seeds fresh records for every operation the phases wanted may
 // make: runs phases of each of the uniform and hot sets (one per client
-// count, and hot-procs), at up to -max-rate operations a second.
+// count, and hot-procs), and as many more of the uniform set as parts of
+// an Apply are wanted (each takes fresh uniform pairs), at up to -max-rate
+// operations a second.
 func seedFor(ctx context.Context, st credit.Store, want func(string) bool, runs int) (*dataset, error) {
 	uses := 1 // phases at each client count that take fresh uniform pairs
 	for _, p := range partNames {
