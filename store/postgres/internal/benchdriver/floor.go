@@ -233,3 +233,67 @@ func (ds *dataset) storeOp(cs *countingStore) op {
 		}
 	}
 }
+
+// consolidateFloorOp writes the rows one Consolidate of a fresh group
+// writes, with none of the Ledger's or the store's work, as floorOp does
+// for an Apply: each account's five credits applied to its five invoices
+// of the same amount. One SERIALIZABLE transaction sent as one pgx.Batch,
+// one set-based statement per table: the idempotency record, the 50
+// applications, the 100 documents (all settled, so they leave the index of
+// open documents), the 10 accounts' balances, sequence and head, and an
+// entry for each account after them. What it costs per application is the
+// least any Consolidate on this schema could cost from this client.
+func (ds *dataset) consolidateFloorOp(pool *pgxpool.Pool) op {
+	idem := inSchema(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credits_consolidated', $3, $4, now())`)
+	apps := inSchema(`INSERT INTO §applications (ns, id, credit, debit, credit_account, debit_account, currency, amount, operation, principal, at)
+		SELECT $1, u.id, u.c, u.d, u.a, u.a, 'USD', 10.00, $2, 'bench', now()
+		FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, c, d, a)`)
+	// Documents and accounts are found as the store finds them, through
+	// INSERT … ON CONFLICT DO UPDATE on the primary key (the proposed row
+	// is never inserted: every one exists), which takes no SERIALIZABLE
+	// predicate lock; an UPDATE … WHERE id = ANY(…) locks leaf pages of
+	// the primary key that neighbouring groups' writes then hit, and half
+	// the calls failed with 40001. The entries take their accounts' new
+	// figures from the upsert's RETURNING, for the same reason.
+	docs := inSchema(`INSERT INTO §documents AS t (ns, id, account, kind, currency, amount, open_amount, issued, status, version)
+		SELECT $1, u.id, '', '', 'USD', 10.00, 0, now(), u.status, 1 FROM unnest($2::text[], $3::text[]) AS u(id, status)
+		ON CONFLICT (ns, id) DO UPDATE SET open_amount = 0, status = excluded.status, version = t.version + 1`)
+	accountsAndEntries := inSchema(`WITH wa AS (INSERT INTO §accounts AS t (ns, id, currency, kind, seq, updated, created, version)
+			SELECT $1, u.id, 'USD', 'term', 0, now(), now(), 1 FROM unnest($2::text[]) AS u(id)
+			ON CONFLICT (ns, id) DO UPDATE SET credit = t.credit - 50.00, debit = t.debit - 50.00, seq = t.seq + 1, head = $3,
+				updated = now(), version = t.version + 1
+			RETURNING t.ns, t.id, t.seq, t.currency, t.credit, t.debit, t.limit_amount, t.head)
+		INSERT INTO §entries (ns, account, seq, at, op, currency, amount, credit_change, debit_change,
+			after_credit, after_debit, after_outstanding, after_limit, after_available, principal, operation, prev, hash, documents, applications)
+		SELECT a.ns, a.id, a.seq, now(), 'credits_consolidated', a.currency, 50.00, -50.00, -50.00,
+			a.credit, a.debit, a.debit, a.limit_amount, a.limit_amount, 'bench', $4, $3, a.head, u.docs, u.apps
+		FROM unnest($2::text[], $5::jsonb[], $6::jsonb[]) AS u(id, docs, apps) JOIN wa a ON a.id = u.id`)
+	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
+		g := ds.gNext.Add(1) - 1
+		if g >= int64(len(ds.groups)) {
+			return 0, errExhausted
+		}
+		accounts := ds.groups[g]
+		key := "f" + strconv.FormatInt(ds.keys.Add(1), 10)
+		operation := "op-" + key
+		var appIDs, credits, debits, appAccounts, docIDs, statuses, docLists, appLists []string
+		for _, a := range accounts {
+			var docs, apps []string
+			for j := range ds.groupPairs {
+				c, d := fmt.Sprintf("%s-c%d", a, j), fmt.Sprintf("%s-d%d", a, j)
+				app := fmt.Sprintf("app-%s-%d", key, len(appIDs))
+				appIDs, credits, debits, appAccounts = append(appIDs, app), append(credits, c), append(debits, d), append(appAccounts, a)
+				docIDs, statuses = append(docIDs, c, d), append(statuses, "closed", "paid")
+				docs, apps = append(docs, `"`+c+`"`, `"`+d+`"`), append(apps, `"`+app+`"`)
+			}
+			docLists = append(docLists, "["+strings.Join(docs, ",")+"]")
+			appLists = append(appLists, "["+strings.Join(apps, ",")+"]")
+		}
+		return len(appIDs), serializable(ctx, pool, func(b *pgx.Batch) {
+			b.Queue(idem, ns, key, aHash, aResult)
+			b.Queue(apps, ns, operation, appIDs, credits, debits, appAccounts)
+			b.Queue(docs, ns, docIDs, statuses)
+			b.Queue(accountsAndEntries, ns, accounts, aHash, operation, docLists, appLists)
+		})
+	}
+}

@@ -17,7 +17,8 @@
 //     isolation level cost on their own, apart from the Ledger's work;
 //   - load, floor, checked, store (asked for by -scenarios only): the
 //     parts of a uniform Apply measured apart, each on fresh pairs of the
-//     uniform set (see floor.go).
+//     uniform set, and consolidate-floor, the rows of a Consolidate
+//     written in plain SQL at the largest client count (see floor.go).
 //
 // With -pgbench, it first initializes pgbench's tables (pgbench -i -s
 // -scale) and then runs pgbench -M prepared -c N -j N -T duration just
@@ -70,7 +71,7 @@ var (
 	flagURL       = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "database URL (default $ARCREDIT_POSTGRES_URL)")
 	flagClients   = flag.String("clients", "1,4,8", "client counts, comma-separated")
 	flagDuration  = flag.Duration("duration", 10*time.Second, "length of each measurement")
-	flagScenarios = flag.String("scenarios", "uniform,hot,hot-procs,consolidate,transfer", "what to measure: uniform, hot, hot-procs (the hot set with a Ledger per client, as that many processes would run it; at the largest client count), consolidate, transfer; and the parts of a uniform Apply, apart: load, floor, checked, store (floor.go)")
+	flagScenarios = flag.String("scenarios", "uniform,hot,hot-procs,consolidate,transfer", "what to measure: uniform, hot, hot-procs (the hot set with a Ledger per client, as that many processes would run it; at the largest client count), consolidate, transfer; and the parts of a uniform Apply, apart: load, floor, checked, store; and consolidate-floor, a Consolidate's rows in plain SQL (floor.go)")
 	flagPgbench   = flag.String("pgbench", "", "path of pgbench; when set, tpcb-like is measured too")
 	flagScale     = flag.Int("scale", 10, "pgbench scale factor (-s)")
 	flagAccounts  = flag.Int("accounts", 10000, "accounts of the uniform set")
@@ -345,6 +346,13 @@ func measureAll(ctx context.Context, pool *pgxpool.Pool, cs *countingStore, ds *
 			}
 			report(r)
 		}
+		if want("consolidate-floor") && n == maxClients {
+			r, err := measure(ctx, cs, "consolidate-floor", n, ds.consolidateFloorOp(pool))
+			if err != nil {
+				return nil, nil, err
+			}
+			report(r)
+		}
 	}
 	return results, pgbenchTPS, nil
 }
@@ -380,10 +388,10 @@ func seedFor(ctx context.Context, st credit.Store, want func(string) bool, runs 
 		}
 	}
 	const groupSize, groupPairs = 10, 5
-	if want("consolidate") {
+	if phases := btoi(want("consolidate")) + btoi(want("consolidate-floor")); phases > 0 {
 		// Measured at the largest client count only, at up to 12×
-		// max-rate applications per second.
-		groups := max(1, 12**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
+		// max-rate applications per second, each phase on fresh groups.
+		groups := max(1, phases*12**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
 		if err := ds.seedGroups(ctx, st, groups, groupSize, groupPairs); err != nil {
 			return nil, err
 		}
@@ -413,14 +421,15 @@ type pair struct{ credit, debit string }
 
 // dataset holds the seeded records and hands out fresh ones.
 type dataset struct {
-	uniform []pair // shuffled, across all uniform accounts
-	next    atomic.Int64
-	hot     [10][]pair
-	hotNext [10]atomic.Int64
-	groups  [][]string // accounts consolidated together
-	gNext   atomic.Int64
-	keys    atomic.Int64
-	sizes   string // what was seeded, for the log
+	uniform    []pair // shuffled, across all uniform accounts
+	next       atomic.Int64
+	hot        [10][]pair
+	hotNext    [10]atomic.Int64
+	groups     [][]string // accounts consolidated together
+	groupPairs int        // pairs of each account of a group
+	gNext      atomic.Int64
+	keys       atomic.Int64
+	sizes      string // what was seeded, for the log
 }
 
 // commitAll commits the records in batches of about 1,000 rows, from four
@@ -542,6 +551,7 @@ func (ds *dataset) seedGroups(ctx context.Context, st credit.Store, groups, size
 		}
 		ds.groups = append(ds.groups, ids)
 	}
+	ds.groupPairs = k
 	_ = byAccount
 	return nil
 }
@@ -866,4 +876,12 @@ func printTable(w *os.File, clients []int, tps map[int]int64, results []result) 
 	} else {
 		fmt.Fprintln(w, "errors returned to callers:\n  "+strings.Join(errLines, "\n  "))
 	}
+}
+
+// btoi is 1 for true, 0 for false.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
