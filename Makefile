@@ -50,7 +50,7 @@ bench-pg:
 # Apply itself, and a Consolidate beside its rows written in plain SQL (README:
 # How far the goals are from what this design can reach).
 bench-pg-parts:
-	scripts/with-postgres.sh scripts/bench.sh -clients 1,8 -duration 6s -scenarios transfer,uniform,load,floor,checked,store,consolidate,consolidate-floor
+	scripts/with-postgres.sh scripts/bench.sh -clients 1,8 -duration 6s -scenarios transfer,uniform,load,floor,checked,store,consolidate,consolidate-load,consolidate-floor
 
 # The stores' reads and the Ledger's operations with a small and a large
 # account, a small and a large namespace, one Apply and one Commit of 1k to 100k

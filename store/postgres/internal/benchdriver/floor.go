@@ -297,3 +297,26 @@ func (ds *dataset) consolidateFloorOp(pool *pgxpool.Pool) op {
 		})
 	}
 }
+
+// consolidateLoadOp makes the one read a Consolidate of a fresh group
+// makes (its accounts and their open documents), and writes nothing: with
+// consolidateFloorOp, what a Consolidate that read and then wrote plainly
+// would cost. It reads no more than its share of the groups, from those
+// no phase has taken, and so leaves the next phase its own: reads are
+// quicker than Consolidates, and the phase may end before its time (the
+// driver says so, and its rates are over the time it ran).
+func (ds *dataset) consolidateLoadOp(cs *countingStore) op {
+	end := min(ds.gNext.Load()+int64(ds.groupShare), int64(len(ds.groups)))
+	return func(ctx context.Context, _ *credit.Ledger, _ *rand.Rand) (int, error) {
+		g := ds.gNext.Add(1) - 1
+		if g >= end {
+			return 0, errExhausted
+		}
+		accounts := ds.groups[g]
+		snap, err := cs.Store.Load(ctx, credit.Query{Namespace: ns, Accounts: accounts, OpenOf: accounts})
+		if want := len(accounts) * 2 * ds.groupPairs; err == nil && len(snap.Documents) != want {
+			err = fmt.Errorf("load of group %d found %d documents, not %d", g, len(snap.Documents), want)
+		}
+		return 0, err
+	}
+}

@@ -17,8 +17,9 @@
 //     isolation level cost on their own, apart from the Ledger's work;
 //   - load, floor, checked, store (asked for by -scenarios only): the
 //     parts of a uniform Apply measured apart, each on fresh pairs of the
-//     uniform set, and consolidate-floor, the rows of a Consolidate
-//     written in plain SQL at the largest client count (see floor.go).
+//     uniform set; consolidate-load and consolidate-floor, the read of a
+//     Consolidate and its rows written in plain SQL, at the largest client
+//     count (see floor.go).
 //
 // With -pgbench, it first initializes pgbench's tables (pgbench -i -s
 // -scale) and then runs pgbench -M prepared -c N -j N -T duration just
@@ -71,7 +72,7 @@ var (
 	flagURL       = flag.String("url", os.Getenv("ARCREDIT_POSTGRES_URL"), "database URL (default $ARCREDIT_POSTGRES_URL)")
 	flagClients   = flag.String("clients", "1,4,8", "client counts, comma-separated")
 	flagDuration  = flag.Duration("duration", 10*time.Second, "length of each measurement")
-	flagScenarios = flag.String("scenarios", "uniform,hot,hot-procs,consolidate,transfer", "what to measure: uniform, hot, hot-procs (the hot set with a Ledger per client, as that many processes would run it; at the largest client count), consolidate, transfer; and the parts of a uniform Apply, apart: load, floor, checked, store; and consolidate-floor, a Consolidate's rows in plain SQL (floor.go)")
+	flagScenarios = flag.String("scenarios", "uniform,hot,hot-procs,consolidate,transfer", "what to measure: uniform, hot, hot-procs (the hot set with a Ledger per client, as that many processes would run it; at the largest client count), consolidate, transfer; and the parts of a uniform Apply, apart: load, floor, checked, store; and consolidate-load and consolidate-floor, a Consolidate's read and its rows in plain SQL (floor.go)")
 	flagPgbench   = flag.String("pgbench", "", "path of pgbench; when set, tpcb-like is measured too")
 	flagScale     = flag.Int("scale", 10, "pgbench scale factor (-s)")
 	flagAccounts  = flag.Int("accounts", 10000, "accounts of the uniform set")
@@ -346,12 +347,14 @@ func measureAll(ctx context.Context, pool *pgxpool.Pool, cs *countingStore, ds *
 			}
 			report(r)
 		}
-		if want("consolidate-floor") && n == maxClients {
-			r, err := measure(ctx, cs, "consolidate-floor", n, ds.consolidateFloorOp(pool))
-			if err != nil {
-				return nil, nil, err
+		for _, p := range []part{{"consolidate-load", ds.consolidateLoadOp(cs)}, {"consolidate-floor", ds.consolidateFloorOp(pool)}} {
+			if want(p.name) && n == maxClients {
+				r, err := measure(ctx, cs, p.name, n, p.op)
+				if err != nil {
+					return nil, nil, err
+				}
+				report(r)
 			}
-			report(r)
 		}
 	}
 	return results, pgbenchTPS, nil
@@ -388,10 +391,11 @@ func seedFor(ctx context.Context, st credit.Store, want func(string) bool, runs 
 		}
 	}
 	const groupSize, groupPairs = 10, 5
-	if phases := btoi(want("consolidate")) + btoi(want("consolidate-floor")); phases > 0 {
+	if phases := btoi(want("consolidate")) + btoi(want("consolidate-load")) + btoi(want("consolidate-floor")); phases > 0 {
 		// Measured at the largest client count only, at up to 12×
 		// max-rate applications per second, each phase on fresh groups.
-		groups := max(1, phases*12**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
+		ds.groupShare = max(1, 12**flagRate*int(flagDuration.Seconds()+1)/(groupSize*groupPairs))
+		groups := phases * ds.groupShare
 		if err := ds.seedGroups(ctx, st, groups, groupSize, groupPairs); err != nil {
 			return nil, err
 		}
@@ -427,6 +431,7 @@ type dataset struct {
 	hotNext    [10]atomic.Int64
 	groups     [][]string // accounts consolidated together
 	groupPairs int        // pairs of each account of a group
+	groupShare int        // groups seeded for each phase that takes them
 	gNext      atomic.Int64
 	keys       atomic.Int64
 	sizes      string // what was seeded, for the log
