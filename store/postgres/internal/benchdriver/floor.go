@@ -237,11 +237,11 @@ func (ds *dataset) storeOp(cs *countingStore) op {
 // consolidateFloorOp writes the rows one Consolidate of a fresh group
 // writes, with none of the Ledger's or the store's work, as floorOp does
 // for an Apply: each account's five credits applied to its five invoices
-// of the same amount. One SERIALIZABLE transaction sent as one pgx.Batch,
-// one set-based statement per table: the idempotency record, the 50
+// of the same amount. One SERIALIZABLE transaction sent as one pgx.Batch
+// of four set-based statements: the idempotency record, the 50
 // applications, the 100 documents (all settled, so they leave the index of
-// open documents), the 10 accounts' balances, sequence and head, and an
-// entry for each account after them. What it costs per application is the
+// open documents), and the 10 accounts' balances, sequence and head with
+// an entry for each account after them. What it costs per application is the
 // least any Consolidate on this schema could cost from this client.
 func (ds *dataset) consolidateFloorOp(pool *pgxpool.Pool) op {
 	idem := inSchema(`INSERT INTO §idempotency (ns, idem_key, op, fingerprint, result, at) VALUES ($1, $2, 'credits_consolidated', $3, $4, now())`)
